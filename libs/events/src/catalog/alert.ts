@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { defineEvent } from './define.js';
+import { IsoTime, Latitude, Longitude, Point, RegionCode } from './shared.js';
+
+export const UpstreamSource = z.enum(['110', 'tuanyuan', 'hospital', 'school', 'public-tip']);
+
+export const ChildDescription = z.object({
+  name: z.string().min(1),
+  sex: z.enum(['female', 'male', 'unknown']),
+  ageYears: z.number().min(0).optional(),
+  dateOfBirth: z.iso.date().optional(),
+  description: z.string().optional(),
+  photoUrl: z.url().optional(),
+});
+
+export const LastSeen = z.object({
+  at: IsoTime,
+  lat: Latitude,
+  lon: Longitude,
+  regionCode: RegionCode,
+  address: z.string().optional(),
+});
+
+/** 儿童失踪报告 — an upstream system (110, 团圆, hospital, school, public tip) reports a missing child. */
+export const MissingChildReported = defineEvent({
+  type: 'MissingChildReported',
+  version: 1,
+  schema: z.object({
+    alertId: z.string(),
+    caseId: z.string(),
+    source: UpstreamSource,
+    upstreamSystemId: z.string(),
+    reportedAt: IsoTime,
+    child: ChildDescription,
+    lastSeen: LastSeen,
+    reporter: z.object({ name: z.string(), phone: z.string(), relation: z.string() }),
+  }),
+});
+
+/** 立案 — every missing minor opens a case, searched under the homicide-case mechanism (命案机制). */
+export const CaseOpened = defineEvent({
+  type: 'CaseOpened',
+  version: 1,
+  schema: z.object({
+    caseId: z.string(),
+    alertId: z.string(),
+    regionCode: RegionCode,
+    mechanism: z.literal('homicide-case'),
+    openedAt: IsoTime,
+  }),
+});
+
+/** 快速查找 — the command center must at once intercept (堵截) and search (查找). */
+export const QuickSearchActivated = defineEvent({
+  type: 'QuickSearchActivated',
+  version: 1,
+  schema: z.object({
+    caseId: z.string(),
+    alertId: z.string(),
+    lastSeen: Point.extend({ at: IsoTime }),
+    radiusKm: z.number().positive(),
+    activatedAt: IsoTime,
+  }),
+});
+
+/** 信息发布 — the public release (as on the 团圆 platform) widens with time since last seen. */
+export const PublicReleaseRadiusWidened = defineEvent({
+  type: 'PublicReleaseRadiusWidened',
+  version: 1,
+  schema: z.object({
+    caseId: z.string(),
+    alertId: z.string(),
+    center: Point,
+    fromKm: z.number().positive(),
+    toKm: z.number().positive(),
+    dueAt: IsoTime,
+  }),
+});
+
+/** A second report of a child who already has an open alert, linked to that case. */
+export const DuplicateReportLinked = defineEvent({
+  type: 'DuplicateReportLinked',
+  version: 1,
+  schema: z.object({
+    caseId: z.string(),
+    alertId: z.string(),
+    source: UpstreamSource,
+    upstreamSystemId: z.string(),
+    reportedAt: IsoTime,
+    linkedAt: IsoTime,
+  }),
+});
+
+/** The alert stands down (child found): the public release stops widening. */
+export const AlertClosed = defineEvent({
+  type: 'AlertClosed',
+  version: 1,
+  schema: z.object({
+    caseId: z.string(),
+    alertId: z.string(),
+    reason: z.string(),
+    closedAt: IsoTime,
+  }),
+});
+
+export const alertEvents = [
+  MissingChildReported,
+  CaseOpened,
+  QuickSearchActivated,
+  PublicReleaseRadiusWidened,
+  DuplicateReportLinked,
+  AlertClosed,
+] as const;

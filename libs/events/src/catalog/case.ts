@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { defineEvent } from './define.js';
+import { IsoTime, OfficerRef, Point, RegionCode } from './shared.js';
+
+export const PackageName = z.enum(['investigation', 'rescue', 'familySupport']);
+export const Packages = z.object({
+  investigation: z.string().min(1),
+  rescue: z.string().min(1),
+  familySupport: z.string().min(1),
+});
+export const Household = z.object({ id: z.string(), headOfHousehold: z.string(), address: z.string() });
+
+/** 立案（案卷）— the ledger's case file opens when the alert service opens the case. */
+export const CaseFileOpened = defineEvent({
+  type: 'CaseFileOpened',
+  version: 1,
+  schema: z.object({ caseId: z.string(), alertId: z.string(), regionCode: RegionCode, openedAt: IsoTime }),
+});
+
+/** 专案组成立 — 一长三包: a chief at county level or above and an owner for each package. */
+export const CaseGroupFormed = defineEvent({
+  type: 'CaseGroupFormed',
+  version: 1,
+  schema: z.object({ caseId: z.string(), chief: OfficerRef, packages: Packages, formedAt: IsoTime }),
+});
+
+/** 更换组长 — the chief can be replaced, never removed. */
+export const CaseGroupChiefReplaced = defineEvent({
+  type: 'CaseGroupChiefReplaced',
+  version: 1,
+  schema: z.object({
+    caseId: z.string(),
+    previousChief: OfficerRef,
+    chief: OfficerRef,
+    reason: z.string(),
+    replacedAt: IsoTime,
+  }),
+});
+
+export const PackageOwnerReassigned = defineEvent({
+  type: 'PackageOwnerReassigned',
+  version: 1,
+  schema: z.object({
+    caseId: z.string(),
+    package: PackageName,
+    previousOwner: z.string(),
+    owner: z.string(),
+    reassignedAt: IsoTime,
+  }),
+});
+
+/** Progress on one of the three packages (侦查破案, 解救, 安抚受害人亲属). */
+export const PackageProgressNoted = defineEvent({
+  type: 'PackageProgressNoted',
+  version: 1,
+  schema: z.object({ caseId: z.string(), package: PackageName, note: z.string().min(1), notedAt: IsoTime }),
+});
+
+/** 破案 */
+export const CaseSolved = defineEvent({
+  type: 'CaseSolved',
+  version: 1,
+  schema: z.object({ caseId: z.string(), summary: z.string(), solvedAt: IsoTime }),
+});
+
+/** 专案组撤销 — only after 破案: 案件不破，专案组不得撤销. */
+export const CaseGroupDissolved = defineEvent({
+  type: 'CaseGroupDissolved',
+  version: 1,
+  schema: z.object({ caseId: z.string(), reason: z.string(), dissolvedAt: IsoTime }),
+});
+
+/** 解救 — the child is rescued, from the household they were found in. */
+export const ChildRescued = defineEvent({
+  type: 'ChildRescued',
+  version: 1,
+  schema: z.object({
+    caseId: z.string(),
+    foundAt: Point.extend({ address: z.string().optional() }),
+    household: Household.optional(),
+    rescuedAt: IsoTime,
+  }),
+});
+
+/** 查明父母 — by a confirmed DNA match or a verified identification. */
+export const ParentsIdentified = defineEvent({
+  type: 'ParentsIdentified',
+  version: 1,
+  schema: z.object({
+    caseId: z.string(),
+    method: z.enum(['dna', 'verified-identification']),
+    evidenceRef: z.string(),
+    identifiedAt: IsoTime,
+  }),
+});
+
+/** 送还亲生父母 */
+export const ChildReturnedToParents = defineEvent({
+  type: 'ChildReturnedToParents',
+  version: 1,
+  schema: z.object({ caseId: z.string(), returnedAt: IsoTime, notes: z.string().optional() }),
+});
+
+/** 移交民政 — no identifiable parents: the child and the case materials go to civil affairs. */
+export const HandoverToCivilAffairsInitiated = defineEvent({
+  type: 'HandoverToCivilAffairsInitiated',
+  version: 1,
+  schema: z.object({
+    caseId: z.string(),
+    handoverId: z.string(),
+    institution: z.object({ id: z.string(), name: z.string(), kind: z.enum(['rescue-protection', 'children-welfare']) }),
+    foundInHouseholdId: z.string(),
+    placement: z.object({ kind: z.enum(['institution', 'household']), id: z.string() }),
+    childLocation: Point,
+    materials: z.array(z.string().min(1)).min(1),
+    initiatedAt: IsoTime,
+  }),
+});
+
+/** 民政部门接收 — accepted by a civil-affairs actor. */
+export const HandoverToCivilAffairsAccepted = defineEvent({
+  type: 'HandoverToCivilAffairsAccepted',
+  version: 1,
+  schema: z.object({ caseId: z.string(), handoverId: z.string(), acceptedBy: z.string(), acceptedAt: IsoTime }),
+});
+
+/** 专门档案 — kept by the residence police station while the family search goes on. */
+export const DedicatedFileOpened = defineEvent({
+  type: 'DedicatedFileOpened',
+  version: 1,
+  schema: z.object({ caseId: z.string(), policeStationId: z.string(), openedAt: IsoTime }),
+});
+
+export const FollowUpVisitRecorded = defineEvent({
+  type: 'FollowUpVisitRecorded',
+  version: 1,
+  schema: z.object({ caseId: z.string(), visitedAt: IsoTime, notes: z.string().min(1) }),
+});
+
+/** 落户 — parents still unidentified 12 months after handover: may be registered and adopted. */
+export const ChildEligibleForRegistration = defineEvent({
+  type: 'ChildEligibleForRegistration',
+  version: 1,
+  schema: z.object({ caseId: z.string(), handedOverAt: IsoTime, recordedAt: IsoTime }),
+});
+
+/** 挂牌督办 — the joint-meeting office lists a key case for supervision. */
+export const CaseListedForSupervision = defineEvent({
+  type: 'CaseListedForSupervision',
+  version: 1,
+  schema: z.object({ caseId: z.string(), listedBy: z.string(), reason: z.string(), listedAt: IsoTime }),
+});
+
+export const CaseSupervisionLifted = defineEvent({
+  type: 'CaseSupervisionLifted',
+  version: 1,
+  schema: z.object({ caseId: z.string(), liftedBy: z.string(), liftedAt: IsoTime }),
+});
+
+export const caseEvents = [
+  CaseFileOpened,
+  CaseGroupFormed,
+  CaseGroupChiefReplaced,
+  PackageOwnerReassigned,
+  PackageProgressNoted,
+  CaseSolved,
+  CaseGroupDissolved,
+  ChildRescued,
+  ParentsIdentified,
+  ChildReturnedToParents,
+  HandoverToCivilAffairsInitiated,
+  HandoverToCivilAffairsAccepted,
+  DedicatedFileOpened,
+  FollowUpVisitRecorded,
+  ChildEligibleForRegistration,
+  CaseListedForSupervision,
+  CaseSupervisionLifted,
+] as const;

@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { defineEvent } from './define.js';
+import { IsoTime, Latitude, Longitude, Point, RegionCode } from './shared.js';
+
+const TaskBase = z.object({
+  taskId: z.string(),
+  caseId: z.string(),
+  commandCenterId: z.string(),
+  deadlineAt: IsoTime,
+  assignedAt: IsoTime,
+});
+
+export const HubKind = z.enum(['railway', 'bus', 'airport', 'toll-gate', 'port']);
+
+/** 堵截 — interception at a transport hub within reach of the release radius. */
+export const InterceptionTaskAssigned = defineEvent({
+  type: 'InterceptionTaskAssigned',
+  version: 1,
+  schema: TaskBase.extend({
+    hub: z.object({ id: z.string(), name: z.string(), kind: HubKind, lat: Latitude, lon: Longitude, regionCode: RegionCode }),
+    distanceKm: z.number().nonnegative(),
+    radiusKm: z.number().positive(),
+  }),
+});
+
+/** 查找 — area search or video review for the command center of the last-seen region. */
+export const SearchTaskAssigned = defineEvent({
+  type: 'SearchTaskAssigned',
+  version: 1,
+  schema: TaskBase.extend({
+    kind: z.enum(['area-search', 'video-review']),
+    area: Point.extend({ radiusKm: z.number().positive() }),
+  }),
+});
+
+/** 采集失踪儿童父母血样 — sample the parents' blood for the anti-trafficking DNA database. */
+export const DnaSamplingTaskAssigned = defineEvent({
+  type: 'DnaSamplingTaskAssigned',
+  version: 1,
+  schema: TaskBase.extend({
+    subject: z.enum(['missing-child-parents', 'child-of-unknown-origin']),
+  }),
+});
+
+/** Escort of a rescued child to the civil-affairs institution (移交民政). */
+export const EscortTaskAssigned = defineEvent({
+  type: 'EscortTaskAssigned',
+  version: 1,
+  schema: TaskBase.extend({
+    handoverId: z.string(),
+    institutionId: z.string(),
+    from: Point,
+  }),
+});
+
+export const TaskAcknowledged = defineEvent({
+  type: 'TaskAcknowledged',
+  version: 1,
+  schema: z.object({
+    taskId: z.string(),
+    caseId: z.string(),
+    commandCenterId: z.string(),
+    acknowledgedBy: z.string(),
+    acknowledgedAt: IsoTime,
+  }),
+});
+
+export const TaskCompleted = defineEvent({
+  type: 'TaskCompleted',
+  version: 1,
+  schema: z.object({
+    taskId: z.string(),
+    caseId: z.string(),
+    commandCenterId: z.string(),
+    outcome: z.string().min(1),
+    notes: z.string().optional(),
+    completedBy: z.string(),
+    completedAt: IsoTime,
+  }),
+});
+
+/** A task not acknowledged in time goes to the command center one level up. */
+export const TaskEscalated = defineEvent({
+  type: 'TaskEscalated',
+  version: 1,
+  schema: z.object({
+    taskId: z.string(),
+    caseId: z.string(),
+    fromCommandCenterId: z.string(),
+    toCommandCenterId: z.string(),
+    reason: z.literal('not-acknowledged'),
+    missedDeadlineAt: IsoTime,
+    deadlineAt: IsoTime,
+    escalatedAt: IsoTime,
+  }),
+});
+
+const SampleBase = z.object({ taskId: z.string(), caseId: z.string(), sampleId: z.string() });
+
+/** 采血 — a police officer collects a blood sample (only police may collect DNA). */
+export const DnaSampleCollected = defineEvent({
+  type: 'DnaSampleCollected',
+  version: 1,
+  schema: SampleBase.extend({
+    donor: z.enum(['mother', 'father', 'guardian', 'child']),
+    collectedBy: z.string(),
+    collectedAt: IsoTime,
+  }),
+});
+
+export const DnaSampleSealed = defineEvent({
+  type: 'DnaSampleSealed',
+  version: 1,
+  schema: SampleBase.extend({ sealNumber: z.string(), sealedBy: z.string(), sealedAt: IsoTime }),
+});
+
+export const DnaSampleReceivedByLab = defineEvent({
+  type: 'DnaSampleReceivedByLab',
+  version: 1,
+  schema: SampleBase.extend({ labId: z.string(), receivedBy: z.string(), receivedAt: IsoTime }),
+});
+
+/** 入库 — the profile is in the anti-trafficking DNA database; only its reference travels. */
+export const DnaProfileEntered = defineEvent({
+  type: 'DnaProfileEntered',
+  version: 1,
+  schema: SampleBase.extend({ labId: z.string(), profileRef: z.string(), enteredAt: IsoTime }),
+});
+
+/** 比中 — a match; a first match must be confirmed by a second, independent result. */
+export const DnaMatchFound = defineEvent({
+  type: 'DnaMatchFound',
+  version: 1,
+  schema: SampleBase.extend({
+    labId: z.string(),
+    matchRef: z.string(),
+    confirmation: z.enum(['initial', 'confirming']),
+    foundAt: IsoTime,
+  }),
+});
+
+export const DnaNoMatchFound = defineEvent({
+  type: 'DnaNoMatchFound',
+  version: 1,
+  schema: SampleBase.extend({ labId: z.string(), reportedAt: IsoTime }),
+});
+
+/** The parents are identified by a confirmed DNA match. */
+export const ParentsIdentifiedByDna = defineEvent({
+  type: 'ParentsIdentifiedByDna',
+  version: 1,
+  schema: z.object({
+    taskId: z.string(),
+    caseId: z.string(),
+    sampleIds: z.array(z.string()).min(1),
+    matchRef: z.string(),
+    identifiedAt: IsoTime,
+  }),
+});
+
+export const dispatchEvents = [
+  InterceptionTaskAssigned,
+  SearchTaskAssigned,
+  DnaSamplingTaskAssigned,
+  EscortTaskAssigned,
+  TaskAcknowledged,
+  TaskCompleted,
+  TaskEscalated,
+  DnaSampleCollected,
+  DnaSampleSealed,
+  DnaSampleReceivedByLab,
+  DnaProfileEntered,
+  DnaMatchFound,
+  DnaNoMatchFound,
+  ParentsIdentifiedByDna,
+] as const;

@@ -1,0 +1,129 @@
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import type { DomainEvent } from '../catalog/index.js';
+import { decodeEvent } from '../catalog/index.js';
+import { deadLetterTopic, EventEnvelope } from '../envelope.js';
+import { DomainError } from '../errors.js';
+import { quoteIdent } from '../store/sql.js';
+
+/** A message read off Kafka, validated and upcast through the catalog. */
+export type ConsumedEvent = Omit<EventEnvelope<unknown>, 'data'> & { event: DomainEvent; topic: string };
+
+export interface IdempotentConsumer {
+  stop(): Promise<void>;
+  /** Offset lag of the last batch per topic-partition, for metrics and readiness. */
+  lag(): number;
+  running(): boolean;
+}
+
+export interface IdempotentConsumerOptions {
+  kafka: Kafka;
+  pool: Pool;
+  /** The service schema holding `processed_messages`. */
+  schema: string;
+  groupId: string;
+  topics: string[];
+  logger: Logger;
+  /** Runs in the same transaction as the dedupe record: an effect is applied once or not at all. */
+  handle: (event: ConsumedEvent, tx: PoolClient) => Promise<void>;
+  fromBeginning?: boolean;
+}
+
+/**
+ * Handles each Kafka message in one Postgres transaction together with its dedupe record (keyed by
+ * event id), so a redelivered message never applies its effect twice. A message that is not a valid
+ * catalog event, or whose handling is refused by a rule, goes to the topic's dead-letter twin with
+ * the reason and the consumer moves on; an infrastructure error is retried by redelivery.
+ */
+export async function startIdempotentConsumer(options: IdempotentConsumerOptions): Promise<IdempotentConsumer> {
+  const table = `${quoteIdent(options.schema)}.processed_messages`;
+  const log = options.logger.child({ consumer: options.groupId });
+  const consumer: Consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: 10000,
+    heartbeatInterval: 1000,
+    maxWaitTimeInMs: 20,
+    retry: { retries: 10 },
+  });
+  const producer: Producer = options.kafka.producer();
+  await Promise.all([consumer.connect(), producer.connect()]);
+  let lag = 0;
+  let running = true;
+  consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+    lag = Number(e.payload.offsetLagLow ?? e.payload.offsetLag ?? 0);
+  });
+  consumer.on(consumer.events.CRASH, (e) => {
+    log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    running = e.payload.restart;
+  });
+  for (const topic of options.topics) {
+    await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
+  }
+
+  const deadLetter = async (topic: string, message: KafkaMessage, reason: string): Promise<void> => {
+    log.warn({ topic, offset: message.offset, reason }, 'message sent to dead-letter topic');
+    await producer.send({
+      topic: deadLetterTopic(topic),
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: { ...message.headers, 'dlq-reason': reason, 'dlq-consumer': options.groupId, 'dlq-offset': message.offset },
+        },
+      ],
+    });
+  };
+
+  await consumer.run({
+    partitionsConsumedConcurrently: 3,
+    eachMessage: async ({ topic, message }) => {
+      const decoded = decode(message);
+      if ('error' in decoded) return deadLetter(topic, message, decoded.error);
+      const event: ConsumedEvent = { ...decoded.envelope, event: decoded.event, topic };
+      const client = await options.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const fresh = await client.query(
+          `INSERT INTO ${table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+          [options.groupId, event.eventId],
+        );
+        if (fresh.rowCount === 1) await options.handle(event, client);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if (error instanceof DomainError) return deadLetter(topic, message, `${error.code}: ${error.message}`);
+        log.error({ err: error, topic, eventId: event.eventId }, 'handling failed; will be redelivered');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  });
+
+  return {
+    lag: () => lag,
+    running: () => running,
+    stop: async () => {
+      running = false;
+      await consumer.disconnect();
+      await producer.disconnect();
+    },
+  };
+}
+
+function decode(message: KafkaMessage): { envelope: EventEnvelope<unknown>; event: DomainEvent } | { error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(message.value?.toString('utf8') ?? '');
+  } catch {
+    return { error: 'value is not JSON' };
+  }
+  const envelope = EventEnvelope.safeParse(json);
+  if (!envelope.success) {
+    return { error: `not an event envelope: ${envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+  }
+  const result = decodeEvent(envelope.data.type, envelope.data.version, envelope.data.data);
+  if (!result.ok) return { error: result.reason };
+  return { envelope: { ...envelope.data, version: result.version, data: result.event.data }, event: result.event };
+}

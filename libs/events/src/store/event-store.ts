@@ -1,0 +1,206 @@
+import type { Pool, PoolClient } from 'pg';
+import { decodeEvent, encodeEvent, type DomainEvent } from '../catalog/index.js';
+import type { EventEnvelope, EventMetadata } from '../envelope.js';
+import { ConcurrencyConflict } from '../errors.js';
+import { newId } from '../ids.js';
+import { quoteIdent } from './sql.js';
+
+export type ExpectedVersion = number | 'no-stream' | 'stream-exists' | 'any';
+
+export interface NewEvent {
+  event: DomainEvent;
+  metadata: EventMetadata;
+  caseId: string | null;
+  /** Deterministic ids make appends idempotent; new ids are time-ordered UUIDs. */
+  eventId?: string;
+  occurredAt?: Date;
+}
+
+export interface AppendResult {
+  positions: number[];
+  /** The stream's version after the append. */
+  version: number;
+  /** True when every event id was already stored: nothing was written. */
+  duplicate: boolean;
+}
+
+export interface AppendOptions {
+  expectedVersion: ExpectedVersion;
+  /** Append inside the caller's transaction (a consumer's unit of work) instead of group commit. */
+  tx?: PoolClient;
+}
+
+/** A stored row as read back, before its data is decoded through the catalog. */
+export interface StoredEvent extends EventEnvelope<unknown> {}
+
+interface Pending {
+  item: BatchItem;
+  streamId: string;
+  expected: ExpectedVersion;
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+}
+
+interface BatchItem {
+  streamId: string;
+  expected: ExpectedVersion;
+  events: { eventId: string; type: string; version: number; caseId: string | null; data: unknown; metadata: EventMetadata; occurredAt: string }[];
+}
+
+interface ItemResult {
+  status: 'ok' | 'duplicate' | 'conflict' | 'partial-duplicate';
+  positions: number[];
+  version: number;
+}
+
+const MAX_BATCH = 256;
+
+/**
+ * The Postgres event store of one service schema. Appends that are not part of a caller's
+ * transaction are group-committed: while one batch is in flight the next ones queue, and each
+ * batch is a single round trip (one `append_events` call is its own transaction). Each append in a
+ * batch is still checked and answered on its own.
+ */
+export class PgEventStore {
+  readonly #pool: Pool;
+  readonly #table: string;
+  readonly #fn: string;
+  #queue: Pending[] = [];
+  #flushing = false;
+
+  constructor(pool: Pool, readonly schema: string) {
+    this.#pool = pool;
+    this.#table = `${quoteIdent(schema)}.events`;
+    this.#fn = `${quoteIdent(schema)}.append_events`;
+  }
+
+  get pool(): Pool {
+    return this.#pool;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const item: BatchItem = {
+      streamId,
+      expected: options.expectedVersion,
+      events: events.map((e) => {
+        const encoded = encodeEvent(e.event);
+        return {
+          eventId: e.eventId ?? newId(),
+          type: encoded.type,
+          version: encoded.version,
+          caseId: e.caseId,
+          data: encoded.data,
+          metadata: e.metadata,
+          occurredAt: (e.occurredAt ?? new Date()).toISOString(),
+        };
+      }),
+    };
+    if (options.tx) {
+      const { rows } = await options.tx.query<{ r: ItemResult[] }>(`SELECT ${this.#fn}($1::jsonb) AS r`, [JSON.stringify([item])]);
+      return settle(streamId, options.expectedVersion, rows[0]!.r[0]!);
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.#queue.push({ item, streamId, expected: options.expectedVersion, resolve, reject });
+      if (!this.#flushing) void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, MAX_BATCH);
+      try {
+        const { rows } = await this.#pool.query<{ r: ItemResult[] }>(`SELECT ${this.#fn}($1::jsonb) AS r`, [
+          JSON.stringify(batch.map((p) => p.item)),
+        ]);
+        const results = rows[0]!.r;
+        batch.forEach((p, i) => {
+          try {
+            p.resolve(settle(p.streamId, p.expected, results[i]!));
+          } catch (error) {
+            p.reject(error);
+          }
+        });
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
+    }
+    this.#flushing = false;
+  }
+
+  async readStream(streamId: string, options: { fromVersion?: number; tx?: PoolClient } = {}): Promise<StoredEvent[]> {
+    const { rows } = await (options.tx ?? this.#pool).query<Row>(
+      `SELECT ${COLUMNS} FROM ${this.#table} WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
+      [streamId, options.fromVersion ?? 1],
+    );
+    return rows.map(toStored);
+  }
+
+  /** Events after a position, in position (= commit) order. */
+  async readAll(afterPosition: number, limit = 1000): Promise<StoredEvent[]> {
+    const { rows } = await this.#pool.query<Row>(
+      `SELECT ${COLUMNS} FROM ${this.#table} WHERE position > $1 ORDER BY position LIMIT $2`,
+      [afterPosition, limit],
+    );
+    return rows.map(toStored);
+  }
+
+  async headPosition(): Promise<number> {
+    const { rows } = await this.#pool.query<{ p: string | null }>(`SELECT max(position) AS p FROM ${this.#table}`);
+    return Number(rows[0]?.p ?? 0);
+  }
+}
+
+/** Decodes a stored event through the catalog (upcasting older versions); null when it cannot. */
+export function decodeStored(stored: StoredEvent): (EventEnvelope<DomainEvent['data']> & { event: DomainEvent }) | { error: string } {
+  const result = decodeEvent(stored.type, stored.version, stored.data);
+  if (!result.ok) return { error: result.reason };
+  return { ...stored, version: result.version, data: result.event.data, event: result.event };
+}
+
+function settle(streamId: string, expected: ExpectedVersion, r: ItemResult): AppendResult {
+  switch (r.status) {
+    case 'ok':
+      return { positions: r.positions.map(Number), version: r.version, duplicate: false };
+    case 'duplicate':
+      return { positions: r.positions.map(Number), version: r.version, duplicate: true };
+    case 'conflict':
+      throw new ConcurrencyConflict(streamId, expected, r.version);
+    case 'partial-duplicate':
+      throw new Error(`append to ${streamId} repeats some but not all event ids of an earlier append`);
+  }
+}
+
+const COLUMNS =
+  'position, stream_id, stream_version, event_id, type, schema_version, case_id, data, metadata, occurred_at, recorded_at';
+
+interface Row {
+  position: string;
+  stream_id: string;
+  stream_version: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  case_id: string | null;
+  data: unknown;
+  metadata: EventMetadata;
+  occurred_at: Date;
+  recorded_at: Date;
+}
+
+function toStored(r: Row): StoredEvent {
+  return {
+    eventId: r.event_id,
+    type: r.type,
+    version: r.schema_version,
+    streamId: r.stream_id,
+    streamVersion: r.stream_version,
+    position: Number(r.position),
+    caseId: r.case_id,
+    metadata: r.metadata,
+    occurredAt: r.occurred_at.toISOString(),
+    recordedAt: r.recorded_at.toISOString(),
+    data: r.data,
+  };
+}

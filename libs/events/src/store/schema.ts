@@ -1,0 +1,109 @@
+import type { Migration } from './migrations.js';
+import { advisoryKey } from './sql.js';
+
+/**
+ * The event-store tables of one service schema. Appends go through `append_events`, which takes
+ * the schema's write lock before it draws positions and holds it until commit: positions are
+ * therefore handed out in commit order, and a reader that sees position N has already seen every
+ * committed event below N. That is what keeps a late-committing writer from being skipped.
+ */
+export const eventStoreMigrations = (schema: string): Migration[] => [
+  {
+    version: 1,
+    name: 'event store',
+    sql: (s) => `
+      CREATE SEQUENCE ${s}.events_position_seq AS bigint;
+      CREATE TABLE ${s}.events (
+        position bigint PRIMARY KEY,
+        stream_id text NOT NULL,
+        stream_version int NOT NULL CHECK (stream_version > 0),
+        event_id uuid NOT NULL UNIQUE,
+        type text NOT NULL,
+        schema_version int NOT NULL,
+        case_id text,
+        data jsonb NOT NULL,
+        metadata jsonb NOT NULL,
+        occurred_at timestamptz NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        UNIQUE (stream_id, stream_version)
+      );
+      CREATE INDEX events_case_id ON ${s}.events (case_id, position) WHERE case_id IS NOT NULL;
+
+      CREATE FUNCTION ${s}.refuse_history_rewrite() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'events are append-only: % refused on %.%', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+          USING ERRCODE = 'insufficient_privilege';
+      END $$;
+      CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON ${s}.events
+        FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_history_rewrite();
+      CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON ${s}.events
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_history_rewrite();
+
+      CREATE TABLE ${s}.checkpoints (
+        name text PRIMARY KEY,
+        position bigint NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE ${s}.processed_messages (
+        consumer text NOT NULL,
+        message_id text NOT NULL,
+        processed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (consumer, message_id)
+      );
+
+      -- p_batch: [{ streamId, expected: int | "no-stream" | "stream-exists" | "any", events: [...] }]
+      -- returns, per item: { status: "ok"|"duplicate"|"conflict"|"partial-duplicate", positions, version }
+      CREATE FUNCTION ${s}.append_events(p_batch jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+      DECLARE
+        item jsonb;
+        ev jsonb;
+        results jsonb := '[]'::jsonb;
+        ids uuid[];
+        existing bigint[];
+        current_version int;
+        expected jsonb;
+        positions bigint[];
+        pos bigint;
+        n int;
+        last_pos bigint := 0;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(${advisoryKey(`${schema}:events`)});
+        FOR item IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
+          SELECT array_agg((e->>'eventId')::uuid) INTO ids FROM jsonb_array_elements(item->'events') e;
+          n := coalesce(array_length(ids, 1), 0);
+          SELECT array_agg(position ORDER BY position) INTO existing FROM ${s}.events WHERE event_id = ANY(ids);
+          SELECT coalesce(max(stream_version), 0) INTO current_version FROM ${s}.events WHERE stream_id = item->>'streamId';
+          IF coalesce(array_length(existing, 1), 0) = n AND n > 0 THEN
+            results := results || jsonb_build_object('status', 'duplicate', 'positions', to_jsonb(existing), 'version', current_version);
+            CONTINUE;
+          ELSIF existing IS NOT NULL THEN
+            results := results || jsonb_build_object('status', 'partial-duplicate', 'positions', to_jsonb(existing), 'version', current_version);
+            CONTINUE;
+          END IF;
+          expected := item->'expected';
+          IF (jsonb_typeof(expected) = 'number' AND current_version <> (expected)::int)
+             OR (expected = '"no-stream"' AND current_version <> 0)
+             OR (expected = '"stream-exists"' AND current_version = 0) THEN
+            results := results || jsonb_build_object('status', 'conflict', 'positions', '[]'::jsonb, 'version', current_version);
+            CONTINUE;
+          END IF;
+          positions := '{}';
+          FOR ev IN SELECT value FROM jsonb_array_elements(item->'events') LOOP
+            current_version := current_version + 1;
+            pos := nextval('${s}.events_position_seq');
+            INSERT INTO ${s}.events (position, stream_id, stream_version, event_id, type, schema_version, case_id, data, metadata, occurred_at)
+            VALUES (pos, item->>'streamId', current_version, (ev->>'eventId')::uuid, ev->>'type', (ev->>'version')::int,
+                    ev->>'caseId', ev->'data', ev->'metadata', (ev->>'occurredAt')::timestamptz);
+            positions := positions || pos;
+            last_pos := pos;
+          END LOOP;
+          results := results || jsonb_build_object('status', 'ok', 'positions', to_jsonb(positions), 'version', current_version);
+        END LOOP;
+        IF last_pos > 0 THEN
+          PERFORM pg_notify('${schema}_events', last_pos::text);
+        END IF;
+        RETURN results;
+      END $fn$;
+    `,
+  },
+];

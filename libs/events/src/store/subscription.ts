@@ -1,0 +1,99 @@
+import type { PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import type { PgEventStore, StoredEvent } from './event-store.js';
+import type { AppendNotifier } from './notifier.js';
+import { quoteIdent } from './sql.js';
+
+export interface SubscriptionOptions {
+  /** Checkpoint name, unique per schema. */
+  name: string;
+  /** Handles a batch in a transaction that also stores the checkpoint: effect and checkpoint commit together. */
+  handle: (events: StoredEvent[], tx: PoolClient) => Promise<void>;
+  batchSize?: number;
+  pollMs?: number;
+  notifier?: AppendNotifier;
+  logger: Logger;
+}
+
+export interface Subscription {
+  readonly name: string;
+  position(): number;
+  /** Resolves once the subscription has handled everything up to at least this position. */
+  caughtUp(position: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A checkpointed reader of the whole store. Positions are handed out in commit order (see
+ * schema.ts), so "everything after my checkpoint" never skips a late commit.
+ */
+export async function subscribe(store: PgEventStore, options: SubscriptionOptions): Promise<Subscription> {
+  const table = `${quoteIdent(store.schema)}.checkpoints`;
+  const batchSize = options.batchSize ?? 500;
+  const pollMs = options.pollMs ?? 500;
+  const { rows } = await store.pool.query<{ position: string }>(`SELECT position FROM ${table} WHERE name = $1`, [options.name]);
+  let position = Number(rows[0]?.position ?? 0);
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const waiters: { position: number; resolve: () => void }[] = [];
+
+  const onAppend = (): void => wake?.();
+  options.notifier?.on('append', onAppend);
+
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const events = await store.readAll(position, batchSize);
+        if (events.length > 0) {
+          const client = await store.pool.connect();
+          try {
+            await client.query('BEGIN');
+            await options.handle(events, client);
+            const last = events[events.length - 1]!.position;
+            await client.query(
+              `INSERT INTO ${table} (name, position, updated_at) VALUES ($1, $2, now())
+               ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+              [options.name, last],
+            );
+            await client.query('COMMIT');
+            position = last;
+          } catch (error) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw error;
+          } finally {
+            client.release();
+          }
+          for (const w of waiters.filter((w) => w.position <= position)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve();
+          }
+          if (events.length === batchSize) continue;
+        }
+      } catch (error) {
+        if (stopped) break;
+        options.logger.error({ err: error, subscription: options.name, position }, 'subscription batch failed; retrying');
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  })();
+
+  return {
+    name: options.name,
+    position: () => position,
+    caughtUp: (target) =>
+      target <= position ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ position: target, resolve })),
+    stop: async () => {
+      stopped = true;
+      options.notifier?.off('append', onAppend);
+      wake?.();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createKafka, kafkaReachable } from '../kafka/client.js';
+import { createLogger } from '../logger.js';
+
+const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A throw-away database on the real Postgres, so test files running in parallel never collide.
+ * Fails loudly (never skips) when Postgres is not there.
+ */
+export async function createTestDatabase(label = 'db'): Promise<TestDatabase> {
+  const name = `rs_test_${label.replace(/[^a-z0-9]/g, '_')}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(
+      `Postgres is not reachable at ${ADMIN_URL} (${String(error)}). Start it ` +
+        `(pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set TEST_DATABASE_ADMIN_URL.`,
+    );
+  }
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** A unique topic prefix per test file, so consumers never see another file's events. */
+export function testTopicPrefix(): string {
+  return `t${randomBytes(4).toString('hex')}.`;
+}
+
+/** Fails with what to start when no Kafka broker answers (integration tests never skip silently). */
+export async function requireKafka(): Promise<void> {
+  const kafka = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'test-probe', logger: createLogger('test', 'silent') });
+  if (!(await kafkaReachable(kafka, 5000))) {
+    throw new Error(
+      `No Kafka broker answers at ${TEST_KAFKA_BROKERS.join(',')}. Start one with \`npm run kafka:start\` ` +
+        `(a single-node KRaft broker from infra/kafka/) or set KAFKA_BROKERS.`,
+    );
+  }
+}
+
+/** Polls until the check passes or the time runs out; the last failure is the error. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+}
