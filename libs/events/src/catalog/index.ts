@@ -3,6 +3,7 @@ import { alertEvents } from './alert.js';
 import { caseEvents } from './case.js';
 import { dispatchEvents } from './dispatch.js';
 import type { EventDefinition } from './define.js';
+import { decodeWith, describeIssues } from './upcast.js';
 
 export * from './alert.js';
 export * from './case.js';
@@ -40,16 +41,9 @@ export type DecodeResult =
 export function decodeEvent(type: string, version: number, data: unknown): DecodeResult {
   const definition = latest.get(type);
   if (!definition) return { ok: false, reason: `unknown event type ${type}` };
-  if (version === definition.version) return check(definition.schema, type, version, data);
-  const steps = (definition.history ?? []).filter((h) => h.version >= version).sort((a, b) => a.version - b.version);
-  if (steps[0]?.version !== version) return { ok: false, reason: `unknown version ${version} of ${type}` };
-  let current: unknown = data;
-  for (const step of steps) {
-    const parsed = step.schema.safeParse(current);
-    if (!parsed.success) return { ok: false, reason: `${type} v${step.version}: ${describe(parsed.error)}` };
-    current = step.upcast(parsed.data as never);
-  }
-  return check(definition.schema, type, definition.version, current);
+  const result = decodeWith(definition, version, data);
+  if (!result.ok) return result;
+  return { ok: true, event: { type, data: result.data } as DomainEvent, version: result.version };
 }
 
 /** Validates new event data before it is stored; nothing invalid is ever appended. */
@@ -57,16 +51,6 @@ export function encodeEvent(event: DomainEvent): { type: string; version: number
   const definition = latest.get(event.type);
   if (!definition) throw new Error(`unknown event type ${event.type}`);
   const parsed = definition.schema.safeParse(event.data);
-  if (!parsed.success) throw new Error(`invalid ${event.type}: ${describe(parsed.error)}`);
+  if (!parsed.success) throw new Error(`invalid ${event.type}: ${describeIssues(parsed.error)}`);
   return { type: event.type, version: definition.version, data: parsed.data };
-}
-
-function check(schema: z.ZodType, type: string, version: number, data: unknown): DecodeResult {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) return { ok: false, reason: `${type} v${version}: ${describe(parsed.error)}` };
-  return { ok: true, event: { type, data: parsed.data } as DomainEvent, version };
-}
-
-function describe(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }

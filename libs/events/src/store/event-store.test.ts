@@ -1,0 +1,91 @@
+import t from 'tap';
+import { ConcurrencyConflict } from '../errors.js';
+import { newId } from '../ids.js';
+import { migrate } from './migrations.js';
+import { eventStoreMigrations } from './schema.js';
+import { newEvent, storeFixture } from './test-fixtures.js';
+
+const fx = await storeFixture('store');
+t.teardown(fx.close);
+const { store, pool } = fx;
+
+t.test('expected version is enforced exactly for each of its four forms', async (t) => {
+  const s = `stream-${newId()}`;
+  await t.rejects(store.append(s, [newEvent('c')], { expectedVersion: 'stream-exists' }), ConcurrencyConflict);
+  t.same((await store.append(s, [newEvent('c')], { expectedVersion: 'no-stream' })).version, 1);
+  await t.rejects(store.append(s, [newEvent('c')], { expectedVersion: 'no-stream' }), ConcurrencyConflict);
+  t.same((await store.append(s, [newEvent('c')], { expectedVersion: 'stream-exists' })).version, 2);
+  t.same((await store.append(s, [newEvent('c'), newEvent('c')], { expectedVersion: 2 })).version, 4);
+  const conflict = await store.append(s, [newEvent('c')], { expectedVersion: 2 }).catch((e: unknown) => e);
+  t.type(conflict, ConcurrencyConflict);
+  t.match(conflict, { streamId: s, expected: 2, actual: 4, code: 'CONCURRENCY_CONFLICT' });
+  t.same((await store.append(s, [newEvent('c')], { expectedVersion: 'any' })).version, 5);
+  t.same((await store.readStream(s)).map((e) => e.streamVersion), [1, 2, 3, 4, 5]);
+});
+
+t.test('given concurrent appends at one version, exactly one wins per version', async (t) => {
+  const s = `race-${newId()}`;
+  await store.append(s, [newEvent('c')], { expectedVersion: 'no-stream' });
+  const attempts = await Promise.allSettled(
+    Array.from({ length: 20 }, () => store.append(s, [newEvent('c')], { expectedVersion: 1 })),
+  );
+  t.equal(attempts.filter((a) => a.status === 'fulfilled').length, 1);
+  t.ok(attempts.filter((a) => a.status === 'rejected').every((a) => a.reason instanceof ConcurrencyConflict));
+  // The same race across separate transactions (not one group-committed batch): still one winner.
+  const clients = await Promise.all(Array.from({ length: 5 }, () => pool.connect()));
+  const results = await Promise.allSettled(
+    clients.map(async (c) => {
+      await c.query('BEGIN');
+      try {
+        const r = await store.append(s, [newEvent('c')], { expectedVersion: 2, tx: c });
+        await c.query('COMMIT');
+        return r;
+      } catch (error) {
+        await c.query('ROLLBACK');
+        throw error;
+      }
+    }),
+  );
+  clients.forEach((c) => c.release());
+  t.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  t.equal((await store.readStream(s)).length, 3);
+});
+
+t.test('given events already appended, when the same ids are appended again, then the original positions return and nothing is written', async (t) => {
+  const s = `idem-${newId()}`;
+  const ids = [newId(), newId()];
+  const first = await store.append(s, ids.map((id) => newEvent('c', 0, id)), { expectedVersion: 'no-stream' });
+  const again = await store.append(s, ids.map((id) => newEvent('c', 0, id)), { expectedVersion: 'no-stream' });
+  t.same(again.positions, first.positions);
+  t.ok(again.duplicate);
+  t.equal((await store.readStream(s)).length, 2);
+  await t.rejects(
+    store.append(s, [newEvent('c', 0, ids[0]), newEvent('c')], { expectedVersion: 2 }),
+    /repeats some but not all/,
+  );
+});
+
+t.test('the database refuses UPDATE, DELETE and TRUNCATE of events', async (t) => {
+  await store.append(`x-${newId()}`, [newEvent('c')], { expectedVersion: 'any' });
+  await t.rejects(pool.query(`UPDATE alert.events SET type = 'Forged'`), /append-only: UPDATE/);
+  await t.rejects(pool.query('DELETE FROM alert.events'), /append-only: DELETE/);
+  await t.rejects(pool.query('TRUNCATE alert.events'), /append-only: TRUNCATE/);
+});
+
+t.test('migrations run twice and from two processes at once apply once', async (t) => {
+  const runs = await Promise.all([
+    migrate(pool, 'dispatch', eventStoreMigrations('dispatch')),
+    migrate(pool, 'dispatch', eventStoreMigrations('dispatch')),
+  ]);
+  t.same(runs.flat(), [1]);
+  t.same(await migrate(pool, 'dispatch', eventStoreMigrations('dispatch')), []);
+});
+
+t.test('readAll returns events in position order, decoded envelopes intact', async (t) => {
+  const head = await store.headPosition();
+  const s = `read-${newId()}`;
+  await store.append(s, [newEvent('case-r', 1), newEvent('case-r', 2)], { expectedVersion: 'no-stream' });
+  const events = await store.readAll(head);
+  t.same(events.map((e) => e.streamVersion), [1, 2]);
+  t.match(events[0], { streamId: s, caseId: 'case-r', type: 'AlertClosed', version: 1, metadata: { actor: { id: 'tester' } } });
+});

@@ -1,0 +1,42 @@
+import pg from 'pg';
+import type { DomainEvent } from '../catalog/index.js';
+import { createLogger } from '../logger.js';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
+import { PgEventStore, type NewEvent } from './event-store.js';
+import { migrate } from './migrations.js';
+import { eventStoreMigrations } from './schema.js';
+
+export const quiet = createLogger('test', 'silent');
+
+export function closed(caseId: string, n = 0): DomainEvent {
+  return {
+    type: 'AlertClosed',
+    data: { caseId, alertId: `alert-${caseId}`, reason: `step ${n}`, closedAt: new Date().toISOString() },
+  };
+}
+
+export function newEvent(caseId: string, n = 0, eventId?: string): NewEvent {
+  return {
+    event: closed(caseId, n),
+    caseId,
+    metadata: { actor: { id: 'tester', role: 'system' }, correlationId: caseId, causationId: null },
+    ...(eventId ? { eventId } : {}),
+  };
+}
+
+/** A migrated store in a throw-away database on the real Postgres. */
+export async function storeFixture(label: string): Promise<{ db: TestDatabase; pool: pg.Pool; store: PgEventStore; close(): Promise<void> }> {
+  const db = await createTestDatabase(label);
+  const pool = new pg.Pool({ connectionString: db.url, max: 30 });
+  await migrate(pool, 'alert', eventStoreMigrations('alert'));
+  const store = new PgEventStore(pool, 'alert');
+  return {
+    db,
+    pool,
+    store,
+    close: async () => {
+      await pool.end();
+      await db.drop();
+    },
+  };
+}
