@@ -86,12 +86,15 @@ const METADATA = requestFrame(3, 1, 2, Buffer.from([0, 0, 0, 0]));
 
 /**
  * Probe one broker: TCP connect, ApiVersions, Metadata.
- * @returns {Promise<{ ok: boolean, reason?: string }>}
+ * `ok`: a Kafka broker answers and lists a live broker; `connected`: something accepted the TCP
+ * connection; `kafka`: it answered ApiVersions (a Kafka broker, perhaps still starting).
+ * @returns {Promise<{ ok: boolean, connected: boolean, kafka: boolean, reason?: string }>}
  */
 export function probeBroker({ host, port }, { timeoutMs = 2000 } = {}) {
   return new Promise((resolve) => {
     let buf = Buffer.alloc(0);
     let apiVersionsOk = false;
+    let connected = false;
     let done = false;
     const sock = net.connect({ host, port });
     const finish = (ok, reason) => {
@@ -99,11 +102,14 @@ export function probeBroker({ host, port }, { timeoutMs = 2000 } = {}) {
       done = true;
       clearTimeout(timer);
       sock.destroy();
-      resolve(ok ? { ok } : { ok, reason });
+      resolve({ ok, connected, kafka: apiVersionsOk, ...(ok ? {} : { reason }) });
     };
     const timer = setTimeout(() => finish(false, 'timeout'), timeoutMs);
     sock.setNoDelay(true);
-    sock.on('connect', () => sock.write(Buffer.concat([API_VERSIONS, METADATA])));
+    sock.on('connect', () => {
+      connected = true;
+      sock.write(Buffer.concat([API_VERSIONS, METADATA]));
+    });
     sock.on('error', (err) => finish(false, err.code ?? err.message));
     sock.on('close', () => finish(false, 'connection closed'));
     sock.on('data', (chunk) => {
@@ -275,12 +281,17 @@ export async function formatStorage({ log = console.error } = {}) {
   return true;
 }
 
-/** --override arguments when the wanted local port is not the one in server.properties. */
+/**
+ * --override arguments when the wanted local port is not the one in server.properties: the
+ * broker listens on that port and its controller on the next one. (One data dir per folder, so
+ * two brokers need two copies of this folder.)
+ */
 function listenerOverrides({ port }) {
   if (port === DEFAULT_PORT) return [];
   return [
-    '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:9093`,
+    '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${port + 1}`,
     '--override', `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    '--override', `controller.quorum.voters=1@127.0.0.1:${port + 1}`,
   ];
 }
 
@@ -452,7 +463,8 @@ export async function ensureKafka({ brokers = process.env.KAFKA_BROKERS ?? DEFAU
   const release = await acquireLock({ brokers, log });
   if (!release) return notStarted; // another process started it while we waited
   try {
-    if (await kafkaAnswers(brokers)) return notStarted;
+    let probe = await probeBroker(target);
+    if (probe.ok) return notStarted;
 
     const oldPid = readPidFile(paths.pid);
     if (oldPid && isOurBroker(oldPid)) {
@@ -461,8 +473,22 @@ export async function ensureKafka({ brokers = process.env.KAFKA_BROKERS ?? DEFAU
       if (await waitUntil(() => kafkaAnswers(brokers, { timeoutMs: 1000 }), START_TIMEOUT_MS, 300)) return notStarted;
       log(`kafka: broker pid ${oldPid} never answered; stopping it and starting afresh`);
       await stopKafka({ log, pid: oldPid });
+      probe = await probeBroker(target);
     } else if (oldPid) {
       removeIfContains(paths.pid, oldPid); // stale
+    }
+
+    if (probe.kafka) {
+      // A Kafka broker not started from here (e.g. compose) is still starting: wait for it.
+      log(`kafka: a broker at ${target.host}:${target.port} is starting (${probe.reason}); waiting for it`);
+      if (await waitUntil(() => kafkaAnswers(brokers, { timeoutMs: 1000 }), START_TIMEOUT_MS, 300)) return notStarted;
+      throw new Error(`kafka: the broker at ${target.host}:${target.port} did not become ready within ${START_TIMEOUT_MS / 1000} s`);
+    }
+    if (probe.connected) {
+      throw new Error(
+        `kafka: something that is not a Kafka broker listens on ${target.host}:${target.port} (${probe.reason}); ` +
+          'free the port or point KAFKA_BROKERS at a broker',
+      );
     }
 
     await fetchJars({ log });
@@ -534,7 +560,7 @@ async function main(argv) {
         console.log(`kafka: ${b.host}:${b.port} ${r.ok ? 'answers' : `does not answer (${r.reason})`}`);
       }
       const pid = readPidFile(paths.pid);
-      if (pid) console.log(`kafka: pid file names ${pid} (${isOurBroker(pid) ? 'running' : 'not running'})`);
+      if (pid) console.log(`kafka: pid file names ${pid} (${isOurBroker(pid) ? 'a running broker from infra/kafka' : 'stale: no broker from infra/kafka runs under it'})`);
       return results.some(([, r]) => r.ok) ? 0 : 1;
     }
     case 'smoke':

@@ -130,19 +130,23 @@ export class PgEventStore {
   }
 
   async readStream(streamId: string, options: { fromVersion?: number; tx?: PoolClient } = {}): Promise<StoredEvent[]> {
-    const { rows } = await (options.tx ?? this.#pool).query<Row>(
-      `SELECT ${COLUMNS} FROM ${this.#table} WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
-      [streamId, options.fromVersion ?? 1],
-    );
+    const { rows } = await (options.tx ?? this.#pool).query<Row>({
+      text: `SELECT ${COLUMNS} FROM ${this.#table} WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
+      values: [streamId, options.fromVersion ?? 1],
+      rowMode: 'array',
+      types: RAW_TEXT,
+    });
     return rows.map(toStored);
   }
 
   /** Events after a position, in position (= commit) order. */
   async readAll(afterPosition: number, limit = 1000): Promise<StoredEvent[]> {
-    const { rows } = await this.#pool.query<Row>(
-      `SELECT ${COLUMNS} FROM ${this.#table} WHERE position > $1 ORDER BY position LIMIT $2`,
-      [afterPosition, limit],
-    );
+    const { rows } = await this.#pool.query<Row>({
+      text: `SELECT ${COLUMNS} FROM ${this.#table} WHERE position > $1 ORDER BY position LIMIT $2`,
+      values: [afterPosition, limit],
+      rowMode: 'array',
+      types: RAW_TEXT,
+    });
     return rows.map(toStored);
   }
 
@@ -172,35 +176,29 @@ function settle(streamId: string, expected: ExpectedVersion, r: ItemResult): App
   }
 }
 
-const COLUMNS =
-  'position, stream_id, stream_version, event_id, type, schema_version, case_id, data, metadata, occurred_at, recorded_at';
+/**
+ * Rows come back as raw text in array mode: no per-column type parsing by the driver, one
+ * JSON.parse for data and one for metadata. This is what lets readAll keep up with a replay.
+ */
+const COLUMNS = `position, stream_id, stream_version, event_id, type, schema_version, case_id, data, metadata,
+  (extract(epoch FROM occurred_at) * 1000)::bigint, (extract(epoch FROM recorded_at) * 1000)::bigint`;
 
-interface Row {
-  position: string;
-  stream_id: string;
-  stream_version: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  case_id: string | null;
-  data: unknown;
-  metadata: EventMetadata;
-  occurred_at: Date;
-  recorded_at: Date;
-}
+const RAW_TEXT = { getTypeParser: () => (value: string) => value };
+
+type Row = [string, string, string, string, string, string, string | null, string, string, string, string];
 
 function toStored(r: Row): StoredEvent {
   return {
-    eventId: r.event_id,
-    type: r.type,
-    version: r.schema_version,
-    streamId: r.stream_id,
-    streamVersion: r.stream_version,
-    position: Number(r.position),
-    caseId: r.case_id,
-    metadata: r.metadata,
-    occurredAt: r.occurred_at.toISOString(),
-    recordedAt: r.recorded_at.toISOString(),
-    data: r.data,
+    eventId: r[3],
+    type: r[4],
+    version: Number(r[5]),
+    streamId: r[1],
+    streamVersion: Number(r[2]),
+    position: Number(r[0]),
+    caseId: r[6],
+    metadata: JSON.parse(r[8]) as EventMetadata,
+    occurredAt: new Date(Number(r[9])).toISOString(),
+    recordedAt: new Date(Number(r[10])).toISOString(),
+    data: JSON.parse(r[7]) as unknown,
   };
 }

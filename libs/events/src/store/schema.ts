@@ -56,14 +56,12 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
       CREATE FUNCTION ${s}.append_events(p_batch jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
       DECLARE
         item jsonb;
-        ev jsonb;
         results jsonb := '[]'::jsonb;
         ids uuid[];
         existing bigint[];
         current_version int;
         expected jsonb;
         positions bigint[];
-        pos bigint;
         n int;
         last_pos bigint := 0;
       BEGIN
@@ -87,16 +85,17 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
             results := results || jsonb_build_object('status', 'conflict', 'positions', '[]'::jsonb, 'version', current_version);
             CONTINUE;
           END IF;
-          positions := '{}';
-          FOR ev IN SELECT value FROM jsonb_array_elements(item->'events') LOOP
-            current_version := current_version + 1;
-            pos := nextval('${s}.events_position_seq');
+          WITH inserted AS (
             INSERT INTO ${s}.events (position, stream_id, stream_version, event_id, type, schema_version, case_id, data, metadata, occurred_at)
-            VALUES (pos, item->>'streamId', current_version, (ev->>'eventId')::uuid, ev->>'type', (ev->>'version')::int,
-                    ev->>'caseId', ev->'data', ev->'metadata', (ev->>'occurredAt')::timestamptz);
-            positions := positions || pos;
-            last_pos := pos;
-          END LOOP;
+            SELECT nextval('${s}.events_position_seq'), item->>'streamId', current_version + e.ord::int, (e.ev->>'eventId')::uuid,
+                   e.ev->>'type', (e.ev->>'version')::int, e.ev->>'caseId', e.ev->'data', e.ev->'metadata', (e.ev->>'occurredAt')::timestamptz
+            FROM jsonb_array_elements(item->'events') WITH ORDINALITY AS e(ev, ord)
+            ORDER BY e.ord
+            RETURNING position
+          )
+          SELECT array_agg(position ORDER BY position) INTO positions FROM inserted;
+          current_version := current_version + n;
+          last_pos := greatest(last_pos, positions[n]);
           results := results || jsonb_build_object('status', 'ok', 'positions', to_jsonb(positions), 'version', current_version);
         END LOOP;
         IF last_pos > 0 THEN

@@ -1,0 +1,119 @@
+/**
+ * `npm run bench:alert`: drives POST /v1/alerts of a freshly started alert service (a child
+ * process, against a throw-away database) and prints accepted alerts/s and p50/p99 latency. Each
+ * answer comes only after its append committed. Two phases: as fast as it goes (closed loop), then
+ * at the target rate of 2,000/s (latency at that load, not at saturation).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { createKafka, createLogger, kafkaReachable } from '@rapid-search/events';
+import { createTestDatabase, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const PORT = Number(process.env.BENCH_ALERT_PORT ?? 3901);
+const URL_BASE = `http://127.0.0.1:${PORT}`;
+const API_KEY = 'rs_demo_f52f02aa0737cdd49159014d3d3487cc'; // up-kunming-110, seeds/demo-api-keys.json
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const TARGET_RATE = 2000;
+
+async function ensureKafka(): Promise<void> {
+  const kafka = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'bench-probe', logger: createLogger('bench', 'silent') });
+  if (await kafkaReachable(kafka, 3000)) return;
+  console.log('no Kafka broker answers; starting one (npm run kafka:start)');
+  spawnSync(process.execPath, ['infra/kafka/kafka.js', 'start'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+async function waitReady(child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`alert service exited with ${child.exitCode}`);
+    const ok = await fetch(`${URL_BASE}/readyz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('alert service did not become ready within 60 s');
+}
+
+let serial = 0;
+/** A distinct child per request (no duplicate linking) and its own Idempotency-Key. */
+function nextRequest(run: string): { headers: Record<string, string>; body: string } {
+  serial += 1;
+  const now = Date.now();
+  return {
+    headers: {
+      authorization: `Bearer ${API_KEY}`,
+      'content-type': 'application/json',
+      'idempotency-key': `bench-${run}-${serial}`,
+    },
+    body: JSON.stringify({
+      source: '110',
+      reportedAt: new Date(now - 60_000).toISOString(),
+      child: { name: `Bench Child ${run}-${serial}`, sex: serial % 2 ? 'female' : 'male', ageYears: 3 + (serial % 12), description: 'red jacket, blue jeans' },
+      lastSeen: { at: new Date(now - 20 * 60_000).toISOString(), lat: 24.96, lon: 102.76, regionCode: '530111', address: 'Guandu Ancient Town' },
+      reporter: { name: 'Bench Reporter', phone: '13812345678', relation: 'mother' },
+    }),
+  };
+}
+
+async function drive(title: string, options: { connections: number; duration: number; overallRate?: number }): Promise<autocannon.Result> {
+  const run = randomBytes(3).toString('hex');
+  const result = await autocannon({
+    url: `${URL_BASE}/v1/alerts`,
+    method: 'POST',
+    connections: options.connections,
+    duration: options.duration,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...nextRequest(run) }) }],
+  });
+  const accepted = result.statusCodeStats?.['201']?.count ?? 0;
+  const others = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => code !== '201');
+  console.log(
+    `${title}: ${(accepted / options.duration).toFixed(0)} accepted alerts/s` +
+      ` | latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms` +
+      ` | ${options.connections} connections${options.overallRate ? `, offered ${options.overallRate}/s` : ''}` +
+      ` | errors ${result.errors}, timeouts ${result.timeouts}` +
+      (others.length > 0 ? ` | other statuses ${others.map(([c, s]) => `${c}×${s.count}`).join(' ')}` : ''),
+  );
+  return result;
+}
+
+async function main(): Promise<void> {
+  await ensureKafka();
+  const db = await createTestDatabase('bench_alert');
+  const child = spawn(process.execPath, ['services/alert/dist/main.js'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      ALERT_PORT: String(PORT),
+      RS_JWT_SECRET: randomBytes(24).toString('hex'),
+      KAFKA_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}.`,
+      LOG_LEVEL: 'warn',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    },
+  });
+  try {
+    await waitReady(child);
+    console.log(`alert service ready on ${URL_BASE}; warming up`);
+    await drive('warm-up', { connections: 8, duration: 3 });
+    await drive('saturation (closed loop)', { connections: CONNECTIONS, duration: DURATION_S });
+    await drive('at target rate', { connections: Math.max(CONNECTIONS, 64), duration: DURATION_S, overallRate: TARGET_RATE });
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    const { rows } = await pool.query<{ alerts: string; events: string }>(
+      `SELECT (SELECT count(*) FROM alert.alerts) AS alerts, (SELECT count(*) FROM alert.events) AS events`,
+    );
+    await pool.end();
+    console.log(`stored: ${rows[0]!.alerts} alerts, ${rows[0]!.events} events (3 per alert expected)`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await db.drop();
+  }
+}
+
+await main();

@@ -1,0 +1,174 @@
+/**
+ * `npm run bench:dispatch`: a freshly started dispatch service (child process, throw-away
+ * database, its own topic prefix) with 500 connected consoles spread over the seeded command
+ * centers (Kunming-heavy), and QuickSearchActivated events produced straight onto the alert topic
+ * at 100/s for 30 s. Prints p50/p99 from each event's produce time to the arrival of that case's
+ * first task on a console of the center it was assigned to, and dispatch's peak RSS (VmHWM).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+import { createKafka, createLogger, encodeEvent, kafkaReachable, newId, signToken, type EventEnvelope } from '@rapid-search/events';
+import { createTestDatabase, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const PORT = Number(process.env.BENCH_DISPATCH_PORT ?? 3902);
+const CONSOLES = Number(process.env.BENCH_CONSOLES ?? 500);
+const RATE = Number(process.env.BENCH_RATE ?? 100);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 30);
+const RADIUS_KM = Number(process.env.BENCH_RADIUS_KM ?? 20);
+const SECRET = randomBytes(24).toString('hex');
+const PREFIX = `bench${randomBytes(3).toString('hex')}.`;
+const logger = createLogger('bench-dispatch', 'warn');
+
+/** Last-seen places from the seeds' world; Kunming's districts weigh most. */
+const PLACES = [
+  ...Array(3).fill({ lat: 24.96, lon: 102.76, regionCode: '530111' }),
+  ...Array(2).fill({ lat: 25.04, lon: 102.7, regionCode: '530102' }),
+  ...Array(2).fill({ lat: 24.89, lon: 102.82, regionCode: '530114' }),
+  { lat: 24.92, lon: 102.48, regionCode: '530181' },
+  { lat: 25.49, lon: 103.8, regionCode: '530302' },
+  { lat: 30.66, lon: 104.06, regionCode: '510104' },
+  { lat: 34.26, lon: 108.94, regionCode: '610104' },
+  { lat: 29.16, lon: 107.1, regionCode: '500119' },
+  { lat: 30.93, lon: 108.7, regionCode: '500235' },
+  { lat: 26.65, lon: 106.63, regionCode: '520102' },
+  { lat: 25.61, lon: 100.27, regionCode: '532901' },
+] as { lat: number; lon: number; regionCode: string }[];
+
+async function ensureKafka(): Promise<void> {
+  const kafka = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'bench-probe', logger: createLogger('bench', 'silent') });
+  if (await kafkaReachable(kafka, 3000)) return;
+  console.log('no Kafka broker answers; starting one (npm run kafka:start)');
+  spawnSync(process.execPath, ['infra/kafka/kafka.js', 'start'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+async function waitReady(child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`dispatch exited with ${child.exitCode}`);
+    if (await fetch(`http://127.0.0.1:${PORT}/readyz`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('dispatch did not become ready within 60 s');
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function peakRss(pid: number): string {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+  return `${(kb / 1024).toFixed(0)} MB`;
+}
+
+/** Kunming's seven centers get three shares each, every other center one. */
+function consoleCenters(): string[] {
+  const centers = (JSON.parse(readFileSync(`${ROOT}seeds/command-centers.json`, 'utf8')) as { id: string }[]).map((c) => c.id);
+  const weighted = centers.flatMap((id) => (id === 'cc-kunming' || id.startsWith('cc-kunming-') ? [id, id, id] : [id]));
+  return Array.from({ length: CONSOLES }, (_, i) => weighted[i % weighted.length]!);
+}
+
+async function main(): Promise<void> {
+  await ensureKafka();
+  const db = await createTestDatabase('bench_dispatch');
+  const child = spawn(process.execPath, ['services/dispatch/dist/main.js'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
+      KAFKA_TOPIC_PREFIX: PREFIX,
+      RS_JWT_SECRET: SECRET,
+      DISPATCH_PORT: String(PORT),
+      LOG_LEVEL: 'warn',
+    },
+  });
+  try {
+    await waitReady(child);
+    const firstArrival = new Map<string, number>();
+    const producedAt = new Map<string, number>();
+    let taskMessages = 0;
+    let cutOff = 0;
+    const sockets = await Promise.all(
+      consoleCenters().map(async (centerId, i) => {
+        const token = await signToken({ sub: `bench-console-${i}`, role: 'console', commandCenterId: centerId }, SECRET);
+        const ws = new WebSocket(`ws://127.0.0.1:${PORT}/v1/consoles`, { headers: { authorization: `Bearer ${token}` } });
+        ws.on('message', (raw: Buffer) => {
+          const at = performance.now();
+          const text = raw.toString();
+          if (!text.startsWith('{"type":"event"') || !text.includes('TaskAssigned"')) return;
+          taskMessages++;
+          const caseId = /"caseId":"([^"]+)"/.exec(text)?.[1];
+          if (caseId && !firstArrival.has(caseId)) firstArrival.set(caseId, at);
+        });
+        ws.on('close', (code) => void (code === 4008 && cutOff++));
+        await new Promise<void>((resolve, reject) => {
+          ws.once('open', () => resolve());
+          ws.once('error', reject);
+        });
+        return ws;
+      }),
+    );
+    console.log(`${sockets.length} consoles connected; producing ${RATE}/s QuickSearchActivated for ${DURATION_S} s (radius ${RADIUS_KM} km)`);
+
+    const kafka = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'bench-dispatch', logger });
+    const producer = kafka.producer();
+    await producer.connect();
+    const topic = `${PREFIX}alert.events.v1`;
+    const total = RATE * DURATION_S;
+    const start = performance.now();
+    for (let n = 0; n < total; n++) {
+      const wait = start + (n * 1000) / RATE - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const caseId = `case-${newId()}`;
+      const place = PLACES[n % PLACES.length]!;
+      const now = new Date().toISOString();
+      const encoded = encodeEvent({
+        type: 'QuickSearchActivated',
+        data: { caseId, alertId: `alert-${caseId}`, lastSeen: { ...place, at: now }, radiusKm: RADIUS_KM, activatedAt: now },
+      });
+      const envelope: EventEnvelope = {
+        eventId: newId(),
+        type: encoded.type,
+        version: encoded.version,
+        streamId: `alert-${caseId}`,
+        streamVersion: 1,
+        position: n + 1,
+        caseId,
+        metadata: { actor: { id: 'bench', role: 'system' }, correlationId: caseId, causationId: null },
+        occurredAt: now,
+        recordedAt: now,
+        data: encoded.data,
+      };
+      producedAt.set(caseId, performance.now());
+      void producer.send({ topic, acks: 1, messages: [{ key: caseId, value: JSON.stringify(envelope) }] });
+    }
+    const drainUntil = performance.now() + 10_000;
+    while (firstArrival.size < total && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 100));
+    const rss = peakRss(child.pid!);
+    const latencies = [...producedAt].flatMap(([caseId, t0]) => {
+      const t1 = firstArrival.get(caseId);
+      return t1 === undefined ? [] : [t1 - t0];
+    });
+    latencies.sort((a, b) => a - b);
+    console.log(
+      `dispatch: ${latencies.length}/${total} cases reached a console | produce → first task on console: ` +
+        `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms` +
+        ` | ${taskMessages} task messages delivered to consoles | ${cutOff} consoles cut off | peak RSS ${rss} (target p99 < 50 ms, RSS < 200 MB)`,
+    );
+    await producer.disconnect();
+    for (const ws of sockets) ws.terminate();
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    await db.drop();
+  }
+}
+
+await main();

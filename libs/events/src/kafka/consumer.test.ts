@@ -1,0 +1,113 @@
+import t from 'tap';
+import type { PoolClient } from 'pg';
+import { createKafka, ensureTopics } from './client.js';
+import { startIdempotentConsumer, type ConsumedEvent } from './consumer.js';
+import { deadLetterTopic } from '../envelope.js';
+import { RuleViolation } from '../errors.js';
+import { newId } from '../ids.js';
+import { closed, quiet, storeFixture } from '../store/test-fixtures.js';
+import { eventually, requireKafka, TEST_KAFKA_BROKERS, testTopicPrefix } from '../testing/index.js';
+
+await requireKafka();
+const fx = await storeFixture('consumer');
+t.teardown(fx.close);
+const topic = `${testTopicPrefix()}alert.events.v1`;
+const kafka = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'consumer-test', logger: quiet });
+await ensureTopics(kafka, [topic, deadLetterTopic(topic)]);
+await fx.pool.query('CREATE TABLE alert.effects (event_id text, reason text)');
+
+const producer = kafka.producer();
+await producer.connect();
+t.teardown(() => producer.disconnect());
+
+function envelope(caseId: string, reason: string, eventId = newId()) {
+  const event = closed(caseId);
+  return {
+    eventId,
+    type: event.type,
+    version: 1,
+    streamId: `alert-${caseId}`,
+    streamVersion: 1,
+    position: 1,
+    caseId,
+    metadata: { actor: { id: 'test', role: 'system' }, correlationId: caseId, causationId: null },
+    occurredAt: new Date().toISOString(),
+    recordedAt: new Date().toISOString(),
+    data: { ...event.data, reason },
+  };
+}
+
+let failOnce = true;
+const consumer = await startIdempotentConsumer({
+  kafka,
+  pool: fx.pool,
+  schema: 'alert',
+  groupId: `consumer-test-${newId()}`,
+  topics: [topic],
+  logger: quiet,
+  handle: async (event: ConsumedEvent, tx: PoolClient) => {
+    if (event.event.type !== 'AlertClosed') return;
+    const reason = event.event.data.reason;
+    await tx.query('INSERT INTO alert.effects VALUES ($1, $2)', [event.eventId, reason]);
+    if (reason === 'transient' && failOnce) {
+      failOnce = false;
+      throw new Error('database hiccup');
+    }
+    if (reason === 'refused') throw new RuleViolation('SOME_RULE', 'refused by a rule');
+  },
+});
+t.teardown(() => consumer.stop());
+
+const effects = async (eventId: string) =>
+  Number((await fx.pool.query('SELECT count(*) AS n FROM alert.effects WHERE event_id = $1', [eventId])).rows[0].n);
+
+t.test('given a message delivered twice, when consumed, then its effect is applied once', async (t) => {
+  const message = envelope(newId(), 'redelivered');
+  const value = JSON.stringify(message);
+  await producer.send({ topic, messages: [{ key: message.caseId, value }, { key: message.caseId, value }] });
+  const marker = envelope(message.caseId, 'marker');
+  await producer.send({ topic, messages: [{ key: message.caseId, value: JSON.stringify(marker) }] });
+  await eventually(async () => t.equal(await effects(marker.eventId), 1) || Promise.reject(new Error('not yet')));
+  t.equal(await effects(message.eventId), 1);
+});
+
+t.test('given a handler that fails once, when redelivered, then the effect is applied exactly once', async (t) => {
+  const message = envelope(newId(), 'transient');
+  await producer.send({ topic, messages: [{ key: message.caseId, value: JSON.stringify(message) }] });
+  await eventually(async () => {
+    if ((await effects(message.eventId)) !== 1) throw new Error('not yet');
+  }, 20000);
+  t.notOk(failOnce, 'the first attempt failed');
+  t.equal(await effects(message.eventId), 1);
+});
+
+t.test('invalid and refused messages go to the dead-letter topic with a reason, and the consumer goes on', async (t) => {
+  const dlq = kafka.consumer({ groupId: `dlq-check-${newId()}` });
+  await dlq.connect();
+  await dlq.subscribe({ topic: deadLetterTopic(topic), fromBeginning: true });
+  const reasons: string[] = [];
+  await dlq.run({ eachMessage: async ({ message }) => void reasons.push(message.headers?.['dlq-reason']?.toString() ?? '') });
+  const caseId = newId();
+  const refused = envelope(caseId, 'refused');
+  const after = envelope(caseId, 'after the bad ones');
+  await producer.send({
+    topic,
+    messages: [
+      { key: caseId, value: 'not json at all' },
+      { key: caseId, value: JSON.stringify({ ...envelope(caseId, 'x'), type: 'NoSuchEvent' }) },
+      { key: caseId, value: JSON.stringify({ ...envelope(caseId, 'x'), data: { caseId } }) },
+      { key: caseId, value: JSON.stringify(refused) },
+      { key: caseId, value: JSON.stringify(after) },
+    ],
+  });
+  await eventually(async () => {
+    if ((await effects(after.eventId)) !== 1) throw new Error('consumer stuck');
+    if (reasons.length < 4) throw new Error(`${reasons.length} dead letters`);
+  }, 20000);
+  await dlq.disconnect();
+  t.match(reasons.join('\n'), /value is not JSON/);
+  t.match(reasons.join('\n'), /unknown event type NoSuchEvent/);
+  t.match(reasons.join('\n'), /alertId/);
+  t.match(reasons.join('\n'), /SOME_RULE/);
+  t.equal(await effects(refused.eventId), 0, 'a refused message leaves no effect');
+});

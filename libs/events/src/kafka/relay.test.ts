@@ -1,0 +1,82 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { createKafka, ensureTopics } from './client.js';
+import { newId } from '../ids.js';
+import { newEvent, quiet, storeFixture } from '../store/test-fixtures.js';
+import { eventually, requireKafka, TEST_KAFKA_BROKERS, testTopicPrefix } from '../testing/index.js';
+
+await requireKafka();
+const fx = await storeFixture('relay');
+t.teardown(fx.close);
+const topic = `${testTopicPrefix()}alert.events.v1`;
+const kafka = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'relay-test', logger: quiet });
+await ensureTopics(kafka, [topic]);
+const relayScript = fileURLToPath(new URL('../testing/relay-process.js', import.meta.url));
+
+function startRelayProcess() {
+  const child = fork(relayScript, [fx.db.url, 'alert', topic, TEST_KAFKA_BROKERS.join(',')], { stdio: 'inherit' });
+  return child;
+}
+
+async function checkpoint(): Promise<number> {
+  const { rows } = await fx.pool.query<{ position: string }>(`SELECT position FROM alert.checkpoints WHERE name = $1`, [`relay:${topic}`]);
+  return Number(rows[0]?.position ?? 0);
+}
+
+t.test('given a relay killed mid-stream, when it restarts, then every event is on Kafka in order per case', async (t) => {
+  const cases = Array.from({ length: 10 }, () => newId());
+  const streams = new Map<string, string[]>();
+  for (let round = 0; round < 30; round++) {
+    await Promise.all(
+      cases.map(async (caseId) => {
+        const stored = await fx.store.append(`alert-${caseId}`, [newEvent(caseId, round)], { expectedVersion: round === 0 ? 'no-stream' : round });
+        void stored;
+      }),
+    );
+  }
+  for (const caseId of cases) streams.set(caseId, (await fx.store.readStream(`alert-${caseId}`)).map((e) => e.eventId));
+  const head = await fx.store.headPosition();
+
+  const first = startRelayProcess();
+  await eventually(async () => {
+    if ((await checkpoint()) === 0) throw new Error('nothing published yet');
+  }, 20000, 5);
+  first.kill('SIGKILL');
+  await new Promise((r) => first.once('exit', r));
+  const atKill = await checkpoint();
+  t.ok(atKill < head, `killed mid-stream (checkpoint ${atKill} of ${head})`);
+
+  const second = startRelayProcess();
+  t.teardown(() => void second.kill('SIGKILL'));
+  await eventually(async () => {
+    if ((await checkpoint()) < head) throw new Error('relay not caught up');
+  }, 30000);
+
+  const received = new Map<string, string[]>();
+  const consumer = kafka.consumer({ groupId: `relay-check-${newId()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let total = 0;
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const envelope = JSON.parse(message.value!.toString()) as { eventId: string; caseId: string };
+      t.equal(message.key?.toString(), envelope.caseId, 'keyed by case');
+      const list = received.get(envelope.caseId) ?? [];
+      list.push(envelope.eventId);
+      received.set(envelope.caseId, list);
+      total++;
+    },
+  });
+  await eventually(async () => {
+    const distinct = new Set([...received.values()].flat()).size;
+    if (distinct < head) throw new Error(`${distinct} of ${head} distinct events received`);
+  }, 30000);
+  await consumer.disconnect();
+
+  for (const [caseId, expected] of streams) {
+    const firstSeen = [...new Set(received.get(caseId) ?? [])];
+    t.same(firstSeen, expected, `case ${caseId.slice(0, 8)}: every event, in stream order`);
+  }
+  t.ok(total >= head, `${total} deliveries for ${head} events (at least once)`);
+});
