@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createKafka, kafkaReachable } from '../kafka/client.js';
 import { createLogger } from '../logger.js';
 
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEST_KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+/** Where infra/test-before.js said the services are (containers), else the local defaults. */
+const started = ((): { adminUrl?: string; kafkaBrokers?: string } => {
+  const file = fileURLToPath(new URL('../../../../.data/test-services.json', import.meta.url));
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { adminUrl?: string; kafkaBrokers?: string }) : {};
+})();
+const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? started.adminUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? started.kafkaBrokers ?? '127.0.0.1:9092').split(',');
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 
 export interface TestDatabase {

@@ -1,0 +1,16 @@
+export const SERVICES = [
+  { name: 'alert', port: Number(process.env.ALERT_PORT ?? 3001), portVariable: 'ALERT_PORT' },
+  { name: 'dispatch', port: Number(process.env.DISPATCH_PORT ?? 3002), portVariable: 'DISPATCH_PORT' },
+  { name: 'ledger', port: Number(process.env.LEDGER_PORT ?? 3003), portVariable: 'LEDGER_PORT' },
+].map((s) => ({ ...s, url: `http://127.0.0.1:${s.port}` }));
+
+/** Polls /readyz until the service says it is ready (Postgres, Kafka, migrations, consumers). */
+export async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return;
+    if (Date.now() > deadline) throw new Error(`${url} not ready after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
