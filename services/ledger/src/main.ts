@@ -1,1 +1,9 @@
-export {};
+import { closeOnSignal, createLogger, loadConfig } from '@rapid-search/events';
+import { LedgerConfig } from './config.js';
+import { startLedgerService } from './service.js';
+
+const config = loadConfig(LedgerConfig);
+const logger = createLogger('ledger', config.LOG_LEVEL);
+const service = await startLedgerService(config, logger);
+await service.app.listen({ port: config.LEDGER_PORT, host: config.HOST });
+closeOnSignal(logger, service.close);

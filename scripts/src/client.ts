@@ -1,0 +1,48 @@
+import { signToken, type Principal } from '@rapid-search/events';
+import type { z } from 'zod';
+
+export interface Answer<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/** A JSON call to one of the services, with a bearer token and optional extra headers. */
+export async function call<T = Record<string, unknown>>(
+  base: string,
+  method: 'GET' | 'POST',
+  path: string,
+  token: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer<T>> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // NDJSON and other non-JSON answers stay text.
+  }
+  return { status: response.status, body: parsed as T };
+}
+
+/** Tokens for each role the scenario plays, signed with the running system's key. */
+export async function tokensFor(secret: string, ids: { consoleCenter: string; officer: string; upstreamSystem: string }) {
+  const sign = (p: z.input<typeof Principal>) => signToken(p, secret, 3600);
+  return {
+    upstream: await sign({ sub: ids.upstreamSystem, role: 'upstream', upstreamSystemId: ids.upstreamSystem }),
+    console: await sign({ sub: ids.consoleCenter, role: 'console', commandCenterId: ids.consoleCenter }),
+    officer: await sign({ sub: ids.officer, role: 'officer', officerId: ids.officer }),
+    lab: await sign({ sub: 'lab-kunming-psb-forensic-dna', role: 'lab' }),
+    civilAffairs: await sign({ sub: 'ca-kunming-childrens-welfare-institute', role: 'civil-affairs' }),
+    auditor: await sign({ sub: 'auditor-joint-meeting-office', role: 'auditor' }),
+  };
+}

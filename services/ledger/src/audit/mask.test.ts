@@ -1,0 +1,30 @@
+import t from 'tap';
+import { maskEntryText, maskPersonalData, seesPersonalData } from './mask.js';
+
+t.test('personal data is masked: reporter, child name, phones, DNA references', async (t) => {
+  const entry = {
+    type: 'MissingChildReported',
+    data: {
+      child: { name: 'Zhang Xiaoyu', sex: 'female' },
+      reporter: { name: 'Liu Fang', phone: '13812345678', relation: 'mother' },
+      chief: { name: 'Yang Jianguo' },
+      evidenceRef: 'match-1',
+    },
+  };
+  t.same(maskPersonalData(entry).data, {
+    child: { name: '[masked]', sex: 'female' },
+    reporter: { name: '[masked]', phone: '[masked]', relation: 'mother' },
+    chief: { name: 'Yang Jianguo' },
+    evidenceRef: '[masked]',
+  });
+  const text = JSON.stringify(entry);
+  t.notMatch(maskEntryText(text), /13812345678|Zhang Xiaoyu|match-1|Liu Fang/);
+  const plain = '{"data":{"summary":"s"},"type":"CaseSolved"}';
+  t.equal(maskEntryText(plain), plain, 'entries without personal data pass through as stored');
+});
+
+t.test('who sees personal data', async (t) => {
+  t.equal(seesPersonalData({ sub: 'a', role: 'auditor', grants: [] }), false);
+  t.equal(seesPersonalData({ sub: 'a', role: 'auditor', grants: ['personal-data'] }), true);
+  t.equal(seesPersonalData({ sub: 'o', role: 'officer', grants: [] }), true);
+});

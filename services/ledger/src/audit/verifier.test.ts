@@ -1,0 +1,99 @@
+import t from 'tap';
+import { canonicalJson, chainHash, GENESIS_HASH } from './canonical.js';
+import { LedgerVerifier, typeOf, type ChainRow } from './verifier.js';
+
+const AT = '2025-05-03T10:00:00.000Z';
+let n = 0;
+function envelope(type: string, caseId: string, data: Record<string, unknown>) {
+  n++;
+  return {
+    eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    type,
+    version: 1,
+    streamId: `case-${caseId}`,
+    streamVersion: n,
+    position: n,
+    caseId,
+    metadata: { actor: { id: 'o', role: 'officer' }, correlationId: 'c', causationId: null },
+    occurredAt: AT,
+    recordedAt: AT,
+    data: { caseId, ...data },
+  };
+}
+function chain(envelopes: ReturnType<typeof envelope>[]): ChainRow[] {
+  let prev = GENESIS_HASH;
+  return envelopes.map((e, i) => {
+    const entry = canonicalJson(e);
+    const hash = chainHash(prev, entry);
+    const row = { seq: i + 1, eventId: e.eventId, prevHash: prev, hash, entry };
+    prev = hash;
+    return row;
+  });
+}
+const chief = { officerId: 'o', name: 'n', title: 't', unitLevel: 'city' };
+const packages = { investigation: 'a', rescue: 'b', familySupport: 'c' };
+const lawfulCase = (id: string) => [
+  envelope('CaseFileOpened', id, { alertId: 'a', regionCode: '530111', openedAt: AT }),
+  envelope('CaseGroupFormed', id, { chief, packages, formedAt: AT }),
+  envelope('ChildRescued', id, { foundAt: { lat: 1, lon: 1, regionCode: '530111' }, household: { id: 'h', headOfHousehold: 'x', address: 'y' }, rescuedAt: AT }),
+  envelope('ParentsIdentified', id, { method: 'dna', evidenceRef: 'm', identifiedAt: AT }),
+  envelope('ChildReturnedToParents', id, { returnedAt: AT }),
+  envelope('CaseSolved', id, { summary: 's', solvedAt: AT }),
+  envelope('CaseGroupDissolved', id, { reason: 'r', dissolvedAt: AT }),
+];
+
+function verify(rows: ChainRow[]) {
+  const v = new LedgerVerifier();
+  v.push(rows.slice(0, 3));
+  v.push(rows.slice(3));
+  return v.report();
+}
+
+t.test('an intact chain of lawful cases verifies', async (t) => {
+  const rows = chain([...lawfulCase('a'), ...lawfulCase('b')]);
+  const report = verify(rows);
+  t.same(report, { ok: true, entries: 14, head: { seq: 14, hash: rows[13]!.hash }, brokenLinks: 0, violations: [] });
+});
+
+t.test('an altered entry is reported, by itself, as the first broken link', async (t) => {
+  const rows = chain(lawfulCase('a'));
+  rows[2] = { ...rows[2]!, entry: rows[2]!.entry.replace('"h"', '"h2"') };
+  const report = verify(rows);
+  t.equal(report.ok, false);
+  t.equal(report.brokenLinks, 1);
+  t.match(report.violations, [{ seq: 3, eventId: rows[2]!.eventId, rule: 'BROKEN_LINK' }]);
+});
+
+t.test('a re-hashed entry breaks the next link; a missing entry breaks the sequence', async (t) => {
+  const rows = chain(lawfulCase('a'));
+  const entry = rows[2]!.entry.replace('"h"', '"h2"');
+  rows[2] = { ...rows[2]!, entry, hash: chainHash(rows[2]!.prevHash, entry) };
+  t.match(verify(rows).violations, [{ seq: 4, rule: 'BROKEN_LINK' }]);
+  const gap = chain(lawfulCase('b'));
+  gap.splice(3, 1);
+  t.match(verify(gap).violations, [{ seq: 5, rule: 'BROKEN_LINK' }]);
+});
+
+t.test('history written around the rules is named, rule and entry', async (t) => {
+  const [opened, formed, rescued, identified, returned, solved, dissolved] = lawfulCase('x');
+  const noChief = { ...formed!, data: { ...formed!.data, chief: undefined } };
+  const handover = envelope('HandoverToCivilAffairsInitiated', 'x', { foundInHouseholdId: 'h', placement: { kind: 'household', id: 'h' } });
+  const rows = chain([opened!, noChief, rescued!, handover, returned!, dissolved!, identified!, solved!]);
+  const report = verify(rows);
+  t.equal(report.ok, false);
+  t.equal(report.brokenLinks, 0, 'the chain itself is intact');
+  t.same(
+    report.violations.map((v) => [v.seq, v.rule]),
+    [
+      [2, 'GROUP_WITHOUT_CHIEF'],
+      [4, 'PLACED_WITH_BUYING_FAMILY'],
+      [5, 'RETURNED_WITHOUT_IDENTIFICATION'],
+      [6, 'DISSOLVED_BEFORE_SOLVED'],
+    ],
+  );
+  t.equal(report.violations[3]!.eventId, dissolved!.eventId);
+});
+
+t.test('the type is read from the tail of the canonical text, not from nested data', async (t) => {
+  t.equal(typeOf(canonicalJson({ data: { type: 'Nested', x: { type: 'Deeper' } }, type: 'CaseSolved', version: 1 })), 'CaseSolved');
+});

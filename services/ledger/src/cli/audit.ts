@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { replayCase } from '../audit/replay.js';
+import { verifyLedger } from '../audit/verify.js';
+
+const USAGE = `usage:
+  npm run audit -- verify [--stats]
+  npm run audit -- replay --case <caseId> [--at <ISO time>]
+Connects to DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rapid_search).
+verify exits 0 when the ledger holds, 1 when it does not; --stats adds entries/s and peak RSS on stderr.`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { case: { type: 'string' }, at: { type: 'string' }, stats: { type: 'boolean', default: false } },
+});
+
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rapid_search',
+  max: 2,
+  application_name: 'rapid-search-audit',
+});
+
+try {
+  process.exitCode = await run(positionals[0]);
+} finally {
+  await pool.end();
+}
+
+async function run(command: string | undefined): Promise<number> {
+  if (command === 'verify') {
+    const started = performance.now();
+    const report = await verifyLedger(pool);
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (values.stats) {
+      const stats = { entries: report.entries, seconds, entriesPerSecond: report.entries / seconds, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+      process.stderr.write(`${JSON.stringify(stats)}\n`);
+    }
+    return report.ok ? 0 : 1;
+  }
+  if (command === 'replay' && values.case) {
+    if (values.at !== undefined && Number.isNaN(Date.parse(values.at))) {
+      process.stderr.write(`--at ${values.at} is not an ISO time\n`);
+      return 2;
+    }
+    const replay = await replayCase(pool, values.case, values.at ?? null);
+    process.stdout.write(`case ${replay.caseId}${replay.at ? ` as of ${replay.at}` : ''}: ${replay.history.length} entries\n`);
+    for (const h of replay.history) {
+      process.stdout.write(`  #${h.seq}  ${h.occurredAt}  ${h.topic.padEnd(24)} ${h.type}  ${JSON.stringify(h.actor)}\n`);
+    }
+    process.stdout.write(`state:\n${JSON.stringify(replay.state, null, 2)}\n`);
+    return 0;
+  }
+  process.stderr.write(`${USAGE}\n`);
+  return 2;
+}

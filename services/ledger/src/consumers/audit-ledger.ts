@@ -1,0 +1,20 @@
+import { startIdempotentConsumer, type IdempotentConsumer, type ServiceRuntime } from '@rapid-search/events';
+import { appendToChain } from '../audit/append.js';
+
+/**
+ * Every event of every topic, once each, onto the hash chain. One case's events share a partition
+ * key, so they arrive, and are chained, in their order.
+ */
+export function startAuditLedgerConsumer(runtime: ServiceRuntime): Promise<IdempotentConsumer> {
+  return startIdempotentConsumer({
+    kafka: runtime.kafka,
+    pool: runtime.pool,
+    schema: 'ledger',
+    groupId: `${runtime.config.KAFKA_TOPIC_PREFIX}ledger-audit`,
+    topics: [runtime.topics.alert, runtime.topics.dispatch, runtime.topics.ledger],
+    logger: runtime.logger,
+    handle: async (consumed, tx) => {
+      await appendToChain(tx, consumed);
+    },
+  });
+}

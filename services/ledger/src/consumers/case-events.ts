@@ -1,0 +1,63 @@
+import { deriveId, startIdempotentConsumer, type ConsumedEvent, type IdempotentConsumer } from '@rapid-search/events';
+import type { ServiceRuntime } from '@rapid-search/events';
+import type { PoolClient } from 'pg';
+import { executeWithRetry } from '../case-store.js';
+import type { CaseCommand } from '../domain/commands.js';
+
+const LEDGER = { id: 'ledger', role: 'system', grants: [] } as const;
+
+/**
+ * What other services decide about a case enters the case file: the alert service opens the case,
+ * dispatch reports parents identified by a confirmed DNA match. Event ids derive from the source
+ * event, and the append runs in the dedupe transaction, so a redelivery changes nothing.
+ */
+export function startCaseEventsConsumer(runtime: ServiceRuntime): Promise<IdempotentConsumer> {
+  return startIdempotentConsumer({
+    kafka: runtime.kafka,
+    pool: runtime.pool,
+    schema: 'ledger',
+    groupId: `${runtime.config.KAFKA_TOPIC_PREFIX}ledger-case-events`,
+    topics: [runtime.topics.alert, runtime.topics.dispatch],
+    logger: runtime.logger,
+    handle: async (consumed, tx) => {
+      const command = commandFor(consumed);
+      if (command) await run(runtime, consumed, command, tx);
+    },
+  });
+}
+
+function commandFor(consumed: ConsumedEvent): CaseCommand | null {
+  const { event } = consumed;
+  switch (event.type) {
+    case 'CaseOpened':
+      return {
+        kind: 'OpenCaseFile',
+        caseId: event.data.caseId,
+        actor: LEDGER,
+        at: event.data.openedAt,
+        alertId: event.data.alertId,
+        regionCode: event.data.regionCode,
+        openedAt: event.data.openedAt,
+      };
+    case 'ParentsIdentifiedByDna':
+      return {
+        kind: 'IdentifyParents',
+        caseId: event.data.caseId,
+        actor: LEDGER,
+        at: event.data.identifiedAt,
+        method: 'dna',
+        evidenceRef: event.data.matchRef,
+      };
+    default:
+      return null;
+  }
+}
+
+async function run(runtime: ServiceRuntime, consumed: ConsumedEvent, command: CaseCommand, tx: PoolClient): Promise<void> {
+  await executeWithRetry(
+    runtime.store,
+    command,
+    { correlationId: consumed.metadata.correlationId, causationId: consumed.eventId },
+    { tx, eventIds: (i) => deriveId(consumed.eventId, command.kind, String(i)) },
+  );
+}

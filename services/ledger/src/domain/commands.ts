@@ -1,0 +1,41 @@
+import type { Actor, OfficerRef } from '@rapid-search/events';
+import type { PackageName, Packages } from './state.js';
+
+/** Who issues a command: the actor written on the events, plus the token's grants. */
+export interface CommandActor extends Actor {
+  grants: readonly string[];
+}
+
+type Base<K extends string, P> = { kind: K; caseId: string; actor: CommandActor; at: string } & P;
+
+export type CaseCommand =
+  | Base<'OpenCaseFile', { alertId: string; regionCode: string; openedAt: string }>
+  | Base<'FormGroup', { chief: OfficerRef; packages: Packages }>
+  | Base<'ReplaceChief', { chief: OfficerRef; reason: string }>
+  | Base<'ReassignPackage', { package: PackageName; owner: string }>
+  | Base<'NoteProgress', { package: PackageName; note: string }>
+  | Base<'SolveCase', { summary: string }>
+  | Base<'DissolveGroup', { reason: string }>
+  | Base<'RescueChild', { foundAt: { lat: number; lon: number; regionCode: string; address?: string }; household?: { id: string; headOfHousehold: string; address: string } }>
+  | Base<'IdentifyParents', { method: 'dna' | 'verified-identification'; evidenceRef: string }>
+  | Base<'ReturnToParents', { notes?: string }>
+  | Base<
+      'InitiateHandover',
+      {
+        handoverId: string;
+        institution: { id: string; name: string; kind: 'rescue-protection' | 'children-welfare' };
+        foundInHouseholdId?: string;
+        placement: { kind: 'institution' | 'household'; id: string };
+        childLocation: { lat: number; lon: number; regionCode: string };
+        materials: string[];
+      }
+    >
+  | Base<'AcceptHandover', { handoverId?: string }>
+  | Base<'OpenDedicatedFile', { policeStationId: string }>
+  | Base<'RecordFollowUp', { notes: string }>
+  | Base<'RecordRegistrationEligibility', Record<never, never>>
+  | Base<'ListForSupervision', { reason: string }>
+  | Base<'LiftSupervision', Record<never, never>>;
+
+/** The grant that makes an officer's token speak for the joint-meeting office (联席会议办公室). */
+export const JOINT_MEETING_OFFICE = 'joint-meeting-office';

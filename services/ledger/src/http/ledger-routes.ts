@@ -1,0 +1,61 @@
+import { Readable } from 'node:stream';
+import type { RouteKit } from '@rapid-search/events';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { seesPersonalData } from '../audit/mask.js';
+import { ledgerLines } from '../audit/ndjson.js';
+import { verifyLedger } from '../audit/verify.js';
+
+const AUDIT = ['auditor'] as const;
+const NDJSON = 'application/x-ndjson; charset=utf-8';
+
+/** The audit ledger, read-only: NDJSON streamed from a cursor, and the verifier's report. */
+export function registerLedgerRoutes(routes: RouteKit, pool: Pool): void {
+  routes.route({
+    method: 'GET',
+    url: '/v1/ledger',
+    summary: 'Ledger entries in chain order as NDJSON, with prevHash and hash',
+    tags: ['ledger'],
+    roles: AUDIT,
+    query: z.object({
+      from: z.coerce.number().int().min(1).default(1),
+      limit: z.coerce.number().int().min(1).optional(),
+    }),
+    handler: async ({ query, principal, reply }) => {
+      const lines = ledgerLines(pool, { kind: 'all', fromSeq: query.from, limit: query.limit ?? null }, !seesPersonalData(principal));
+      return reply.type(NDJSON).send(Readable.from(lines, { highWaterMark: 1 }));
+    },
+  });
+
+  routes.route({
+    method: 'GET',
+    url: '/v1/ledger/streams/:streamId',
+    summary: "One source stream's entries (from = its stream version) as NDJSON",
+    tags: ['ledger'],
+    roles: AUDIT,
+    params: z.object({ streamId: z.string().min(1).max(300) }),
+    query: z.object({ from: z.coerce.number().int().min(1).default(1) }),
+    handler: async ({ params, query, principal, reply }) => {
+      const lines = ledgerLines(pool, { kind: 'stream', streamId: params.streamId, fromVersion: query.from }, !seesPersonalData(principal));
+      return reply.type(NDJSON).send(Readable.from(lines, { highWaterMark: 1 }));
+    },
+  });
+
+  routes.route({
+    method: 'GET',
+    url: '/v1/ledger/verify',
+    summary: 'Recompute the hash chain and replay every case through the case rules',
+    tags: ['ledger'],
+    roles: AUDIT,
+    responses: {
+      200: z.object({
+        ok: z.boolean(),
+        entries: z.number(),
+        head: z.object({ seq: z.number(), hash: z.string() }).nullable(),
+        brokenLinks: z.number(),
+        violations: z.array(z.object({ seq: z.number(), eventId: z.string(), rule: z.string(), message: z.string() })),
+      }),
+    },
+    handler: async () => verifyLedger(pool),
+  });
+}

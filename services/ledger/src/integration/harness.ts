@@ -1,0 +1,71 @@
+import { createKafka, createLogger, deriveId, loadConfig, newId, signToken, type Principal } from '@rapid-search/events';
+import { createTestDatabase, TEST_JWT_SECRET, TEST_KAFKA_BROKERS, testTopicPrefix, requireKafka, type TestDatabase } from '@rapid-search/events/testing';
+import type { Producer } from 'kafkajs';
+import pg from 'pg';
+import { LedgerConfig } from '../config.js';
+import { startLedgerService, type LedgerService } from '../service.js';
+
+export interface Harness {
+  db: TestDatabase;
+  pool: pg.Pool;
+  service: LedgerService;
+  prefix: string;
+  producer: Producer;
+  /** Publishes an event as another service's relay would: the envelope, keyed by case. */
+  publish(service: 'alert' | 'dispatch', type: string, caseId: string, data: Record<string, unknown>, eventId?: string): Promise<string>;
+  token(principal: Partial<Principal> & Pick<Principal, 'role'>): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The whole ledger service in-process on the real Postgres and Kafka, one per test file. */
+export async function startHarness(label: string): Promise<Harness> {
+  await requireKafka();
+  const db = await createTestDatabase(label);
+  const prefix = testTopicPrefix();
+  const config = loadConfig(LedgerConfig, {
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
+    KAFKA_TOPIC_PREFIX: prefix,
+    RS_JWT_SECRET: TEST_JWT_SECRET,
+    LEDGER_PORT: '0',
+  });
+  const logger = createLogger('ledger-test', 'silent');
+  const service = await startLedgerService(config, logger);
+  const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  const producer = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'ledger-test', logger }).producer();
+  await producer.connect();
+  let position = 0;
+  return {
+    db,
+    pool,
+    service,
+    prefix,
+    producer,
+    publish: async (from, type, caseId, data, eventId = newId()) => {
+      position++;
+      const now = new Date().toISOString();
+      const envelope = {
+        eventId,
+        type,
+        version: 1,
+        streamId: `${from}-${caseId}`,
+        streamVersion: position,
+        position,
+        caseId,
+        metadata: { actor: { id: `${from}-test`, role: 'system' }, correlationId: deriveId(caseId, 'correlation'), causationId: null },
+        occurredAt: now,
+        recordedAt: now,
+        data,
+      };
+      await producer.send({ topic: `${prefix}${from}.events.v1`, messages: [{ key: caseId, value: JSON.stringify(envelope) }] });
+      return eventId;
+    },
+    token: (principal) => signToken({ sub: `${principal.role}-test`, grants: [], ...principal }, TEST_JWT_SECRET),
+    close: async () => {
+      await producer.disconnect();
+      await service.close();
+      await pool.end();
+      await db.drop();
+    },
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * The whole system, started as `npm start` starts it (three service processes, real Postgres, real
+ * Kafka), driven through the scripted case by the roles that play it.
+ */
+import { spawn, execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import t from 'tap';
+import WebSocket from 'ws';
+import { createTestDatabase, requireKafka, TEST_KAFKA_BROKERS, testTopicPrefix } from '@rapid-search/events/testing';
+import { call, tokensFor } from '@rapid-search/scripts/client';
+import { loadDemoCase } from '@rapid-search/scripts/demo-case';
+import { waitUntilReady } from '@rapid-search/scripts/services';
+
+await requireKafka();
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SECRET = 'e2e-secret-e2e-secret-e2e-secret-0123456';
+const db = await createTestDatabase('e2e');
+const ports = { alert: 3101, dispatch: 3102, ledger: 3103 };
+const urls = { alert: `http://127.0.0.1:${ports.alert}`, dispatch: `http://127.0.0.1:${ports.dispatch}`, ledger: `http://127.0.0.1:${ports.ledger}` };
+const env = {
+  ...process.env,
+  DATABASE_URL: db.url,
+  KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
+  KAFKA_TOPIC_PREFIX: testTopicPrefix(),
+  RS_JWT_SECRET: SECRET,
+  ALERT_PORT: String(ports.alert),
+  DISPATCH_PORT: String(ports.dispatch),
+  LEDGER_PORT: String(ports.ledger),
+};
+const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+let banner = '';
+system.stdout.on('data', (chunk: Buffer) => (banner += chunk.toString()));
+const exited = new Promise<number | null>((resolve) => system.once('exit', (code) => resolve(code)));
+t.teardown(async () => {
+  if (system.exitCode === null) system.kill('SIGKILL');
+  await db.drop();
+});
+await Promise.all(Object.values(urls).map((u) => waitUntilReady(u, 120000)));
+
+const demo = loadDemoCase();
+const CONSOLE_CENTER = 'cc-kunming';
+const tokens = await tokensFor(SECRET, { consoleCenter: CONSOLE_CENTER, officer: demo.group.chiefOfficerId, upstreamSystem: demo.alert.upstreamSystemId });
+
+interface ConsoleMessage {
+  type: string;
+  position?: number;
+  tasks?: unknown[];
+  event?: { type: string; data: Record<string, unknown> };
+}
+
+function openConsole(query = ''): Promise<{ socket: WebSocket; messages: ConsoleMessage[] }> {
+  const socket = new WebSocket(`ws://127.0.0.1:${ports.dispatch}/v1/consoles${query}`, { headers: { authorization: `Bearer ${tokens.console}` } });
+  const messages: ConsoleMessage[] = [];
+  socket.on('message', (raw) => messages.push(JSON.parse(raw.toString()) as ConsoleMessage));
+  return new Promise((resolve, reject) => socket.once('open', () => resolve({ socket, messages })).once('error', reject));
+}
+
+async function until<T>(read: () => T | Promise<T>, done: (v: T) => boolean, timeoutMs = 10000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+t.test('npm start prints where each service listens and how to get tokens', async (t) => {
+  await until(() => banner, (b) => b.includes('npm run token'));
+  for (const url of Object.values(urls)) t.match(banner, url);
+});
+
+const live = await openConsole();
+let caseId = '';
+let alertId = '';
+
+t.test('an upstream report in Kunming reaches the Kunming console as interception tasks within 2 seconds', async (t) => {
+  await until(() => live.messages, (m) => m.some((x) => x.type === 'snapshot'));
+  const key = `${demo.alert.idempotencyKey}-${Date.now()}`;
+  const post = () => call<{ alertId: string; caseId: string; status: string }>(urls.alert, 'POST', '/v1/alerts', tokens.upstream, demo.alertBody, { 'idempotency-key': key });
+  const first = await post();
+  const answeredAt = Date.now();
+  t.equal(first.status, 201);
+  ({ alertId, caseId } = first.body);
+  const retry = await post();
+  t.equal(retry.status, 200, 'the retry with the same key is answered from the first');
+  t.same(retry.body, first.body);
+
+  const interceptions = await until(
+    () => live.messages.filter((m) => m.event?.type === 'InterceptionTaskAssigned' && m.event.data.caseId === caseId),
+    (list) => list.length >= 2,
+    2000,
+  );
+  t.ok(Date.now() - answeredAt <= 2000, `tasks on the console ${Date.now() - answeredAt} ms after the answer`);
+  for (const m of interceptions) {
+    t.equal(m.event!.data.commandCenterId, CONSOLE_CENTER, 'only this center\'s tasks');
+    t.ok(Number(m.event!.data.distanceKm) <= 100, `${String((m.event!.data.hub as { name: string }).name)} is within 100 km`);
+  }
+});
+
+t.test('a console that drops and resumes misses nothing and sees nothing twice', async (t) => {
+  const positions = live.messages.filter((m) => m.type === 'event').map((m) => m.position!);
+  const last = Math.max(...positions);
+  live.socket.close();
+  const tasks = live.messages.filter((m) => m.event?.type === 'InterceptionTaskAssigned' && m.event.data.caseId === caseId);
+  const taskId = String(tasks[0]!.event!.data.taskId);
+  const ack = await call<{ position: number }>(urls.dispatch, 'POST', `/v1/tasks/${taskId}/ack`, tokens.officer);
+  t.equal(ack.status, 200, 'a task is acknowledged while the console is away');
+
+  const back = await openConsole();
+  back.socket.send(JSON.stringify({ type: 'resume', fromPosition: last }));
+  const replayed = await until(
+    () => back.messages.filter((m) => m.type === 'event' && m.position! > last),
+    (list) => list.some((m) => m.event?.type === 'TaskAcknowledged' && m.event.data.taskId === taskId),
+  );
+  const replayedPositions = replayed.map((m) => m.position!);
+  t.same(replayedPositions, [...new Set(replayedPositions)].sort((a, b) => a - b), 'in order, none twice');
+  t.ok(replayedPositions.includes(ack.body.position), 'the acknowledgement made while away is replayed');
+  back.socket.close();
+});
+
+t.test('the case runs to its end under the rules, and the ledger proves it', async (t) => {
+  const officer = (path: string, body: unknown) => call<{ error?: { code: string } }>(urls.ledger, 'POST', `/v1/cases/${caseId}${path}`, tokens.officer, body);
+  await until(async () => (await call(urls.ledger, 'GET', `/v1/cases/${caseId}`, tokens.officer)).status, (s) => s === 200);
+
+  t.equal((await officer('/group', demo.group.body)).status, 200, 'the case group is formed');
+  const premature = await officer('/group/dissolve', { reason: 'premature' });
+  t.equal(premature.status, 409);
+  t.equal(premature.body.error?.code, 'CASE_NOT_SOLVED');
+
+  const dnaTask = await until(
+    async () => (await call<{ tasks: { taskId: string; kind: string; caseId: string }[] }>(urls.dispatch, 'GET', '/v1/tasks', tokens.officer)).body.tasks,
+    (list) => list.some((x) => x.caseId === caseId && x.kind === 'dna-sampling'),
+  ).then((list) => list.find((x) => x.caseId === caseId && x.kind === 'dna-sampling')!);
+  const dna = (path: string, token: string, body: unknown) => call(urls.dispatch, 'POST', `/v1/dna/tasks/${dnaTask.taskId}${path}`, token, body);
+  const sample = await dna('/samples', tokens.officer, { donor: 'mother' });
+  t.equal(sample.status, 201, 'police collect the mother\'s sample');
+  const sampleId = String(sample.body.sampleId);
+  const labId = demo.dna.labId;
+  t.equal((await dna(`/samples/${sampleId}/seal`, tokens.officer, { sealNumber: 'E2E-1' })).status, 200);
+  t.equal((await dna(`/samples/${sampleId}/receipt`, tokens.lab, { labId })).status, 200);
+  t.equal((await dna('/results', tokens.lab, { sampleId, labId, result: 'profile-entered', profileRef: 'p-e2e' })).status, 200);
+  t.equal((await dna('/results', tokens.lab, { sampleId, labId, result: 'match', matchRef: 'm-e2e' })).status, 200, 'the match');
+  t.equal((await dna('/results', tokens.lab, { sampleId, labId, result: 'match', matchRef: 'm-e2e' })).status, 200, 'its confirmation');
+  await until(async () => (await call<{ parents?: unknown }>(urls.ledger, 'GET', `/v1/cases/${caseId}`, tokens.officer)).body, (c) => Boolean(c.parents));
+  t.pass('the confirmed match identifies the parents in the case file');
+
+  t.equal((await officer('/rescue', { foundAt: demo.rescue.foundAt, household: demo.rescue.household })).status, 200, 'the child is rescued');
+  const handover = { institution: demo.institution, foundInHouseholdId: demo.rescue.household.id, childLocation: demo.rescue.foundAt, materials: demo.handover.materials };
+  const buying = await officer('/handover', { ...handover, placement: { kind: 'household', id: demo.rescue.household.id } });
+  t.equal(buying.status, 409);
+  t.equal(buying.body.error?.code, 'PLACEMENT_WITH_BUYING_FAMILY');
+  t.equal((await officer('/handover', handover)).status, 200, 'handover to the children\'s welfare institute');
+  t.equal((await call(urls.ledger, 'POST', `/v1/cases/${caseId}/handover/accept`, tokens.civilAffairs, {})).status, 200, 'accepted by civil affairs');
+  t.equal((await officer('/solve', { summary: 'buyers and sellers detained' })).status, 200, 'the case is solved');
+  t.equal((await officer('/group/dissolve', { reason: 'case solved' })).status, 200, 'only now the group is dissolved');
+
+  const verify = await until(
+    async () => (await call<{ ok: boolean; entries: number; violations: unknown[] }>(urls.ledger, 'GET', '/v1/ledger/verify', tokens.auditor)).body,
+    (v) => v.entries > 0 && v.ok,
+  );
+  t.same(verify.violations, []);
+  t.ok(verify.ok, `the ledger verifies (${verify.entries} entries)`);
+
+  const replay = await promisify(execFile)(process.execPath, [`${ROOT}services/ledger/dist/cli/audit.js`, 'replay', '--case', caseId], { env });
+  t.match(replay.stdout, /CaseGroupDissolved/, 'the auditor replays the case history');
+  t.match(replay.stdout, /HandoverToCivilAffairsAccepted/);
+  const alert = await until(async () => (await call<{ status: string }>(urls.alert, 'GET', `/v1/alerts/${alertId}`, tokens.officer)).body, (a) => a.status === 'closed');
+  t.equal(alert.status, 'closed', 'the rescue stands the public release down');
+});
+
+t.test('no service\'s events can be rewritten with SQL', async (t) => {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  for (const schema of ['alert', 'dispatch', 'ledger']) {
+    await t.rejects(client.query(`UPDATE ${schema}.events SET type = type`), /append-only/, `${schema}.events refuses UPDATE`);
+  }
+  await client.end();
+});
+
+t.test('Ctrl-C shuts the system down cleanly', async (t) => {
+  system.kill('SIGINT');
+  t.equal(await exited, 0);
+});
