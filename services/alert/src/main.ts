@@ -1,1 +1,9 @@
-export {};
+import { closeOnSignal, createLogger, loadConfig } from '@rapid-search/events';
+import { AlertConfig } from './config.js';
+import { startAlertService } from './service.js';
+
+const config = loadConfig(AlertConfig);
+const logger = createLogger('alert', config.LOG_LEVEL);
+const service = await startAlertService({ config, logger });
+await service.app.listen({ port: config.ALERT_PORT, host: config.HOST });
+closeOnSignal(logger, service.close);

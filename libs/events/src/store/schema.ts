@@ -69,7 +69,9 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
         FOR item IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
           SELECT array_agg((e->>'eventId')::uuid) INTO ids FROM jsonb_array_elements(item->'events') e;
           n := coalesce(array_length(ids, 1), 0);
-          SELECT array_agg(position ORDER BY position) INTO existing FROM ${s}.events WHERE event_id = ANY(ids);
+          -- Planned on every call: a cached generic plan made while the table was nearly empty is a
+          -- sequential scan, kept until autovacuum analyses the table, and appends slow with every row.
+          EXECUTE 'SELECT array_agg(position ORDER BY position) FROM ${s}.events WHERE event_id = ANY($1)' INTO existing USING ids;
           SELECT coalesce(max(stream_version), 0) INTO current_version FROM ${s}.events WHERE stream_id = item->>'streamId';
           IF coalesce(array_length(existing, 1), 0) = n AND n > 0 THEN
             results := results || jsonb_build_object('status', 'duplicate', 'positions', to_jsonb(existing), 'version', current_version);

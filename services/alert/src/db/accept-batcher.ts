@@ -1,0 +1,98 @@
+import { encodeEvent, newId, type DomainEvent, type EventMetadata } from '@rapid-search/events';
+import type { Pool } from 'pg';
+
+/** One report to record, as `accept_reports` takes it (see migrations.ts). */
+export interface AcceptItem {
+  upstreamSystemId: string;
+  idempotencyKey: string;
+  requestHash: string;
+  duplicateKey: string;
+  lastSeenAt: string;
+  windowHours: number;
+  open: { append: AppendItem; alert: Record<string, unknown>; answer: AlertAnswer };
+  link: StoredEventInput;
+}
+
+export interface AlertAnswer {
+  alertId: string;
+  caseId: string;
+  status: 'open' | 'closed';
+  duplicateOf?: string;
+}
+
+export type AcceptOutcome =
+  | { outcome: 'opened' | 'linked' | 'replayed'; status: number; answer: AlertAnswer }
+  | { outcome: 'key-reused' };
+
+interface AppendItem {
+  streamId: string;
+  expected: 'no-stream';
+  events: StoredEventInput[];
+}
+
+interface StoredEventInput {
+  eventId: string;
+  type: string;
+  version: number;
+  caseId: string;
+  data: unknown;
+  metadata: EventMetadata;
+  occurredAt: string;
+}
+
+/** Validates an event through the catalog and shapes it as the store's `append_events` takes it. */
+export function storedEventInput(event: DomainEvent, caseId: string, metadata: EventMetadata, occurredAt: Date): StoredEventInput {
+  const encoded = encodeEvent(event);
+  return { eventId: newId(), ...encoded, caseId, metadata, occurredAt: occurredAt.toISOString() };
+}
+
+export function openStream(streamId: string, events: StoredEventInput[]): AppendItem {
+  return { streamId, expected: 'no-stream', events };
+}
+
+/** The database's cost per report grows with the batch (jsonb handling); small batches stay cheapest. */
+const MAX_BATCH = 32;
+/** A second batch waits on the store's write lock while the first commits, ready to go at once. */
+const MAX_IN_FLIGHT = 2;
+
+/**
+ * Group commit for reports: while a batch is in its transaction the next reports queue, and each
+ * batch is one `accept_reports` call — one round trip and one commit for the idempotency records,
+ * the events and the projection rows of every report in it. A report is answered only once its
+ * batch committed.
+ */
+export class AcceptBatcher {
+  #queue: { item: AcceptItem; resolve: (r: AcceptOutcome) => void; reject: (e: unknown) => void }[] = [];
+  #flushes = new Set<Promise<void>>();
+
+  constructor(private readonly pool: Pool) {}
+
+  submit(item: AcceptItem): Promise<AcceptOutcome> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ item, resolve, reject });
+      if (this.#flushes.size < MAX_IN_FLIGHT) {
+        const flush: Promise<void> = this.#flush().finally(() => this.#flushes.delete(flush));
+        this.#flushes.add(flush);
+      }
+    });
+  }
+
+  /** Resolves once every report submitted so far is answered. */
+  async drain(): Promise<void> {
+    while (this.#flushes.size > 0) await Promise.all(this.#flushes);
+  }
+
+  async #flush(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, MAX_BATCH);
+      try {
+        const { rows } = await this.pool.query<{ r: AcceptOutcome[] }>('SELECT alert.accept_reports($1::jsonb) AS r', [
+          JSON.stringify(batch.map((p) => p.item)),
+        ]);
+        batch.forEach((p, i) => p.resolve(rows[0]!.r[i]!));
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import type { DomainEvent, DomainEventOf } from '@rapid-search/events';
+import type { AlertReport, Reporter } from './report.js';
+import { checkReport } from './rules.js';
+import { dueWidenings, INITIAL_RADIUS_KM } from './schedule.js';
+
+/** One alert as its events leave it; `version` is the stream version the next append expects. */
+export interface AlertState {
+  alertId: string;
+  caseId: string;
+  status: 'none' | 'open' | 'closed';
+  lastSeen: { at: string; lat: number; lon: number; regionCode: string } | null;
+  radiusKm: number;
+  version: number;
+}
+
+export const emptyAlert = (alertId: string): AlertState => ({
+  alertId,
+  caseId: '',
+  status: 'none',
+  lastSeen: null,
+  radiusKm: 0,
+  version: 0,
+});
+
+export function evolve(state: AlertState, event: DomainEvent): AlertState {
+  const next = { ...state, version: state.version + 1 };
+  switch (event.type) {
+    case 'MissingChildReported': {
+      const { at, lat, lon, regionCode } = event.data.lastSeen;
+      return { ...next, caseId: event.data.caseId, status: 'open', lastSeen: { at, lat, lon, regionCode } };
+    }
+    case 'QuickSearchActivated':
+      return { ...next, radiusKm: event.data.radiusKm };
+    case 'PublicReleaseRadiusWidened':
+      return { ...next, radiusKm: event.data.toKm };
+    case 'AlertClosed':
+      return { ...next, status: 'closed' };
+    default:
+      return next;
+  }
+}
+
+export interface ReportCommand {
+  alertId: string;
+  caseId: string;
+  report: AlertReport;
+  reporter: Reporter;
+  now: Date;
+}
+
+/**
+ * A new report opens the alert, and with it the case (命案机制) and the quick search (快速查找) at the
+ * first release radius. Throws ValidationError / RuleViolation(NOT_A_MINOR) before anything exists.
+ */
+export function decideReport(command: ReportCommand): DomainEvent[] {
+  const { alertId, caseId, report, reporter, now } = command;
+  checkReport(report, now);
+  const at = now.toISOString();
+  const { lat, lon, regionCode } = report.lastSeen;
+  return [
+    {
+      type: 'MissingChildReported',
+      data: {
+        alertId,
+        caseId,
+        source: reporter.source,
+        upstreamSystemId: reporter.upstreamSystemId,
+        reportedAt: report.reportedAt,
+        child: report.child,
+        lastSeen: report.lastSeen,
+        reporter: report.reporter,
+      },
+    },
+    { type: 'CaseOpened', data: { caseId, alertId, regionCode, mechanism: 'homicide-case', openedAt: at } },
+    {
+      type: 'QuickSearchActivated',
+      data: { caseId, alertId, lastSeen: { lat, lon, regionCode, at: report.lastSeen.at }, radiusKm: INITIAL_RADIUS_KM, activatedAt: at },
+    },
+  ];
+}
+
+/** A report of a child who already has an open alert joins that alert instead of opening a case. */
+export function decideLink(existing: AlertState, report: AlertReport, reporter: Reporter, now: Date): DomainEventOf<'DuplicateReportLinked'>[] {
+  if (existing.status !== 'open') throw new Error(`alert ${existing.alertId} is not open`);
+  return [
+    {
+      type: 'DuplicateReportLinked',
+      data: {
+        caseId: existing.caseId,
+        alertId: existing.alertId,
+        source: reporter.source,
+        upstreamSystemId: reporter.upstreamSystemId,
+        reportedAt: report.reportedAt,
+        linkedAt: now.toISOString(),
+      },
+    },
+  ];
+}
+
+/** Every widening of the public release that has fallen due; none once the alert is closed. */
+export function decideWidening(state: AlertState, now: Date): DomainEventOf<'PublicReleaseRadiusWidened'>[] {
+  if (state.status !== 'open' || !state.lastSeen) return [];
+  const { at, lat, lon, regionCode } = state.lastSeen;
+  return dueWidenings(new Date(at), state.radiusKm, now).map((w) => ({
+    type: 'PublicReleaseRadiusWidened',
+    data: {
+      caseId: state.caseId,
+      alertId: state.alertId,
+      center: { lat, lon, regionCode },
+      fromKm: w.fromKm,
+      toKm: w.toKm,
+      dueAt: w.dueAt.toISOString(),
+    },
+  }));
+}
+
+/** The child is found (rescued or back with the parents): the alert stands down, once. */
+export function decideClose(state: AlertState, reason: string, now: Date): DomainEventOf<'AlertClosed'>[] {
+  if (state.status !== 'open') return [];
+  return [{ type: 'AlertClosed', data: { caseId: state.caseId, alertId: state.alertId, reason, closedAt: now.toISOString() } }];
+}

@@ -1,0 +1,15 @@
+import { createHash } from 'node:crypto';
+import type { AlertReport } from './report.js';
+
+/** A second report within this many hours of an open alert's last sighting is the same child. */
+export const DUPLICATE_WINDOW_HOURS = 72;
+
+/**
+ * Who the report is about, as one opaque key: the child's name (normalised), the date of birth or,
+ * without one, the age, and the region. Hashed, so the index that finds duplicates holds no name.
+ */
+export function duplicateKey(report: AlertReport): string {
+  const name = report.child.name.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+  const born = report.child.dateOfBirth !== undefined ? `dob:${report.child.dateOfBirth}` : `age:${String(report.child.ageYears)}`;
+  return createHash('sha256').update([name, born, report.lastSeen.regionCode].join('\u0000')).digest('hex');
+}

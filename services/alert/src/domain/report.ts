@@ -1,0 +1,29 @@
+import { ChildDescription, IsoTime, LastSeen, UpstreamSource } from '@rapid-search/events';
+import { z } from 'zod';
+
+/** A mainland mobile number (1[3-9] and nine digits) or a landline with its area code; +86 optional. */
+export const PHONE = /^(?:\+86[- ]?)?(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
+
+/** The body of `POST /v1/alerts`: shape and ranges; the time and age rules need a clock (see rules.ts). */
+export const AlertReportBody = z.object({
+  source: UpstreamSource,
+  reportedAt: IsoTime,
+  child: ChildDescription.extend({
+    name: z.string().trim().min(1).max(200),
+    ageYears: z.number().min(0).max(150).optional(),
+    description: z.string().max(8000).optional(),
+  }),
+  lastSeen: LastSeen.extend({ address: z.string().max(1000).optional() }),
+  reporter: z.object({
+    name: z.string().trim().min(1).max(200),
+    phone: z.string().trim().regex(PHONE, 'a plausible phone number: mainland mobile 1[3-9]xxxxxxxxx or landline with area code, optional +86'),
+    relation: z.string().trim().min(1).max(100),
+  }),
+});
+export type AlertReport = z.infer<typeof AlertReportBody>;
+
+/** Who sent the report: a seeded upstream system, authenticated by its API key or a token. */
+export interface Reporter {
+  upstreamSystemId: string;
+  source: z.infer<typeof UpstreamSource>;
+}

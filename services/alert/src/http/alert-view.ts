@@ -1,0 +1,64 @@
+import type { Principal } from '@rapid-search/events';
+import { z } from 'zod';
+import type { AlertRow } from '../projections/alerts.js';
+
+export const AlertView = z.object({
+  alertId: z.string(),
+  caseId: z.string(),
+  status: z.enum(['open', 'closed']),
+  radiusKm: z.number(),
+  nextWideningAt: z.string().nullable(),
+  upstreamSystemId: z.string(),
+  source: z.string(),
+  reportedAt: z.string(),
+  openedAt: z.string(),
+  closedAt: z.string().nullable(),
+  closeReason: z.string().nullable(),
+  duplicateReports: z.number(),
+  lastSeen: z.object({ at: z.string(), lat: z.number(), lon: z.number(), regionCode: z.string(), address: z.string().optional() }),
+  child: z.object({
+    name: z.string(),
+    sex: z.string(),
+    ageYears: z.number().optional(),
+    dateOfBirth: z.string().optional(),
+    description: z.string().optional(),
+    photoUrl: z.string().optional(),
+  }),
+  reporter: z.object({ name: z.string(), phone: z.string(), relation: z.string() }).optional(),
+});
+export type AlertView = z.infer<typeof AlertView>;
+
+/**
+ * What a caller may see of an alert. The reporter's contact goes to officers only; auditors see the
+ * child's name masked unless granted `personal-data`.
+ */
+export function viewOf(row: AlertRow, principal: Principal): AlertView {
+  const seesName = principal.role !== 'auditor' || principal.grants.includes('personal-data');
+  return {
+    alertId: row.alert_id,
+    caseId: row.case_id,
+    status: row.status,
+    radiusKm: row.radius_km,
+    nextWideningAt: row.next_widening_at?.toISOString() ?? null,
+    upstreamSystemId: row.upstream_system_id,
+    source: row.source,
+    reportedAt: row.reported_at.toISOString(),
+    openedAt: row.opened_at.toISOString(),
+    closedAt: row.closed_at?.toISOString() ?? null,
+    closeReason: row.close_reason,
+    duplicateReports: row.duplicate_reports,
+    lastSeen: row.last_seen,
+    child: { ...row.child, name: seesName ? row.child.name : maskName(row.child.name) },
+    ...(principal.role === 'officer' ? { reporter: row.reporter } : {}),
+  };
+}
+
+/** Keeps the first character (a surname, usually) and hides the rest, including its length. */
+export function maskName(name: string): string {
+  return `${[...name][0] ?? ''}**`;
+}
+
+/** An upstream system sees only what it reported itself. */
+export function visibleTo(row: AlertRow, principal: Principal): boolean {
+  return principal.role !== 'upstream' || row.upstream_system_id === principal.upstreamSystemId;
+}

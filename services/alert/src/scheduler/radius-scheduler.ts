@@ -1,0 +1,96 @@
+import { deriveId, type PgEventStore } from '@rapid-search/events';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { decideWidening, evolve } from '../domain/alert.js';
+import { dueAlerts, findAlert, saveState, stateOf } from '../projections/alerts.js';
+
+export interface RadiusScheduler {
+  stop(): Promise<void>;
+}
+
+const ACTOR = { id: 'alert-radius-scheduler', role: 'system' } as const;
+const BATCH = 200;
+
+/**
+ * Widens public releases when they fall due. What is due is read from the `alerts` projection
+ * (next_widening_at), which is kept from stored events, so a restarted service picks up exactly
+ * where the last one stopped. Each alert is re-read and widened under the store's write lock with
+ * the stream version it read, and event ids derive from (alert, radius): two schedulers never
+ * widen twice.
+ */
+export function startRadiusScheduler(options: {
+  pool: Pool;
+  store: PgEventStore;
+  clock: () => Date;
+  intervalMs: number;
+  logger: Logger;
+}): RadiusScheduler {
+  const { pool, store, clock, logger } = options;
+
+  /** Widens one alert in its own transaction, so one that fails cannot hold back the others. */
+  const widen = async (alertId: string, now: Date): Promise<boolean> => {
+    const tx = await pool.connect();
+    try {
+      await tx.query('BEGIN');
+      await tx.query('SELECT alert.lock_event_writes()');
+      const row = await findAlert(tx, alertId);
+      const state = row ? stateOf(row) : undefined;
+      const events = state ? decideWidening(state, now) : [];
+      if (state && events.length > 0) {
+        await store.append(
+          `alert-${alertId}`,
+          events.map((event) => ({
+            event,
+            caseId: state.caseId,
+            eventId: deriveId(alertId, 'public-release-radius', String(event.data.toKm)),
+            metadata: { actor: ACTOR, correlationId: state.caseId, causationId: null },
+            occurredAt: now,
+          })),
+          { expectedVersion: state.version, tx },
+        );
+        await saveState(tx, events.reduce(evolve, state));
+      }
+      await tx.query('COMMIT');
+      return events.length > 0;
+    } catch (error) {
+      await tx.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      tx.release();
+    }
+  };
+
+  /** Appends every widening due by the clock's now. */
+  const tick = async (): Promise<void> => {
+    const now = clock();
+    let widened = 0;
+    for (const row of await dueAlerts(pool, now, BATCH)) {
+      try {
+        if (await widen(row.alert_id, now)) widened += 1;
+      } catch (error) {
+        logger.error({ err: error, alertId: row.alert_id }, 'widening failed; retrying next interval');
+      }
+    }
+    if (widened > 0) logger.info({ widened }, 'public-release radii widened');
+  };
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const loop = (): void => {
+    running = tick()
+      .catch((error: unknown) => logger.error({ err: error }, 'radius scheduler tick failed; retrying next interval'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, options.intervalMs);
+      });
+  };
+  loop();
+
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { createServiceApp, startServiceRuntime } from '@rapid-search/events';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AlertConfig } from './config.js';
+import { startCaseClosingConsumer } from './consumers/case-closing.js';
+import { AcceptBatcher } from './db/accept-batcher.js';
+import { alertMigrations } from './db/migrations.js';
+import { registerIntakeRoutes } from './http/intake-routes.js';
+import { registerQueryRoutes } from './http/query-routes.js';
+import { loadUpstreamSystems, upstreamAwareVerifier } from './http/upstream-auth.js';
+import { startRadiusScheduler } from './scheduler/radius-scheduler.js';
+
+export interface AlertService {
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** The whole alert service, ready to listen: intake, queries, the radius scheduler and the case-closing consumer. */
+export async function startAlertService(options: {
+  config: AlertConfig;
+  logger: Logger;
+  /** The service's notion of now; tests move it forward to make widenings fall due. */
+  clock?: () => Date;
+}): Promise<AlertService> {
+  const { config, logger } = options;
+  const clock = options.clock ?? (() => new Date());
+  const runtime = await startServiceRuntime({ service: 'alert', config, logger, migrations: alertMigrations });
+  const systems = loadUpstreamSystems();
+  const closing = await startCaseClosingConsumer({
+    kafka: runtime.kafka,
+    pool: runtime.pool,
+    store: runtime.store,
+    topic: runtime.topics.ledger,
+    groupId: `${config.KAFKA_TOPIC_PREFIX}alert.case-closing`,
+    clock,
+    logger,
+  });
+  const scheduler = startRadiusScheduler({
+    pool: runtime.pool,
+    store: runtime.store,
+    clock,
+    intervalMs: config.ALERT_SCHEDULER_INTERVAL_MS,
+    logger,
+  });
+  const batcher = new AcceptBatcher(runtime.pool);
+  const { app, routes } = createServiceApp({
+    service: 'alert',
+    logger,
+    verify: upstreamAwareVerifier(systems, runtime.verify),
+    metrics: runtime.metrics,
+    readiness: async () => ({ ...(await runtime.readiness()), caseClosingConsumer: closing.running() }),
+  });
+  registerIntakeRoutes(routes, { batcher, systems: new Map(systems.map((s) => [s.id, s])), clock });
+  registerQueryRoutes(routes, { pool: runtime.pool });
+  await app.ready();
+
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      await batcher.drain();
+      await scheduler.stop();
+      await closing.stop();
+      await runtime.close();
+    },
+  };
+}
