@@ -1,1 +1,10 @@
-export {};
+import { closeOnSignal, createLogger, loadConfig } from '@rapid-search/events';
+import { DispatchConfig } from './config.js';
+import { startDispatchService } from './service.js';
+
+const config = loadConfig(DispatchConfig);
+const logger = createLogger('dispatch', config.LOG_LEVEL);
+const service = await startDispatchService({ config, logger });
+await service.app.listen({ port: config.DISPATCH_PORT, host: config.HOST });
+logger.info({ port: config.DISPATCH_PORT, host: config.HOST }, 'dispatch listening');
+closeOnSignal(logger, service.close);

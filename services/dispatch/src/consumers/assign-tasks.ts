@@ -1,0 +1,30 @@
+import { ConcurrencyConflict, deriveId, type ConsumedEvent, type PgEventStore } from '@rapid-search/events';
+import type { PlannedTask } from '../domain/assignment.js';
+import { taskStream } from '../domain/task.js';
+import { SYSTEM_ACTOR } from '../commands/metadata.js';
+
+/**
+ * Opens each planned task in its own stream. The first event of a task stream has an id derived
+ * from the task id and the stream must not exist yet, so a task already assigned (redelivery, a
+ * widening that reaches a hub again) stays as it is: a repeat is a no-op or a conflict.
+ *
+ * Because of that, the appends need not share the consumer's transaction: they go through the
+ * store's group commit (one round trip and one WAL flush for many messages), and the dedupe record
+ * commits after them. A crash between the two only means a redelivery whose appends are no-ops.
+ * Appending inside the consumer's transaction instead would hold the store's write lock across
+ * every round trip of that transaction and cap the alert rate this service can absorb.
+ */
+export async function assignTasks(store: PgEventStore, source: ConsumedEvent, planned: PlannedTask[]): Promise<void> {
+  const metadata = { actor: SYSTEM_ACTOR, correlationId: source.metadata.correlationId, causationId: source.eventId };
+  await Promise.all(
+    planned.map((task) =>
+      store
+        .append(taskStream(task.taskId), [{ event: task.event, eventId: deriveId(task.taskId, 'assigned'), caseId: task.event.data.caseId, metadata }], {
+          expectedVersion: 'no-stream',
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof ConcurrencyConflict)) throw error;
+        }),
+    ),
+  );
+}

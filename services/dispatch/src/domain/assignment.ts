@@ -1,0 +1,121 @@
+import { deriveId, type EventData } from '@rapid-search/events';
+import { deadlineFor, type AckDeadlines, type TaskKind } from './deadlines.js';
+import type { Directory, HubInReach } from './directory.js';
+import type { AssignmentEvent } from './task.js';
+
+/** A task to open: its own stream `task-<taskId>`, whose first event is the assignment. */
+export interface PlannedTask {
+  taskId: string;
+  kind: TaskKind;
+  event: AssignmentEvent;
+}
+
+export interface PlanContext {
+  directory: Directory;
+  deadlines: AckDeadlines;
+  now: Date;
+}
+
+/**
+ * Task ids derive from the case and what the task is about, so the same hub is never tasked twice
+ * for one case however often the alert or a widening is delivered.
+ */
+export const taskIds = {
+  interception: (caseId: string, hubId: string) => deriveId(caseId, 'interception', hubId),
+  search: (caseId: string, kind: 'area-search' | 'video-review') => deriveId(caseId, kind),
+  dnaSampling: (caseId: string) => deriveId(caseId, 'dna-sampling', 'missing-child-parents'),
+  escort: (caseId: string, handoverId: string) => deriveId(caseId, 'escort', handoverId),
+};
+
+/** 快速查找: interception at every hub in reach, area search, video review and parents' DNA sampling. */
+export function planQuickSearch(activation: EventData<'QuickSearchActivated'>, ctx: PlanContext): PlannedTask[] {
+  const { caseId, lastSeen, radiusKm } = activation;
+  const local = ctx.directory.centerForRegion(lastSeen.regionCode);
+  const base = (kind: TaskKind, taskId: string) => ({
+    taskId,
+    caseId,
+    assignedAt: ctx.now.toISOString(),
+    deadlineAt: deadlineFor(kind, ctx.now, ctx.deadlines).toISOString(),
+  });
+  const area = { lat: lastSeen.lat, lon: lastSeen.lon, regionCode: lastSeen.regionCode, radiusKm };
+  const searches = (['area-search', 'video-review'] as const).map((kind): PlannedTask => {
+    const taskId = taskIds.search(caseId, kind);
+    return {
+      taskId,
+      kind,
+      event: { type: 'SearchTaskAssigned', data: { ...base(kind, taskId), commandCenterId: local.id, kind, area } },
+    };
+  });
+  const dnaTaskId = taskIds.dnaSampling(caseId);
+  const dna: PlannedTask = {
+    taskId: dnaTaskId,
+    kind: 'dna-sampling',
+    event: {
+      type: 'DnaSamplingTaskAssigned',
+      data: { ...base('dna-sampling', dnaTaskId), commandCenterId: local.id, subject: 'missing-child-parents' },
+    },
+  };
+  const hubs = ctx.directory.hubsWithin(lastSeen, radiusKm);
+  return [...interceptions(caseId, hubs, radiusKm, ctx), ...searches, dna];
+}
+
+/** The release radius widened: interception only at the hubs it newly reaches. */
+export function planWidening(widened: EventData<'PublicReleaseRadiusWidened'>, ctx: PlanContext): PlannedTask[] {
+  const hubs = newlyReachedHubs(ctx.directory, widened.center, widened.fromKm, widened.toKm);
+  return interceptions(widened.caseId, hubs, widened.toKm, ctx);
+}
+
+export function newlyReachedHubs(
+  directory: Directory,
+  center: { lat: number; lon: number },
+  fromKm: number,
+  toKm: number,
+): HubInReach[] {
+  return directory.hubsWithin(center, toKm).filter((h) => h.distanceKm > fromKm);
+}
+
+/** 移交民政: the escort goes to the command center where the child is now. */
+export function planEscort(handover: EventData<'HandoverToCivilAffairsInitiated'>, ctx: PlanContext): PlannedTask {
+  const { caseId, handoverId, childLocation, institution } = handover;
+  const taskId = taskIds.escort(caseId, handoverId);
+  return {
+    taskId,
+    kind: 'escort',
+    event: {
+      type: 'EscortTaskAssigned',
+      data: {
+        taskId,
+        caseId,
+        commandCenterId: ctx.directory.centerForRegion(childLocation.regionCode).id,
+        assignedAt: ctx.now.toISOString(),
+        deadlineAt: deadlineFor('escort', ctx.now, ctx.deadlines).toISOString(),
+        handoverId,
+        institutionId: institution.id,
+        from: childLocation,
+      },
+    },
+  };
+}
+
+function interceptions(caseId: string, hubs: HubInReach[], radiusKm: number, ctx: PlanContext): PlannedTask[] {
+  return hubs.map(({ hub, distanceKm }) => {
+    const taskId = taskIds.interception(caseId, hub.id);
+    return {
+      taskId,
+      kind: 'interception',
+      event: {
+        type: 'InterceptionTaskAssigned',
+        data: {
+          taskId,
+          caseId,
+          commandCenterId: hub.commandCenterId,
+          assignedAt: ctx.now.toISOString(),
+          deadlineAt: deadlineFor('interception', ctx.now, ctx.deadlines).toISOString(),
+          hub: { id: hub.id, name: hub.name, kind: hub.kind, lat: hub.lat, lon: hub.lon, regionCode: hub.regionCode },
+          distanceKm: Math.round(distanceKm * 1000) / 1000,
+          radiusKm,
+        },
+      },
+    };
+  });
+}

@@ -1,0 +1,151 @@
+import { NotFound, RuleViolation, type Actor, type DomainEvent } from '@rapid-search/events';
+import type { TaskState } from './task.js';
+
+/** Chain of custody of one sample, in the only order the rules allow. */
+export type SampleStage = 'collected' | 'sealed' | 'received' | 'profiled' | 'matched' | 'no-match';
+
+export interface DnaState {
+  samples: Map<string, SampleStage>;
+  /** Every match reported so far, in order, to recognise the confirming re-test. */
+  matches: { sampleId: string; matchRef: string }[];
+  parentsIdentified: boolean;
+}
+
+export const dnaStream = (taskId: string): string => `dna-${taskId}`;
+
+export const POLICE_ROLES = ['officer', 'console'] as const;
+
+export function emptyDna(): DnaState {
+  return { samples: new Map(), matches: [], parentsIdentified: false };
+}
+
+export function evolveDna(state: DnaState, event: DomainEvent): DnaState {
+  const stage = (sampleId: string, s: SampleStage): DnaState => ({ ...state, samples: new Map(state.samples).set(sampleId, s) });
+  switch (event.type) {
+    case 'DnaSampleCollected':
+      return stage(event.data.sampleId, 'collected');
+    case 'DnaSampleSealed':
+      return stage(event.data.sampleId, 'sealed');
+    case 'DnaSampleReceivedByLab':
+      return stage(event.data.sampleId, 'received');
+    case 'DnaProfileEntered':
+      return stage(event.data.sampleId, 'profiled');
+    case 'DnaMatchFound':
+      return {
+        ...stage(event.data.sampleId, 'matched'),
+        matches: [...state.matches, { sampleId: event.data.sampleId, matchRef: event.data.matchRef }],
+      };
+    case 'DnaNoMatchFound':
+      return stage(event.data.sampleId, 'no-match');
+    case 'ParentsIdentifiedByDna':
+      return { ...state, parentsIdentified: true };
+    default:
+      return state;
+  }
+}
+
+export const replayDna = (events: readonly DomainEvent[]): DnaState => events.reduce(evolveDna, emptyDna());
+
+function dnaTask(task: TaskState | null, taskId: string): TaskState {
+  if (!task) throw new NotFound('task', taskId);
+  if (task.kind !== 'dna-sampling') throw new RuleViolation('NOT_A_DNA_TASK', `task ${taskId} is not a DNA-sampling task`);
+  return task;
+}
+
+function requireStage(state: DnaState, sampleId: string, allowed: readonly SampleStage[], step: string): void {
+  const current = state.samples.get(sampleId);
+  if (!current) throw new NotFound('DNA sample', sampleId);
+  if (!allowed.includes(current)) {
+    throw new RuleViolation('DNA_CUSTODY_ORDER', `sample ${sampleId} is ${current}; ${step} needs it to be ${allowed.join(' or ')}`, {
+      details: { sampleId, stage: current, expected: allowed },
+    });
+  }
+}
+
+interface Cmd {
+  taskId: string;
+  sampleId: string;
+  actor: Actor;
+  now: Date;
+}
+
+/** 采血: only police collect DNA, never a lab or anyone else. */
+export function decideCollect(
+  task: TaskState | null,
+  state: DnaState,
+  cmd: Cmd & { donor: 'mother' | 'father' | 'guardian' | 'child' },
+): DomainEvent[] {
+  const t = dnaTask(task, cmd.taskId);
+  if (!(POLICE_ROLES as readonly string[]).includes(cmd.actor.role)) {
+    throw new RuleViolation('DNA_COLLECTION_POLICE_ONLY', 'only police may collect DNA samples', { status: 403 });
+  }
+  if (state.samples.has(cmd.sampleId)) throw new RuleViolation('DNA_SAMPLE_EXISTS', `sample ${cmd.sampleId} was already collected`);
+  const { taskId, caseId } = t;
+  return [
+    {
+      type: 'DnaSampleCollected',
+      data: { taskId, caseId, sampleId: cmd.sampleId, donor: cmd.donor, collectedBy: cmd.actor.id, collectedAt: cmd.now.toISOString() },
+    },
+  ];
+}
+
+export function decideSeal(task: TaskState | null, state: DnaState, cmd: Cmd & { sealNumber: string }): DomainEvent[] {
+  const { taskId, caseId } = dnaTask(task, cmd.taskId);
+  requireStage(state, cmd.sampleId, ['collected'], 'sealing');
+  return [
+    {
+      type: 'DnaSampleSealed',
+      data: { taskId, caseId, sampleId: cmd.sampleId, sealNumber: cmd.sealNumber, sealedBy: cmd.actor.id, sealedAt: cmd.now.toISOString() },
+    },
+  ];
+}
+
+export function decideReceive(task: TaskState | null, state: DnaState, cmd: Cmd & { labId: string }): DomainEvent[] {
+  const { taskId, caseId } = dnaTask(task, cmd.taskId);
+  requireStage(state, cmd.sampleId, ['sealed'], 'receipt by the lab');
+  return [
+    {
+      type: 'DnaSampleReceivedByLab',
+      data: { taskId, caseId, sampleId: cmd.sampleId, labId: cmd.labId, receivedBy: cmd.actor.id, receivedAt: cmd.now.toISOString() },
+    },
+  ];
+}
+
+export type LabResult =
+  | { result: 'profile-entered'; profileRef: string }
+  | { result: 'match'; matchRef: string }
+  | { result: 'no-match' };
+
+const TESTED: readonly SampleStage[] = ['profiled', 'matched', 'no-match'];
+
+/**
+ * 入库比对: a profile is entered once the lab holds the sealed sample; a match is only acted on
+ * when a second result confirms the same match reference, and then the parents are identified.
+ */
+export function decideLabResult(task: TaskState | null, state: DnaState, cmd: Cmd & { labId: string } & LabResult): DomainEvent[] {
+  const { taskId, caseId } = dnaTask(task, cmd.taskId);
+  const { sampleId, labId } = cmd;
+  const at = cmd.now.toISOString();
+  switch (cmd.result) {
+    case 'profile-entered':
+      requireStage(state, sampleId, ['received'], 'entering the profile');
+      return [{ type: 'DnaProfileEntered', data: { taskId, caseId, sampleId, labId, profileRef: cmd.profileRef, enteredAt: at } }];
+    case 'no-match':
+      requireStage(state, sampleId, TESTED, 'a comparison result');
+      return [{ type: 'DnaNoMatchFound', data: { taskId, caseId, sampleId, labId, reportedAt: at } }];
+    case 'match': {
+      requireStage(state, sampleId, TESTED, 'a comparison result');
+      if (state.parentsIdentified) {
+        throw new RuleViolation('PARENTS_ALREADY_IDENTIFIED', `the parents for task ${taskId} are already identified`);
+      }
+      const earlier = state.matches.filter((m) => m.matchRef === cmd.matchRef);
+      const found: DomainEvent = {
+        type: 'DnaMatchFound',
+        data: { taskId, caseId, sampleId, labId, matchRef: cmd.matchRef, confirmation: earlier.length > 0 ? 'confirming' : 'initial', foundAt: at },
+      };
+      if (earlier.length === 0) return [found];
+      const sampleIds = [...new Set([...earlier.map((m) => m.sampleId), sampleId])];
+      return [found, { type: 'ParentsIdentifiedByDna', data: { taskId, caseId, sampleIds, matchRef: cmd.matchRef, identifiedAt: at } }];
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { decodeStored, newId, type PgEventStore, type RouteKit } from '@rapid-search/events';
+import { z } from 'zod';
+import { maskDnaRefs, type DnaCommands } from '../commands/dna-commands.js';
+import { dnaStream } from '../domain/dna.js';
+import { actorOf } from '../commands/metadata.js';
+
+const Id = z.string().min(1).max(200);
+const TaskParams = z.object({ taskId: Id });
+const SampleParams = z.object({ taskId: Id, sampleId: Id });
+const Result = z.object({ taskId: z.string(), positions: z.array(z.number().int()), types: z.array(z.string()) });
+
+/** The chain of custody: police collect and seal, the lab receives and reports. */
+export function dnaRoutes(routes: RouteKit, dna: DnaCommands, store: PgEventStore): void {
+  routes.route({
+    method: 'GET',
+    url: '/v1/dna/tasks/:taskId/custody',
+    summary: 'The chain of custody of a DNA task: every step with who and when (DNA references masked for non-police)',
+    tags: ['dna'],
+    roles: ['officer', 'console', 'lab', 'auditor'],
+    params: TaskParams,
+    handler: async ({ params, principal }) => {
+      const stored = await store.readStream(dnaStream(params.taskId));
+      return {
+        taskId: params.taskId,
+        steps: stored.map((s) => {
+          const d = decodeStored(s);
+          const data = 'error' in d ? {} : (d.data as Record<string, unknown>);
+          return { position: s.position, type: s.type, actor: s.metadata.actor, recordedAt: s.recordedAt, data: maskDnaRefs(data, principal.role) };
+        }),
+      };
+    },
+  });
+  routes.route({
+    method: 'POST',
+    url: '/v1/dna/tasks/:taskId/samples',
+    summary: 'Record the collection of a blood sample (police only)',
+    tags: ['dna'],
+    roles: ['officer', 'console'],
+    params: TaskParams,
+    body: z.object({ sampleId: Id.optional(), donor: z.enum(['mother', 'father', 'guardian', 'child']) }),
+    responses: { 201: Result.extend({ sampleId: z.string() }) },
+    handler: async ({ params, body, principal, reply }) => {
+      const sampleId = body.sampleId ?? `dna-sample-${newId()}`;
+      const result = await dna.collect(params.taskId, sampleId, body.donor, actorOf(principal));
+      reply.status(201);
+      return { ...result, sampleId };
+    },
+  });
+  routes.route({
+    method: 'POST',
+    url: '/v1/dna/tasks/:taskId/samples/:sampleId/seal',
+    summary: 'Seal a collected sample',
+    tags: ['dna'],
+    roles: ['officer', 'console'],
+    params: SampleParams,
+    body: z.object({ sealNumber: z.string().min(1).max(100) }),
+    responses: { 200: Result },
+    handler: ({ params, body, principal }) => dna.seal(params.taskId, params.sampleId, body.sealNumber, actorOf(principal)),
+  });
+  routes.route({
+    method: 'POST',
+    url: '/v1/dna/tasks/:taskId/samples/:sampleId/receipt',
+    summary: 'The lab received the sealed sample',
+    tags: ['dna'],
+    roles: ['lab'],
+    params: SampleParams,
+    body: z.object({ labId: Id }),
+    responses: { 200: Result },
+    handler: ({ params, body, principal }) => dna.receive(params.taskId, params.sampleId, body.labId, actorOf(principal)),
+  });
+  routes.route({
+    method: 'POST',
+    url: '/v1/dna/tasks/:taskId/results',
+    summary: "The lab's result: profile entered into the DNA database, match, or no match",
+    tags: ['dna'],
+    roles: ['lab'],
+    params: TaskParams,
+    body: z.discriminatedUnion('result', [
+      z.object({ sampleId: Id, labId: Id, result: z.literal('profile-entered'), profileRef: Id }),
+      z.object({ sampleId: Id, labId: Id, result: z.literal('match'), matchRef: Id }),
+      z.object({ sampleId: Id, labId: Id, result: z.literal('no-match') }),
+    ]),
+    responses: { 200: Result },
+    handler: ({ params, body, principal }) => {
+      const { sampleId, labId, ...result } = body;
+      return dna.result(params.taskId, sampleId, labId, result, actorOf(principal));
+    },
+  });
+}

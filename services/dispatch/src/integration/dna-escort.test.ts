@@ -1,0 +1,126 @@
+import { newId } from '@rapid-search/events';
+import t from 'tap';
+import { taskIds } from '../domain/assignment.js';
+import { GUANDU, quickSearch, startHarness } from './harness.js';
+
+const h = await startHarness('dispatch_dna');
+t.teardown(() => h.close());
+
+const caseId = `case-${newId()}`;
+const officer = await h.token('officer');
+const lab = await h.token('lab');
+const auditor = await h.token('auditor');
+await h.publish('alert', quickSearch(caseId, 30), caseId);
+
+const seen = async (predicate: (e: (typeof h.published)[number]) => boolean, count = 1) => {
+  const deadline = Date.now() + 15000;
+  while (h.published.filter(predicate).length < count) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the topic');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return h.published.filter(predicate);
+};
+
+const post = async (path: string, token: string, body: unknown) => {
+  const res = await fetch(`${h.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+};
+
+t.test('widening the radius tasks only the newly reached hubs, never twice for one hub', async (t) => {
+  await seen((e) => e.caseId === caseId && e.type === 'InterceptionTaskAssigned', h.service.directory.hubsWithin(GUANDU, 30).length);
+  const widen = (fromKm: number, toKm: number) => ({
+    type: 'PublicReleaseRadiusWidened' as const,
+    data: { caseId, alertId: `alert-${caseId}`, center: GUANDU, fromKm, toKm, dueAt: new Date().toISOString() },
+  });
+  await h.publish('alert', widen(30, 100), caseId);
+  await h.publish('alert', widen(30, 100), caseId);
+  await h.publish('alert', widen(10, 100), caseId);
+  const marker = `case-${newId()}`;
+  await h.publish('alert', quickSearch(marker, 1), marker);
+  await seen((e) => e.caseId === marker && e.type === 'SearchTaskAssigned', 2);
+  const hubs = h.published.filter((e) => e.caseId === caseId && e.type === 'InterceptionTaskAssigned').map((e) => (e.data.hub as { id: string }).id);
+  t.same(hubs.sort(), h.service.directory.hubsWithin(GUANDU, 100).map((x) => x.hub.id).sort(), 'every hub within 100 km, each once');
+  t.equal(new Set(hubs).size, hubs.length, 'no hub tasked twice');
+});
+
+t.test('the DNA chain of custody is enforced in order, police collect, the lab reports', async (t) => {
+  const taskId = taskIds.dnaSampling(caseId);
+  await seen((e) => e.type === 'DnaSamplingTaskAssigned' && e.data.taskId === taskId);
+  const base = `/v1/dna/tasks/${taskId}`;
+  t.match(await post(`${base}/samples`, lab, { donor: 'mother' }), { status: 403, body: { error: { code: 'FORBIDDEN' } } }, 'a lab may not collect');
+  const collected = await post(`${base}/samples`, officer, { sampleId: 'sample-mother', donor: 'mother' });
+  t.match(collected, { status: 201, body: { sampleId: 'sample-mother', types: ['DnaSampleCollected'] } });
+  t.match(await post(`${base}/samples`, officer, { sampleId: 'sample-mother', donor: 'mother' }), { status: 409, body: { error: { code: 'DNA_SAMPLE_EXISTS' } } });
+  t.match(await post(`${base}/samples/sample-mother/receipt`, lab, { labId: 'lab-yunnan' }), { status: 409, body: { error: { code: 'DNA_CUSTODY_ORDER' } } }, 'no receipt before the seal');
+  t.match(await post(`${base}/results`, lab, { sampleId: 'sample-mother', labId: 'lab-yunnan', result: 'profile-entered', profileRef: 'P-1' }), {
+    status: 409,
+    body: { error: { code: 'DNA_CUSTODY_ORDER' } },
+  });
+  t.match(await post(`${base}/samples/sample-mother/seal`, officer, { sealNumber: 'SEAL-001' }), { status: 200, body: { types: ['DnaSampleSealed'] } });
+  t.match(await post(`${base}/samples/sample-mother/receipt`, officer, { labId: 'lab-yunnan' }), { status: 403 }, 'only the lab receives');
+  t.match(await post(`${base}/samples/sample-mother/receipt`, lab, { labId: 'lab-yunnan' }), { status: 200, body: { types: ['DnaSampleReceivedByLab'] } });
+  t.match(await post(`${base}/results`, officer, { sampleId: 'sample-mother', labId: 'lab-yunnan', result: 'no-match' }), { status: 403 }, 'results only from the lab');
+  t.match(await post(`${base}/results`, lab, { sampleId: 'sample-mother', labId: 'lab-yunnan', result: 'match' }), { status: 400 }, 'a match needs its reference');
+  t.match(await post(`${base}/results`, lab, { sampleId: 'sample-mother', labId: 'lab-yunnan', result: 'profile-entered', profileRef: 'P-1' }), {
+    status: 200,
+    body: { types: ['DnaProfileEntered'] },
+  });
+  t.match(await post(`${base}/results`, lab, { sampleId: 'sample-mother', labId: 'lab-yunnan', result: 'match', matchRef: 'M-7' }), {
+    status: 200,
+    body: { types: ['DnaMatchFound'] },
+  });
+  t.match(await post(`${base}/results`, lab, { sampleId: 'sample-mother', labId: 'lab-yunnan', result: 'match', matchRef: 'M-7' }), {
+    status: 200,
+    body: { types: ['DnaMatchFound', 'ParentsIdentifiedByDna'] },
+  });
+  const [identified] = await seen((e) => e.type === 'ParentsIdentifiedByDna' && e.caseId === caseId);
+  t.match(identified!.data, { taskId, caseId, matchRef: 'M-7', sampleIds: ['sample-mother'] });
+  const custody = h.published.filter((e) => e.streamId === `dna-${taskId}`);
+  t.same(
+    custody.map((e) => e.type),
+    ['DnaSampleCollected', 'DnaSampleSealed', 'DnaSampleReceivedByLab', 'DnaProfileEntered', 'DnaMatchFound', 'DnaMatchFound', 'ParentsIdentifiedByDna'],
+  );
+  t.same(custody.map((e) => e.metadata.actor.role), ['officer', 'officer', 'lab', 'lab', 'lab', 'lab', 'lab'], 'each step records who');
+  t.match(custody[4]!.data, { confirmation: 'initial' });
+  t.match(custody[5]!.data, { confirmation: 'confirming' });
+  t.notOk(JSON.stringify(custody).includes('"profile"'), 'only references travel, never a profile');
+  t.match(await post(`${base}/samples`, auditor, { donor: 'father' }), { status: 403 });
+  const custodyAs = async (token: string) =>
+    (await (await fetch(`${h.baseUrl}${base}/custody`, { headers: { authorization: `Bearer ${token}` } })).json()) as { steps: { type: string; data: Record<string, unknown> }[] };
+  const asAuditor = await custodyAs(auditor);
+  t.equal(asAuditor.steps.length, 7, 'auditors see every custody step');
+  t.notOk(JSON.stringify(asAuditor).includes('M-7') || JSON.stringify(asAuditor).includes('P-1'), 'but no DNA references');
+  t.match((await custodyAs(lab)).steps[3], { type: 'DnaProfileEntered', data: { profileRef: 'P-1' } }, 'the lab sees them');
+});
+
+t.test('a handover to civil affairs assigns the escort to the center where the child is', async (t) => {
+  const handoverId = `handover-${newId()}`;
+  await h.publish(
+    'ledger',
+    {
+      type: 'HandoverToCivilAffairsInitiated',
+      data: {
+        caseId,
+        handoverId,
+        institution: { id: 'ca-kunming-childrens-welfare-institute', name: 'Kunming Children’s Welfare Institute', kind: 'children-welfare' },
+        foundInHouseholdId: 'household-luliang',
+        placement: { kind: 'institution', id: 'ca-kunming-childrens-welfare-institute' },
+        childLocation: { lat: 25.03, lon: 103.67, regionCode: '530322' },
+        materials: ['case file'],
+        initiatedAt: new Date().toISOString(),
+      },
+    },
+    caseId,
+  );
+  const [escort] = await seen((e) => e.type === 'EscortTaskAssigned' && e.data.handoverId === handoverId);
+  t.match(escort!.data, {
+    taskId: taskIds.escort(caseId, handoverId),
+    commandCenterId: h.service.directory.centerForRegion('530322').id,
+    institutionId: 'ca-kunming-childrens-welfare-institute',
+  });
+  t.equal(h.service.directory.centerForRegion('530322').id, 'cc-qujing');
+});

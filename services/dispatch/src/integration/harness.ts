@@ -1,0 +1,196 @@
+import {
+  createKafka,
+  createLogger,
+  encodeEvent,
+  loadConfig,
+  newId,
+  signToken,
+  type DomainEvent,
+  type EventEnvelope,
+} from '@rapid-search/events';
+import { createTestDatabase, requireKafka, TEST_JWT_SECRET, TEST_KAFKA_BROKERS, testTopicPrefix, type TestDatabase } from '@rapid-search/events/testing';
+import type { Consumer, Producer } from 'kafkajs';
+import { WebSocket } from 'ws';
+import type { Clock } from '../clock.js';
+import { DispatchConfig } from '../config.js';
+import { startDispatchService, type DispatchService } from '../service.js';
+
+/** A clock the test moves forward to reach deadlines without waiting for them. */
+export class ManualClock implements Clock {
+  offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}
+
+export interface Harness {
+  db: TestDatabase;
+  prefix: string;
+  clock: ManualClock;
+  service: DispatchService;
+  baseUrl: string;
+  wsUrl: string;
+  env: Record<string, string>;
+  /** Every event dispatch published on its topic so far. */
+  published: EventEnvelope<Record<string, unknown>>[];
+  publish(topic: 'alert' | 'ledger', event: DomainEvent, caseId: string): Promise<void>;
+  token(role: string, commandCenterId?: string): Promise<string>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(label: string, overrides: Record<string, string> = {}): Promise<Harness> {
+  await requireKafka();
+  const db = await createTestDatabase(label);
+  const prefix = testTopicPrefix();
+  const clock = new ManualClock();
+  const env = {
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
+    KAFKA_TOPIC_PREFIX: prefix,
+    RS_JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'warn',
+    DISPATCH_PORT: '0',
+    DISPATCH_ESCALATOR_INTERVAL_MS: '50',
+    ...overrides,
+  };
+  const logger = createLogger('dispatch-test', 'warn');
+  const start = async () => {
+    const service = await startDispatchService({ config: loadConfig(DispatchConfig, env), logger, clock });
+    await service.app.listen({ port: 0, host: '127.0.0.1' });
+    return service;
+  };
+  let service = await start();
+  const kafka = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: `${label}-test`, logger });
+  const producer: Producer = kafka.producer();
+  await producer.connect();
+  const published: Harness['published'] = [];
+  const consumer: Consumer = kafka.consumer({ groupId: `${prefix}${label}-observer`, maxWaitTimeInMs: 20 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: `${prefix}dispatch.events.v1`, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void published.push(JSON.parse(message.value!.toString())) });
+  let position = 0;
+
+  const harness: Harness = {
+    db,
+    prefix,
+    clock,
+    service,
+    get baseUrl() {
+      return `http://127.0.0.1:${(service.app.server.address() as { port: number }).port}`;
+    },
+    get wsUrl() {
+      return `ws://127.0.0.1:${(service.app.server.address() as { port: number }).port}/v1/consoles`;
+    },
+    env,
+    published,
+    publish: async (topic, event, caseId) => {
+      const encoded = encodeEvent(event);
+      const now = new Date().toISOString();
+      const envelope: EventEnvelope = {
+        eventId: newId(),
+        type: encoded.type,
+        version: encoded.version,
+        streamId: `${topic}-${caseId}`,
+        streamVersion: 1,
+        position: ++position,
+        caseId,
+        metadata: { actor: { id: topic, role: 'system' }, correlationId: caseId, causationId: null },
+        occurredAt: now,
+        recordedAt: now,
+        data: encoded.data,
+      };
+      await producer.send({ topic: `${prefix}${topic}.events.v1`, messages: [{ key: caseId, value: JSON.stringify(envelope) }] });
+    },
+    token: (role, commandCenterId) =>
+      signToken({ sub: `${role}-${commandCenterId ?? 'x'}`, role: role as never, ...(commandCenterId ? { commandCenterId } : {}) }, TEST_JWT_SECRET),
+    restart: async () => {
+      await service.close();
+      service = await start();
+      harness.service = service;
+    },
+    close: async () => {
+      await consumer.disconnect();
+      await producer.disconnect();
+      await service.close();
+      await db.drop();
+    },
+  };
+  return harness;
+}
+
+/** A test console: records every message and close, and waits for what the test expects. */
+export class TestConsole {
+  readonly messages: Record<string, unknown>[] = [];
+  closed: { code: number; reason: string } | undefined;
+  readonly opened: Promise<void>;
+  #waiters: (() => void)[] = [];
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (raw) => {
+      this.messages.push(JSON.parse(raw.toString()) as Record<string, unknown>);
+      this.#wake();
+    });
+    ws.on('close', (code, reason) => {
+      this.closed = { code, reason: reason.toString() };
+      this.#wake();
+    });
+    this.opened = new Promise((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+  }
+
+  static async open(url: string, token: string, options: { query?: string; header?: boolean } = {}): Promise<TestConsole> {
+    const header = options.header ?? true;
+    const full = `${url}?${header ? '' : `token=${encodeURIComponent(token)}&`}${options.query ?? ''}`;
+    const c = new TestConsole(new WebSocket(full, header ? { headers: { authorization: `Bearer ${token}` } } : {}));
+    await c.opened;
+    return c;
+  }
+
+  send(body: unknown): void {
+    this.ws.send(JSON.stringify(body));
+  }
+
+  events(): { position: number; event: { type: string; caseId: string; data: Record<string, unknown>; position: number } }[] {
+    return this.messages.filter((m) => m.type === 'event') as never;
+  }
+
+  async waitFor<T>(check: () => T | undefined | false, timeoutMs = 15000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = check();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error('timed out waiting on the console');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+export const GUANDU = { lat: 24.96, lon: 102.76, regionCode: '530111' };
+
+export function quickSearch(caseId: string, radiusKm: number, point = GUANDU): DomainEvent {
+  const now = new Date().toISOString();
+  return {
+    type: 'QuickSearchActivated',
+    data: { caseId, alertId: `alert-${caseId}`, lastSeen: { ...point, at: now }, radiusKm, activatedAt: now },
+  };
+}

@@ -1,0 +1,95 @@
+import type { Delivery } from '../projections/task-projection.js';
+import { eventMessage } from '../projections/console-reads.js';
+import type { ConsoleConnection } from './console-connection.js';
+import { textFrame } from './frame.js';
+
+/** Sockets written per turn of the event loop. */
+const SLICE = 64;
+
+/** A batch's events for one center: their positions, their frames, and all frames in one buffer. */
+export interface CenterBatch {
+  positions: number[];
+  frames: Buffer[];
+  joined: Buffer;
+}
+
+/**
+ * The fan-out: the projection hands each committed batch here once. Each event is serialised and
+ * framed once; each center's share of the batch is joined once; each socket then gets one write
+ * per batch. No database reads per socket.
+ */
+export class ConsoleHub {
+  readonly #byCenter = new Map<string, Set<ConsoleConnection>>();
+  #published = 0;
+  #sending: Promise<void> = Promise.resolve();
+
+  /** A socket that fails a write must not stop the fan-out to every other socket. */
+  constructor(private readonly onError: (error: unknown) => void) {}
+
+  add(connection: ConsoleConnection): void {
+    const set = this.#byCenter.get(connection.centerId) ?? this.#byCenter.set(connection.centerId, new Set()).get(connection.centerId)!;
+    set.add(connection);
+  }
+
+  remove(connection: ConsoleConnection): void {
+    this.#byCenter.get(connection.centerId)?.delete(connection);
+  }
+
+  count(): number {
+    let n = 0;
+    for (const set of this.#byCenter.values()) n += set.size;
+    return n;
+  }
+
+  /**
+   * Batches can be handed over twice when a projection batch is retried; positions dedupe them.
+   * Writes go out in slices with a turn of the event loop between them, so a large fan-out never
+   * holds back the database replies of the consumer (whose transaction holds the store's write
+   * lock until it commits). Batches still reach every socket in order.
+   */
+  publish(deliveries: Delivery[]): void {
+    const writes: (() => void)[] = [];
+    for (const [center, batch] of this.#frame(deliveries)) {
+      for (const connection of this.#byCenter.get(center) ?? []) writes.push(() => connection.deliver(batch));
+    }
+    if (writes.length === 0) return;
+    this.#sending = this.#sending.then(async () => {
+      for (let i = 0; i < writes.length; i += SLICE) {
+        if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        for (const write of writes.slice(i, i + SLICE)) {
+          try {
+            write();
+          } catch (error) {
+            this.onError(error);
+          }
+        }
+      }
+    });
+  }
+
+  #frame(deliveries: Delivery[]): Map<string, CenterBatch> {
+    const byCenter = new Map<string, { positions: number[]; frames: Buffer[] }>();
+    for (const { stored, centers } of deliveries) {
+      if (stored.position <= this.#published) continue;
+      this.#published = stored.position;
+      let frame: Buffer | undefined;
+      for (const center of centers) {
+        if (!this.#byCenter.get(center)?.size) continue;
+        frame ??= textFrame(Buffer.from(eventMessage(stored)));
+        const batch = byCenter.get(center) ?? byCenter.set(center, { positions: [], frames: [] }).get(center)!;
+        batch.positions.push(stored.position);
+        batch.frames.push(frame);
+      }
+    }
+    return new Map(
+      [...byCenter].map(([center, { positions, frames }]) => [
+        center,
+        { positions, frames, joined: frames.length === 1 ? frames[0]! : Buffer.concat(frames) },
+      ]),
+    );
+  }
+
+  closeAll(): void {
+    for (const set of this.#byCenter.values()) for (const c of set) c.socket.close(1001, 'server shutting down');
+  }
+}

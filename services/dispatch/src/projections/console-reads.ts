@@ -1,0 +1,125 @@
+import type { StoredEvent } from '@rapid-search/events';
+import type { Pool, PoolClient } from 'pg';
+import { PROJECTION } from './task-projection.js';
+
+export interface TaskView {
+  taskId: string;
+  caseId: string;
+  kind: string;
+  commandCenterId: string;
+  status: string;
+  deadlineAt: string | null;
+  assignedAt: string;
+  details: unknown;
+  position: number;
+}
+
+const TASK_COLUMNS = `t.task_id AS "taskId", t.case_id AS "caseId", t.kind, t.command_center_id AS "commandCenterId", t.status,
+  t.deadline_at AS "deadlineAt", t.assigned_at AS "assignedAt", t.details, t.position::float8 AS position`;
+
+/**
+ * Reads a center's view together with the projection checkpoint in one repeatable-read snapshot,
+ * so the position handed to the console is exactly the point the view reflects.
+ */
+async function atCheckpoint<T>(pool: Pool, schema: string, read: (tx: PoolClient, position: number) => Promise<T>): Promise<{ position: number; value: T }> {
+  const tx = await pool.connect();
+  try {
+    await tx.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const { rows } = await tx.query<{ position: string }>(`SELECT position FROM ${schema}.checkpoints WHERE name = $1`, [PROJECTION]);
+    const position = Number(rows[0]?.position ?? 0);
+    const value = await read(tx, position);
+    await tx.query('COMMIT');
+    return { position, value };
+  } catch (error) {
+    await tx.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    tx.release();
+  }
+}
+
+/** The open tasks a center sees, as of the returned position. */
+export function readSnapshot(pool: Pool, schema: string, centerId: string): Promise<{ position: number; value: TaskView[] }> {
+  return atCheckpoint(pool, schema, async (tx) => {
+    const { rows } = await tx.query<TaskView>(
+      `SELECT ${TASK_COLUMNS} FROM ${schema}.task_centers c JOIN ${schema}.tasks t USING (task_id)
+       WHERE c.command_center_id = $1 AND t.status <> 'completed' ORDER BY t.position`,
+      [centerId],
+    );
+    return rows.map(withIsoTimes);
+  });
+}
+
+/** The raw events a center's consoles saw after `after`, up to the returned position, in order. */
+export function readFeed(pool: Pool, schema: string, centerId: string, after: number): Promise<{ position: number; value: string[] }> {
+  return atCheckpoint(pool, schema, async (tx, upTo) => {
+    const out: string[] = [];
+    let from = after;
+    for (;;) {
+      const { rows } = await tx.query<FeedRow>(
+        `SELECT e.position, e.stream_id, e.stream_version, e.event_id, e.type, e.schema_version, e.case_id, e.data,
+                e.metadata, e.occurred_at, e.recorded_at
+         FROM ${schema}.console_feed f JOIN ${schema}.events e ON e.position = f.position
+         WHERE f.command_center_id = $1 AND f.position > $2 AND f.position <= $3 ORDER BY f.position LIMIT 1000`,
+        [centerId, from, upTo],
+      );
+      for (const r of rows) out.push(eventMessage(toStored(r)));
+      if (rows.length < 1000) return out;
+      from = Number(rows[rows.length - 1]!.position);
+    }
+  });
+}
+
+export async function readTasks(pool: Pool, schema: string, filter: { commandCenterId?: string | undefined; status?: string | undefined }): Promise<TaskView[]> {
+  const { rows } = await pool.query<TaskView>(
+    `SELECT ${TASK_COLUMNS} FROM ${schema}.tasks t
+     WHERE ($1::text IS NULL OR EXISTS (SELECT 1 FROM ${schema}.task_centers c WHERE c.task_id = t.task_id AND c.command_center_id = $1))
+       AND ($2::text IS NULL OR t.status = $2)
+     ORDER BY t.position LIMIT 1000`,
+    [filter.commandCenterId ?? null, filter.status ?? null],
+  );
+  return rows.map(withIsoTimes);
+}
+
+function withIsoTimes(r: TaskView): TaskView {
+  return {
+    ...r,
+    deadlineAt: r.deadlineAt && new Date(r.deadlineAt).toISOString(),
+    assignedAt: new Date(r.assignedAt).toISOString(),
+  };
+}
+
+/** The one wire shape of an event for consoles, live or replayed. */
+export function eventMessage(stored: StoredEvent): string {
+  return JSON.stringify({ type: 'event', position: stored.position, event: stored });
+}
+
+interface FeedRow {
+  position: string;
+  stream_id: string;
+  stream_version: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  case_id: string | null;
+  data: unknown;
+  metadata: StoredEvent['metadata'];
+  occurred_at: Date;
+  recorded_at: Date;
+}
+
+function toStored(r: FeedRow): StoredEvent {
+  return {
+    eventId: r.event_id,
+    type: r.type,
+    version: r.schema_version,
+    streamId: r.stream_id,
+    streamVersion: r.stream_version,
+    position: Number(r.position),
+    caseId: r.case_id,
+    metadata: r.metadata,
+    occurredAt: r.occurred_at.toISOString(),
+    recordedAt: r.recorded_at.toISOString(),
+    data: r.data,
+  };
+}

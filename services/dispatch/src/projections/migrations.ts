@@ -1,0 +1,38 @@
+import type { Migration } from '@rapid-search/events';
+
+/**
+ * Read models kept by the one projection subscription: tasks (with the deadlines the escalator
+ * watches, so they survive restarts), which centers see each task, and a per-center feed of
+ * positions that makes a console's resume one indexed range scan.
+ */
+export const projectionMigrations: Migration[] = [
+  {
+    version: 100,
+    name: 'tasks, task visibility and console feed',
+    sql: (s) => `
+      CREATE TABLE ${s}.tasks (
+        task_id text PRIMARY KEY,
+        case_id text NOT NULL,
+        kind text NOT NULL,
+        command_center_id text NOT NULL,
+        status text NOT NULL,
+        deadline_at timestamptz,
+        assigned_at timestamptz NOT NULL,
+        details jsonb NOT NULL,
+        position bigint NOT NULL
+      );
+      CREATE INDEX tasks_due ON ${s}.tasks (deadline_at) WHERE status = 'assigned' AND deadline_at IS NOT NULL;
+      CREATE TABLE ${s}.task_centers (
+        command_center_id text NOT NULL,
+        task_id text NOT NULL,
+        PRIMARY KEY (command_center_id, task_id)
+      );
+      CREATE INDEX task_centers_task ON ${s}.task_centers (task_id);
+      CREATE TABLE ${s}.console_feed (
+        command_center_id text NOT NULL,
+        position bigint NOT NULL,
+        PRIMARY KEY (command_center_id, position)
+      );
+    `,
+  },
+];

@@ -1,0 +1,85 @@
+import websocket from '@fastify/websocket';
+import { createServiceApp, startServiceRuntime, type IdempotentConsumer, type ServiceRuntime, type Subscription } from '@rapid-search/events';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from './clock.js';
+import { dnaCommands } from './commands/dna-commands.js';
+import { taskCommands } from './commands/task-commands.js';
+import type { DispatchConfig } from './config.js';
+import { startAlertConsumer } from './consumers/alert-consumer.js';
+import { startEscalator, type Escalator } from './consumers/escalator.js';
+import { startHandoverConsumer } from './consumers/handover-consumer.js';
+import type { Directory } from './domain/directory.js';
+import { commandCenterRoutes } from './http/command-center-routes.js';
+import { consoleSocket } from './http/console-socket.js';
+import { dnaRoutes } from './http/dna-routes.js';
+import { taskRoutes } from './http/task-routes.js';
+import { ConsoleHub } from './live/console-hub.js';
+import { projectionMigrations } from './projections/migrations.js';
+import { startTaskProjection } from './projections/task-projection.js';
+import { loadDirectory } from './seeds.js';
+
+export interface DispatchService {
+  app: FastifyInstance;
+  runtime: ServiceRuntime;
+  projection: Subscription;
+  escalator: Escalator;
+  hub: ConsoleHub;
+  directory: Directory;
+  close(): Promise<void>;
+}
+
+/** Composes the dispatch service: runtime, read models, consoles, HTTP, consumers, escalator. */
+export async function startDispatchService(options: { config: DispatchConfig; logger: Logger; clock?: Clock }): Promise<DispatchService> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const directory = loadDirectory();
+  const runtime = await startServiceRuntime({ service: 'dispatch', config, logger, migrations: projectionMigrations });
+  const { store, pool } = runtime;
+  const hub = new ConsoleHub((error) => logger.warn({ err: error }, 'console write failed'));
+  const projection = await startTaskProjection({ store, notifier: runtime.notifier, directory, logger, onCommitted: (d) => hub.publish(d) });
+  const consumers: IdempotentConsumer[] = [];
+  const { app, routes } = createServiceApp({
+    service: 'dispatch',
+    logger,
+    verify: runtime.verify,
+    metrics: runtime.metrics,
+    readiness: async () => ({ ...(await runtime.readiness()), consumers: consumers.length === 2 && consumers.every((c) => c.running()) }),
+  });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  const tasks = taskCommands(store, clock);
+  const deadlines = config.DISPATCH_ACK_DEADLINES_MS;
+  commandCenterRoutes(routes, directory);
+  taskRoutes(routes, { pool, schema: store.schema, commands: tasks });
+  dnaRoutes(routes, dnaCommands(store, clock), store);
+  consoleSocket(app, {
+    pool,
+    schema: store.schema,
+    hub,
+    directory,
+    verify: runtime.verify,
+    commands: tasks,
+    bufferLimit: config.DISPATCH_CONSOLE_BUFFER_BYTES,
+    logger,
+  });
+  const ctx = { directory, deadlines, clock };
+  consumers.push(await startAlertConsumer(runtime, ctx), await startHandoverConsumer(runtime, ctx));
+  const escalator = startEscalator({ store, directory, deadlines, clock, intervalMs: config.DISPATCH_ESCALATOR_INTERVAL_MS, logger });
+
+  return {
+    app,
+    runtime,
+    projection,
+    escalator,
+    hub,
+    directory,
+    close: async () => {
+      hub.closeAll();
+      await app.close();
+      await escalator.stop();
+      await Promise.all(consumers.map((c) => c.stop()));
+      await projection.stop();
+      await runtime.close();
+    },
+  };
+}
