@@ -29,15 +29,23 @@ const env = {
   DISPATCH_PORT: String(ports.dispatch),
   LEDGER_PORT: String(ports.ledger),
 };
-const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+// Its own process group, so that a failed run can kill the services with it, never orphan them.
+const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
 let banner = '';
-system.stdout.on('data', (chunk: Buffer) => (banner += chunk.toString()));
+system.stdout.on('data', (chunk: Buffer) => {
+  banner += chunk.toString();
+  // What the start script says about its processes belongs in the test log.
+  for (const line of chunk.toString().split('\n')) if (line.startsWith('rapid-search:')) console.error(line);
+});
 const exited = new Promise<number | null>((resolve) => system.once('exit', (code) => resolve(code)));
 t.teardown(async () => {
-  if (system.exitCode === null) system.kill('SIGKILL');
+  if (system.exitCode === null) process.kill(-system.pid!, 'SIGKILL');
   await db.drop();
 });
-await Promise.all(Object.values(urls).map((u) => waitUntilReady(u, 120000)));
+await Promise.race([
+  Promise.all(Object.values(urls).map((u) => waitUntilReady(u, 120000))),
+  exited.then((code) => Promise.reject(new Error(`npm start exited early (${code}); see .data/logs/`))),
+]);
 
 const demo = loadDemoCase();
 const CONSOLE_CENTER = 'cc-kunming';
@@ -67,12 +75,15 @@ async function until<T>(read: () => T | Promise<T>, done: (v: T) => boolean, tim
   }
 }
 
+// Every top-level await comes before the first subtest: tap ends the root test once it has no
+// pending subtest, so awaiting between them would tear the system down mid-run.
+const live = await openConsole();
+
 t.test('npm start prints where each service listens and how to get tokens', async (t) => {
   await until(() => banner, (b) => b.includes('npm run token'));
   for (const url of Object.values(urls)) t.match(banner, url);
 });
 
-const live = await openConsole();
 let caseId = '';
 let alertId = '';
 
@@ -109,8 +120,9 @@ t.test('a console that drops and resumes misses nothing and sees nothing twice',
   const ack = await call<{ position: number }>(urls.dispatch, 'POST', `/v1/tasks/${taskId}/ack`, tokens.officer);
   t.equal(ack.status, 200, 'a task is acknowledged while the console is away');
 
-  const back = await openConsole();
-  back.socket.send(JSON.stringify({ type: 'resume', fromPosition: last }));
+  // Reconnecting with the position on the upgrade request: no snapshot, and no live event can slip in
+  // between a snapshot and a later resume message.
+  const back = await openConsole(`?fromPosition=${last}`);
   const replayed = await until(
     () => back.messages.filter((m) => m.type === 'event' && m.position! > last),
     (list) => list.some((m) => m.event?.type === 'TaskAcknowledged' && m.event.data.taskId === taskId),
@@ -118,6 +130,8 @@ t.test('a console that drops and resumes misses nothing and sees nothing twice',
   const replayedPositions = replayed.map((m) => m.position!);
   t.same(replayedPositions, [...new Set(replayedPositions)].sort((a, b) => a - b), 'in order, none twice');
   t.ok(replayedPositions.includes(ack.body.position), 'the acknowledgement made while away is replayed');
+  t.notOk(back.messages.some((m) => m.type === 'snapshot'), 'a resumed console gets no snapshot');
+  t.same(back.messages.filter((m) => m.type === 'event').map((m) => m.position), replayedPositions, 'nothing at or before the resume position');
   back.socket.close();
 });
 
@@ -164,7 +178,11 @@ t.test('the case runs to its end under the rules, and the ledger proves it', asy
   t.same(verify.violations, []);
   t.ok(verify.ok, `the ledger verifies (${verify.entries} entries)`);
 
-  const replay = await promisify(execFile)(process.execPath, [`${ROOT}services/ledger/dist/cli/audit.js`, 'replay', '--case', caseId], { env });
+  // The audit chain is fed from Kafka: the last events of the case land in it moments after the commands.
+  const replay = await until(
+    () => promisify(execFile)(process.execPath, [`${ROOT}services/ledger/dist/cli/audit.js`, 'replay', '--case', caseId], { env }),
+    (r) => r.stdout.includes('CaseGroupDissolved'),
+  );
   t.match(replay.stdout, /CaseGroupDissolved/, 'the auditor replays the case history');
   t.match(replay.stdout, /HandoverToCivilAffairsAccepted/);
   const alert = await until(async () => (await call<{ status: string }>(urls.alert, 'GET', `/v1/alerts/${alertId}`, tokens.officer)).body, (a) => a.status === 'closed');

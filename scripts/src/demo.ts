@@ -80,11 +80,11 @@ export async function runDemo({ secret, urls }: { secret: string; urls: Urls }):
   say(`The public release stands down: alert ${alert.status} at ${alert.radiusKm} km.`);
 
   const verify = await until(
-    async () => (await call<{ ok: boolean; entries: number; head: string; violations: unknown[] }>(urls.ledger, 'GET', '/v1/ledger/verify', tokens.auditor)).body,
+    async () => (await call<{ ok: boolean; entries: number; head: { seq: number; hash: string } | null; violations: unknown[] }>(urls.ledger, 'GET', '/v1/ledger/verify', tokens.auditor)).body,
     (v) => v.entries > 0,
     10000,
   );
-  say('审计: an auditor verifies the hash-chained ledger and replays every case through the rules.', `ok=${verify.ok} entries=${verify.entries} violations=${verify.violations.length} head=${verify.head}`);
+  say('审计: an auditor verifies the hash-chained ledger and replays every case through the rules.', `ok=${verify.ok} entries=${verify.entries} violations=${verify.violations.length} head=#${verify.head?.seq} ${verify.head?.hash.slice(0, 16)}…`);
   console.log(`\nReplay this case: npm run audit -- replay --case ${caseId}\n`);
   socket.close();
 }

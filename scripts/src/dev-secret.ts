@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The repository root, from scripts/dist/src/ where this module runs. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const DATA_DIR = join(ROOT, '.data');
 const SECRET_FILE = join(DATA_DIR, 'dev-jwt-secret');
 

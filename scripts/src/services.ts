@@ -1,7 +1,8 @@
+/** The three services as `npm start` runs them; dispatch keeps V8's young generation small (RSS). */
 export const SERVICES = [
-  { name: 'alert', port: Number(process.env.ALERT_PORT ?? 3001), portVariable: 'ALERT_PORT' },
-  { name: 'dispatch', port: Number(process.env.DISPATCH_PORT ?? 3002), portVariable: 'DISPATCH_PORT' },
-  { name: 'ledger', port: Number(process.env.LEDGER_PORT ?? 3003), portVariable: 'LEDGER_PORT' },
+  { name: 'alert', port: Number(process.env.ALERT_PORT ?? 3001), portVariable: 'ALERT_PORT', nodeOptions: [] as string[] },
+  { name: 'dispatch', port: Number(process.env.DISPATCH_PORT ?? 3002), portVariable: 'DISPATCH_PORT', nodeOptions: ['--max-semi-space-size=4'] },
+  { name: 'ledger', port: Number(process.env.LEDGER_PORT ?? 3003), portVariable: 'LEDGER_PORT', nodeOptions: [] as string[] },
 ].map((s) => ({ ...s, url: `http://127.0.0.1:${s.port}` }));
 
 /** Polls /readyz until the service says it is ready (Postgres, Kafka, migrations, consumers). */

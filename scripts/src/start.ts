@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureKafka } from '../../infra/kafka/kafka.js';
+import { pathToFileURL } from 'node:url';
 import { DATA_DIR, ROOT, jwtSecret } from './dev-secret.js';
 import { resolvePostgres } from './local-postgres.js';
 import { runDemo } from './demo.js';
@@ -17,6 +17,8 @@ const demo = process.argv.includes('--demo');
 const log = (message: string) => console.log(`rapid-search: ${message}`);
 
 const postgres = await resolvePostgres(DATA_DIR, log);
+// infra/kafka/kafka.js is plain JS so it runs before any build; loaded from the repository root.
+const { ensureKafka } = (await import(pathToFileURL(join(ROOT, 'infra/kafka/kafka.js')).href)) as typeof import('../../infra/kafka/kafka.js');
 const kafka = await ensureKafka({ log });
 const secret = jwtSecret({ create: true });
 const logDir = join(DATA_DIR, 'logs');
@@ -48,7 +50,7 @@ process.on('SIGTERM', () => void stopAll(0));
 
 for (const service of SERVICES) {
   const out = createWriteStream(join(logDir, `${service.name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [join(ROOT, `services/${service.name}/dist/main.js`)], {
+  const child = spawn(process.execPath, [...service.nodeOptions, join(ROOT, `services/${service.name}/dist/main.js`)], {
     env: {
       ...process.env,
       DATABASE_URL: postgres.url,

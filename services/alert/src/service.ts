@@ -28,6 +28,7 @@ export async function startAlertService(options: {
   const systems = loadUpstreamSystems();
   const closing = await startCaseClosingConsumer({
     kafka: runtime.kafka,
+    metrics: runtime.metrics,
     pool: runtime.pool,
     store: runtime.store,
     topic: runtime.topics.ledger,

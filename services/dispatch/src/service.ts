@@ -1,3 +1,4 @@
+import { Gauge } from 'prom-client';
 import websocket from '@fastify/websocket';
 import { createServiceApp, startServiceRuntime, type IdempotentConsumer, type ServiceRuntime, type Subscription } from '@rapid-search/events';
 import type { FastifyInstance } from 'fastify';
@@ -37,6 +38,14 @@ export async function startDispatchService(options: { config: DispatchConfig; lo
   const runtime = await startServiceRuntime({ service: 'dispatch', config, logger, migrations: projectionMigrations });
   const { store, pool } = runtime;
   const hub = new ConsoleHub((error) => logger.warn({ err: error }, 'console write failed'));
+  new Gauge({
+    name: 'consoles_connected',
+    help: 'Command-center consoles connected over WebSocket',
+    registers: [runtime.metrics.registry],
+    collect() {
+      this.set(hub.count());
+    },
+  });
   const projection = await startTaskProjection({ store, notifier: runtime.notifier, directory, logger, onCommitted: (d) => hub.publish(d) });
   const consumers: IdempotentConsumer[] = [];
   const { app, routes } = createServiceApp({

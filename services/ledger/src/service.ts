@@ -35,11 +35,6 @@ export async function startLedgerService(config: LedgerConfig, logger: Logger): 
       auditLedgerConsumer: auditLedger.running(),
     }),
   });
-  app.addHook('onRequest', async (request) => {
-    if (request.url !== '/metrics') return;
-    runtime.metrics.consumerLag.set({ consumer: 'ledger-case-events' }, caseEvents.lag());
-    runtime.metrics.consumerLag.set({ consumer: 'ledger-audit' }, auditLedger.lag());
-  });
   registerCaseRoutes(routes, runtime.store);
   registerLedgerRoutes(routes, runtime.pool);
   return {

@@ -5,6 +5,7 @@ import type { DomainEvent } from '../catalog/index.js';
 import { decodeEvent } from '../catalog/index.js';
 import { deadLetterTopic, EventEnvelope } from '../envelope.js';
 import { DomainError } from '../errors.js';
+import type { Metrics } from '../http/metrics.js';
 import { quoteIdent } from '../store/sql.js';
 
 /** A message read off Kafka, validated and upcast through the catalog. */
@@ -28,6 +29,8 @@ export interface IdempotentConsumerOptions {
   /** Runs in the same transaction as the dedupe record: an effect is applied once or not at all. */
   handle: (event: ConsumedEvent, tx: PoolClient) => Promise<void>;
   fromBeginning?: boolean;
+  /** Where the consumer reports its offset lag (`kafka_consumer_lag{consumer=groupId}`). */
+  metrics?: Pick<Metrics, 'consumerLag'>;
 }
 
 /**
@@ -52,6 +55,7 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
   let running = true;
   consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
     lag = Number(e.payload.offsetLagLow ?? e.payload.offsetLag ?? 0);
+    options.metrics?.consumerLag.set({ consumer: options.groupId }, lag);
   });
   consumer.on(consumer.events.CRASH, (e) => {
     log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');

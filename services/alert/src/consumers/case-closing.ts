@@ -1,4 +1,4 @@
-import { deriveId, startIdempotentConsumer, type IdempotentConsumer, type PgEventStore } from '@rapid-search/events';
+import { deriveId, startIdempotentConsumer, type IdempotentConsumer, type Metrics, type PgEventStore } from '@rapid-search/events';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -21,10 +21,12 @@ export async function startCaseClosingConsumer(options: {
   groupId: string;
   clock: () => Date;
   logger: Logger;
+  metrics: Metrics;
 }): Promise<IdempotentConsumer> {
   const { store } = options;
   return startIdempotentConsumer({
     kafka: options.kafka,
+    metrics: options.metrics,
     pool: options.pool,
     schema: 'alert',
     groupId: options.groupId,

@@ -12,6 +12,7 @@ export function startAlertConsumer(
 ): Promise<IdempotentConsumer> {
   return startIdempotentConsumer({
     kafka: runtime.kafka,
+    metrics: runtime.metrics,
     pool: runtime.pool,
     schema: runtime.store.schema,
     groupId: `${runtime.config.KAFKA_TOPIC_PREFIX}dispatch-alerts`,

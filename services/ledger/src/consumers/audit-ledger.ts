@@ -8,6 +8,7 @@ import { appendToChain } from '../audit/append.js';
 export function startAuditLedgerConsumer(runtime: ServiceRuntime): Promise<IdempotentConsumer> {
   return startIdempotentConsumer({
     kafka: runtime.kafka,
+    metrics: runtime.metrics,
     pool: runtime.pool,
     schema: 'ledger',
     groupId: `${runtime.config.KAFKA_TOPIC_PREFIX}ledger-audit`,

@@ -14,6 +14,7 @@ const LEDGER = { id: 'ledger', role: 'system', grants: [] } as const;
 export function startCaseEventsConsumer(runtime: ServiceRuntime): Promise<IdempotentConsumer> {
   return startIdempotentConsumer({
     kafka: runtime.kafka,
+    metrics: runtime.metrics,
     pool: runtime.pool,
     schema: 'ledger',
     groupId: `${runtime.config.KAFKA_TOPIC_PREFIX}ledger-case-events`,

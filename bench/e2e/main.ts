@@ -1,0 +1,143 @@
+/**
+ * The whole system under load: started as `npm start` starts it (three service processes, real
+ * Postgres in a fresh database, real Kafka), 50 consoles connected, and 100 alerts/s for 60 s posted
+ * from this separate process. Prints p50/p95/p99 from the POST's answer to the first task of that
+ * case on the console of the center it was assigned to, and each service's peak RSS.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
+import { readSeed, signToken } from '@rapid-search/events';
+import { createTestDatabase, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
+import { waitUntilReady } from '@rapid-search/scripts/services';
+import { z } from 'zod';
+
+const RATE = Number(process.env.BENCH_RATE ?? 100);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const CONSOLES = Number(process.env.BENCH_CONSOLES ?? 50);
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SECRET = randomBytes(32).toString('base64url');
+const ports = { alert: 3201, dispatch: 3202, ledger: 3203 };
+
+/** Where children go missing in the bench: the seeded cities, each with its own ring of hubs. */
+const PLACES = [
+  { lat: 24.96, lon: 102.76, regionCode: '530111' },
+  { lat: 25.04, lon: 102.71, regionCode: '530102' },
+  { lat: 30.66, lon: 104.07, regionCode: '510104' },
+  { lat: 34.27, lon: 108.94, regionCode: '610102' },
+  { lat: 29.56, lon: 106.55, regionCode: '500103' },
+  { lat: 29.16, lon: 107.1, regionCode: '500119' },
+  { lat: 30.93, lon: 108.7, regionCode: '500235' },
+];
+
+const db = await createTestDatabase('bench_e2e');
+const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], {
+  env: {
+    ...process.env,
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
+    KAFKA_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}.`,
+    RS_JWT_SECRET: SECRET,
+    LOG_LEVEL: 'warn',
+    ALERT_PORT: String(ports.alert),
+    DISPATCH_PORT: String(ports.dispatch),
+    LEDGER_PORT: String(ports.ledger),
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+  detached: true,
+});
+const exited = new Promise<number | null>((resolve) => system.once('exit', resolve));
+try {
+  await Promise.race([
+    Promise.all(Object.values(ports).map((p) => waitUntilReady(`http://127.0.0.1:${p}`, 120000))),
+    exited.then((code) => Promise.reject(new Error(`the system exited early (${code}); see .data/logs/`))),
+  ]);
+  const services = serviceProcesses(system.pid!);
+
+  const centers = readSeed('command-centers.json', z.array(z.object({ id: z.string() }).passthrough())).map((c) => c.id);
+  const firstTask = new Map<string, number>();
+  const sockets = await Promise.all(
+    Array.from({ length: CONSOLES }, async (_, i) => {
+      const center = centers[i % centers.length]!;
+      const token = await signToken({ sub: center, role: 'console', commandCenterId: center }, SECRET);
+      const socket = new WebSocket(`ws://127.0.0.1:${ports.dispatch}/v1/consoles`, { headers: { authorization: `Bearer ${token}` } });
+      socket.on('message', (raw) => {
+        const message = JSON.parse(raw.toString()) as { type: string; event?: { data: { caseId?: string } } };
+        const caseId = message.event?.data.caseId;
+        if (message.type === 'event' && caseId && !firstTask.has(caseId)) firstTask.set(caseId, performance.now());
+      });
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      return socket;
+    }),
+  );
+
+  const upstream = await signToken({ sub: 'up-kunming-110', role: 'upstream', upstreamSystemId: 'up-kunming-110' }, SECRET);
+  const answered = new Map<string, number>();
+  let failures = 0;
+  const post = async (n: number) => {
+    const place = PLACES[n % PLACES.length]!;
+    const now = Date.now();
+    const response = await fetch(`http://127.0.0.1:${ports.alert}/v1/alerts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${upstream}`, 'content-type': 'application/json', 'idempotency-key': `bench-${n}-${SECRET.slice(0, 8)}` },
+      body: JSON.stringify({
+        source: '110',
+        reportedAt: new Date(now).toISOString(),
+        child: { name: `Bench Child ${n}`, sex: n % 2 ? 'female' : 'male', ageYears: 3 + (n % 12) },
+        lastSeen: { at: new Date(now - 10 * 60_000).toISOString(), lat: place.lat + ((n % 7) - 3) * 0.01, lon: place.lon, regionCode: place.regionCode },
+        reporter: { name: 'Bench Parent', phone: '13800000000', relation: 'mother' },
+      }),
+    });
+    const at = performance.now();
+    if (response.status !== 201) {
+      failures++;
+      return;
+    }
+    const { caseId } = (await response.json()) as { caseId: string };
+    answered.set(caseId, at);
+  };
+
+  console.log(`posting ${RATE} alerts/s for ${SECONDS} s to the whole system, ${CONSOLES} consoles connected`);
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let n = 0; n < RATE * SECONDS; n++) {
+    const due = started + (n * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(post(n).catch(() => void failures++));
+  }
+  await Promise.all(inFlight);
+  const drainUntil = performance.now() + 20000;
+  while (performance.now() < drainUntil && [...answered.keys()].some((c) => !firstTask.has(c))) await new Promise((r) => setTimeout(r, 100));
+
+  const latencies = [...answered].filter(([c]) => firstTask.has(c)).map(([c, at]) => Math.max(0, firstTask.get(c)! - at)).sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  console.log(`accepted ${answered.size} of ${RATE * SECONDS} alerts (${failures} failed); ${latencies.length} reached a console`);
+  for (const [name, pid] of Object.entries(services)) console.log(`peak RSS ${name.padEnd(9)} ${peakRssMb(pid).toFixed(0)} MB`);
+  console.log(`e2e answer→console p50=${pct(50).toFixed(1)}ms p95=${pct(95).toFixed(1)}ms p99=${pct(99).toFixed(1)}ms (target p99 < 100 ms)`);
+  for (const s of sockets) s.close();
+} finally {
+  if (system.exitCode === null) {
+    system.kill('SIGINT');
+    await exited;
+  }
+  await db.drop();
+}
+
+/** The service processes `npm start` spawned, by name, from the start process's children. */
+function serviceProcesses(parent: number): Record<string, number> {
+  const children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  const named: Record<string, number> = {};
+  for (const pid of children) {
+    const match = /services\/(\w+)\/dist\/main\.js/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    if (match) named[match[1]!] = pid;
+  }
+  return named;
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
