@@ -19,12 +19,12 @@ t.test(
       logger: quiet,
       handle: async (events) => void seen.push(...events),
     });
-    // A reader that polls as fast as it can and remembers the highest position it has passed.
-    let polling = true;
+    // A reader that polls as fast as it can until it has passed the last position written.
+    let lastWritten = Number.POSITIVE_INFINITY;
     let cursor = 0;
     const polled: number[] = [];
     const poller = (async () => {
-      while (polling) {
+      while (cursor < lastWritten) {
         const batch = await store.readAll(cursor, 1000);
         for (const e of batch) polled.push(e.position);
         cursor = batch.at(-1)?.position ?? cursor;
@@ -56,8 +56,8 @@ t.test(
     slowB.release();
 
     const all = [a.positions[0]!, ...fastResults.map((r) => r.positions[0]!), b.positions[0]!];
-    await sub.caughtUp(Math.max(...all));
-    polling = false;
+    lastWritten = Math.max(...all);
+    await sub.caughtUp(lastWritten);
     await poller;
     await sub.stop();
 
