@@ -3,15 +3,13 @@
  * process, against a throw-away database) and prints accepted alerts/s and p50/p99 latency. Each
  * answer comes only after its append committed. Target: 2,000 alerts/s with p99 under 20 ms.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { createKafka, createLogger, kafkaReachable } from '@rapid-search/events';
-import { createTestDatabase, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
+import { createTestDatabase } from '@rapid-search/events/testing';
+import { ensureKafka, ROOT, waitForService } from '../shared/processes.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PORT = Number(process.env.BENCH_ALERT_PORT ?? 3901);
 const URL_BASE = `http://127.0.0.1:${PORT}`;
 const API_KEY = 'rs_demo_f52f02aa0737cdd49159014d3d3487cc'; // up-kunming-110, seeds/demo-api-keys.json
@@ -22,24 +20,6 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
  * connections is a steady stream whose latency is N / throughput (Little's law).
  */
 const CONCURRENCY = (process.env.BENCH_CONNECTIONS ?? '16,32,64').split(',').map(Number);
-
-async function ensureKafka(): Promise<void> {
-  const kafka = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'bench-probe', logger: createLogger('bench', 'silent') });
-  if (await kafkaReachable(kafka, 3000)) return;
-  console.log('no Kafka broker answers; starting one (npm run kafka:start)');
-  spawnSync(process.execPath, ['infra/kafka/kafka.js', 'start'], { cwd: ROOT, stdio: 'inherit' });
-}
-
-async function waitReady(child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`alert service exited with ${child.exitCode}`);
-    const ok = await fetch(`${URL_BASE}/readyz`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('alert service did not become ready within 60 s');
-}
 
 let serial = 0;
 /** A distinct child per request (no duplicate linking) and its own Idempotency-Key. */
@@ -100,7 +80,7 @@ async function main(): Promise<void> {
     },
   });
   try {
-    await waitReady(child);
+    await waitForService('alert service', child, URL_BASE);
     console.log(`alert service ready on ${URL_BASE}; warming up`);
     await drive('warm-up', { connections: 8, duration: 3 });
     for (const connections of CONCURRENCY) await drive(`${DURATION_S} s`, { connections, duration: DURATION_S });

@@ -5,16 +5,15 @@
  * at 100/s for 30 s. Prints p50/p99 from each event's produce time to the arrival of that case's
  * first task on a console of the center it was assigned to, and dispatch's peak RSS (VmHWM).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
-import { createKafka, createLogger, encodeEvent, kafkaReachable, newId, signToken, type EventEnvelope } from '@rapid-search/events';
+import { createKafka, createLogger, encodeEvent, newId, signToken, type EventEnvelope } from '@rapid-search/events';
 import { createTestDatabase, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
+import { ensureKafka, peakRssMb, percentile, ROOT, waitForService } from '../shared/processes.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PORT = Number(process.env.BENCH_DISPATCH_PORT ?? 3902);
 const CONSOLES = Number(process.env.BENCH_CONSOLES ?? 500);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
@@ -46,33 +45,6 @@ const PLACES = [
   { lat: 25.61, lon: 100.27, regionCode: '532901' },
 ] as { lat: number; lon: number; regionCode: string }[];
 
-async function ensureKafka(): Promise<void> {
-  const kafka = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'bench-probe', logger: createLogger('bench', 'silent') });
-  if (await kafkaReachable(kafka, 3000)) return;
-  console.log('no Kafka broker answers; starting one (npm run kafka:start)');
-  spawnSync(process.execPath, ['infra/kafka/kafka.js', 'start'], { cwd: ROOT, stdio: 'inherit' });
-}
-
-async function waitReady(child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`dispatch exited with ${child.exitCode}`);
-    if (await fetch(`http://127.0.0.1:${PORT}/readyz`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('dispatch did not become ready within 60 s');
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-function peakRss(pid: number): string {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
-  return `${(kb / 1024).toFixed(0)} MB`;
-}
-
 /** Kunming's seven centers get KUNMING_WEIGHT shares each, every other center one. */
 function consoleCenters(): string[] {
   const centers = (JSON.parse(readFileSync(`${ROOT}seeds/command-centers.json`, 'utf8')) as { id: string }[]).map((c) => c.id);
@@ -100,7 +72,7 @@ async function main(): Promise<void> {
     },
   });
   try {
-    await waitReady(child);
+    await waitForService('dispatch', child, `http://127.0.0.1:${PORT}`);
     const firstArrival = new Map<string, number>();
     const producedAt = new Map<string, number>();
     const warmedUp = new Set<string>();
@@ -187,7 +159,7 @@ async function main(): Promise<void> {
     }
     const drainUntil = performance.now() + 10_000;
     while (firstArrival.size < total && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 100));
-    const rss = peakRss(child.pid!);
+    const rss = `${peakRssMb(child.pid!).toFixed(0)} MB`;
     const metrics = await fetch(`http://127.0.0.1:${PORT}/metrics`).then((r) => r.text(), () => '');
     const gauge = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 2 ** 20;
     const memory = `heap used ${gauge('nodejs_heap_size_used_bytes').toFixed(0)} MB of ${gauge('nodejs_heap_size_total_bytes').toFixed(0)} MB, external ${gauge('nodejs_external_memory_bytes').toFixed(0)} MB at the end`;

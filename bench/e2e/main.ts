@@ -6,18 +6,17 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { readSeed, signToken } from '@rapid-search/events';
 import { createTestDatabase, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
 import { waitUntilReady } from '@rapid-search/scripts/services';
+import { peakRssMb, percentile, ROOT } from '../shared/processes.js';
 import { z } from 'zod';
 
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const CONSOLES = Number(process.env.BENCH_CONSOLES ?? 50);
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SECRET = randomBytes(32).toString('base64url');
 const ports = { alert: 3201, dispatch: 3202, ledger: 3203 };
 
@@ -113,7 +112,7 @@ try {
   while (performance.now() < drainUntil && [...answered.keys()].some((c) => !firstTask.has(c))) await new Promise((r) => setTimeout(r, 100));
 
   const latencies = [...answered].filter(([c]) => firstTask.has(c)).map(([c, at]) => Math.max(0, firstTask.get(c)! - at)).sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  const pct = (p: number) => percentile(latencies, p);
   console.log(`accepted ${answered.size} of ${RATE * SECONDS} alerts (${failures} failed); ${latencies.length} reached a console`);
   for (const [name, pid] of Object.entries(services)) console.log(`peak RSS ${name.padEnd(9)} ${peakRssMb(pid).toFixed(0)} MB`);
   console.log(`e2e answer→console p50=${pct(50).toFixed(1)}ms p95=${pct(95).toFixed(1)}ms p99=${pct(99).toFixed(1)}ms (target p99 < 100 ms)`);
@@ -135,9 +134,4 @@ function serviceProcesses(parent: number): Record<string, number> {
     if (match) named[match[1]!] = pid;
   }
   return named;
-}
-
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }

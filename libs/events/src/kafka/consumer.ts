@@ -1,4 +1,4 @@
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { DomainEvent } from '../catalog/index.js';
@@ -49,7 +49,7 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
     maxWaitTimeInMs: 20,
     retry: { retries: 10 },
   });
-  const producer: Producer = options.kafka.producer();
+  const producer: Producer = options.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await Promise.all([consumer.connect(), producer.connect()]);
   let lag = 0;
   let running = true;

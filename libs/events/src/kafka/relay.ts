@@ -1,4 +1,4 @@
-import { CompressionTypes, type Kafka } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { PgEventStore, StoredEvent } from '../store/event-store.js';
 import type { AppendNotifier } from '../store/notifier.js';
@@ -24,7 +24,12 @@ export async function startRelay(options: {
   batchSize?: number;
   onPublished?: (events: StoredEvent[]) => void;
 }): Promise<Relay> {
-  const producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = options.kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const subscription = await subscribe(options.store, {
     name: `relay:${options.topic}`,
