@@ -11,6 +11,9 @@ import { quoteIdent } from '../store/sql.js';
 /** A message read off Kafka, validated and upcast through the catalog. */
 export type ConsumedEvent = Omit<EventEnvelope<unknown>, 'data'> & { event: DomainEvent; topic: string };
 
+/** Messages handled in one transaction: large enough to share commits, small enough to heartbeat. */
+const CHUNK = 100;
+
 export interface IdempotentConsumer {
   stop(): Promise<void>;
   /** Offset lag of the last batch per topic-partition, for metrics and readiness. */
@@ -34,8 +37,9 @@ export interface IdempotentConsumerOptions {
 }
 
 /**
- * Handles each Kafka message in one Postgres transaction together with its dedupe record (keyed by
- * event id), so a redelivered message never applies its effect twice. A message that is not a valid
+ * Handles each Kafka message in a Postgres transaction together with its dedupe record (keyed by
+ * event id), so a redelivered message never applies its effect twice. Messages of one batch share
+ * a transaction, a chunk at a time, so a busy topic costs one commit per chunk, not per message. A message that is not a valid
  * catalog event, or whose handling is refused by a rule, goes to the topic's dead-letter twin with
  * the reason and the consumer moves on; an infrastructure error is retried by redelivery.
  */
@@ -79,28 +83,61 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
     });
   };
 
+  /**
+   * One transaction for a chunk of a batch: one commit (one fsync) for up to CHUNK messages. Each
+   * message runs under a savepoint, so a rule that refuses one message rolls back only its effect
+   * and dedupe record; an infrastructure error rolls back the chunk and the batch is redelivered.
+   */
+  const handleChunk = async (topic: string, messages: KafkaMessage[]): Promise<void> => {
+    const refused: { message: KafkaMessage; reason: string }[] = [];
+    const client = await options.pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (const message of messages) {
+        const decoded = decode(message);
+        if ('error' in decoded) {
+          refused.push({ message, reason: decoded.error });
+          continue;
+        }
+        const event: ConsumedEvent = { ...decoded.envelope, event: decoded.event, topic };
+        await client.query('SAVEPOINT message');
+        try {
+          const fresh = await client.query(`INSERT INTO ${table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+            options.groupId,
+            event.eventId,
+          ]);
+          if (fresh.rowCount === 1) await options.handle(event, client);
+          await client.query('RELEASE SAVEPOINT message');
+        } catch (error) {
+          if (!(error instanceof DomainError)) {
+            log.error({ err: error, topic, eventId: event.eventId }, 'handling failed; will be redelivered');
+            throw error;
+          }
+          await client.query('ROLLBACK TO SAVEPOINT message');
+          refused.push({ message, reason: `${error.code}: ${error.message}` });
+        }
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    for (const r of refused) await deadLetter(topic, r.message, r.reason);
+  };
+
   await consumer.run({
     partitionsConsumedConcurrently: 3,
-    eachMessage: async ({ topic, message }) => {
-      const decoded = decode(message);
-      if ('error' in decoded) return deadLetter(topic, message, decoded.error);
-      const event: ConsumedEvent = { ...decoded.envelope, event: decoded.event, topic };
-      const client = await options.pool.connect();
-      try {
-        await client.query('BEGIN');
-        const fresh = await client.query(
-          `INSERT INTO ${table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-          [options.groupId, event.eventId],
-        );
-        if (fresh.rowCount === 1) await options.handle(event, client);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        if (error instanceof DomainError) return deadLetter(topic, message, `${error.code}: ${error.message}`);
-        log.error({ err: error, topic, eventId: event.eventId }, 'handling failed; will be redelivered');
-        throw error;
-      } finally {
-        client.release();
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      for (let i = 0; i < batch.messages.length; i += CHUNK) {
+        if (!isRunning() || isStale()) return;
+        const chunk = batch.messages.slice(i, i + CHUNK);
+        await handleChunk(batch.topic, chunk);
+        resolveOffset(chunk[chunk.length - 1]!.offset);
+        await commitOffsetsIfNecessary();
+        await heartbeat();
       }
     },
   });
