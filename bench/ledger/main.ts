@@ -160,7 +160,8 @@ async function main(): Promise<void> {
     const loadSeconds = await load(db.url);
     console.log(`generated and stored ${TOTAL.toLocaleString('en')} hash-chained entries in ${loadSeconds.toFixed(1)} s`);
     for (let run = 1; run <= 2; run++) {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['services/ledger/dist/cli/audit.js', 'verify', '--stats'], {
+      // Exactly what an auditor runs (`npm run audit -- verify`), heap cap included.
+      const { stdout, stderr } = await promisify(execFile)('npm', ['run', '-s', 'audit', '--', 'verify', '--stats'], {
         cwd: ROOT,
         env: { ...process.env, DATABASE_URL: db.url },
         maxBuffer: 16 * 2 ** 20,
