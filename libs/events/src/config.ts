@@ -24,3 +24,14 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
   }
   return parsed.data;
 }
+
+/** For a service's main: a bad environment prints which variables are wrong and exits 2, no stack. */
+export function loadServiceConfig<S extends z.ZodType>(schema: S): z.infer<S> {
+  try {
+    return loadConfig(schema);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}

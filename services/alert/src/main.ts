@@ -1,8 +1,8 @@
-import { closeOnSignal, createLogger, loadConfig } from '@rapid-search/events';
+import { closeOnSignal, createLogger, loadServiceConfig } from '@rapid-search/events';
 import { AlertConfig } from './config.js';
 import { startAlertService } from './service.js';
 
-const config = loadConfig(AlertConfig);
+const config = loadServiceConfig(AlertConfig);
 const logger = createLogger('alert', config.LOG_LEVEL);
 const service = await startAlertService({ config, logger });
 await service.app.listen({ port: config.ALERT_PORT, host: config.HOST });

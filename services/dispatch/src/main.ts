@@ -1,8 +1,8 @@
-import { closeOnSignal, createLogger, loadConfig } from '@rapid-search/events';
+import { closeOnSignal, createLogger, loadServiceConfig } from '@rapid-search/events';
 import { DispatchConfig } from './config.js';
 import { startDispatchService } from './service.js';
 
-const config = loadConfig(DispatchConfig);
+const config = loadServiceConfig(DispatchConfig);
 const logger = createLogger('dispatch', config.LOG_LEVEL);
 const service = await startDispatchService({ config, logger });
 await service.app.listen({ port: config.DISPATCH_PORT, host: config.HOST });

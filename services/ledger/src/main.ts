@@ -1,8 +1,8 @@
-import { closeOnSignal, createLogger, loadConfig } from '@rapid-search/events';
+import { closeOnSignal, createLogger, loadServiceConfig } from '@rapid-search/events';
 import { LedgerConfig } from './config.js';
 import { startLedgerService } from './service.js';
 
-const config = loadConfig(LedgerConfig);
+const config = loadServiceConfig(LedgerConfig);
 const logger = createLogger('ledger', config.LOG_LEVEL);
 const service = await startLedgerService(config, logger);
 await service.app.listen({ port: config.LEDGER_PORT, host: config.HOST });
