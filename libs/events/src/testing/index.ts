@@ -45,6 +45,14 @@ export async function createTestDatabase(label = 'db'): Promise<TestDatabase> {
     drop: async () => {
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
+      // A pool's end() resolves while its connections are still closing; terminating them then
+      // (FORCE) would send a FATAL to a client that has no listener left. Let them leave first.
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline) {
+        const { rows } = await c.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (rows[0]?.n === '0') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
     },
