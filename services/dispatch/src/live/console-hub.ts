@@ -1,6 +1,6 @@
 import type { Delivery } from '../projections/task-projection.js';
 import { eventMessage } from '../projections/console-reads.js';
-import type { ConsoleConnection } from './console-connection.js';
+import { CLOSE_RESUME_REQUIRED, type ConsoleConnection } from './console-connection.js';
 import { textFrame } from './frame.js';
 
 /** Sockets written per turn of the event loop. */
@@ -89,7 +89,8 @@ export class ConsoleHub {
     );
   }
 
+  /** On shutdown: the same close code as a cut-off slow console, so a console has one rule: reconnect and resume. */
   closeAll(): void {
-    for (const set of this.#byCenter.values()) for (const c of set) c.socket.close(1001, 'server shutting down');
+    for (const set of this.#byCenter.values()) for (const c of set) c.socket.close(CLOSE_RESUME_REQUIRED, 'server shutting down: reconnect and resume');
   }
 }
