@@ -65,6 +65,22 @@ t.test('given events already appended, when the same ids are appended again, the
   );
 });
 
+t.test('given appends group-committed in one batch, when later ones build on earlier ones, then each sees what came before it', async (t) => {
+  const s = `batch-${newId()}`;
+  const repeated = newId();
+  // The first append goes out alone; the three after it queue meanwhile and share the next batch.
+  const [, first, second, again] = await Promise.all([
+    store.append(`other-${newId()}`, [newEvent('c')], { expectedVersion: 'any' }),
+    store.append(s, [newEvent('c', 0, repeated)], { expectedVersion: 'no-stream' }),
+    store.append(s, [newEvent('c'), newEvent('c')], { expectedVersion: 1 }),
+    store.append(s, [newEvent('c', 0, repeated)], { expectedVersion: 'no-stream' }),
+  ]);
+  t.same([first.version, second.version], [1, 3], 'the second append found the stream at the version the first left');
+  t.ok(again.duplicate, 'the same event id twice in one batch is written once');
+  t.same(again.positions, first.positions);
+  t.same((await store.readStream(s)).map((e) => e.streamVersion), [1, 2, 3]);
+});
+
 t.test('the database refuses UPDATE, DELETE and TRUNCATE of events', async (t) => {
   await store.append(`x-${newId()}`, [newEvent('c')], { expectedVersion: 'any' });
   await t.rejects(pool.query(`UPDATE alert.events SET type = 'Forged'`), /append-only: UPDATE/);
@@ -77,7 +93,7 @@ t.test('migrations run twice and from two processes at once apply once', async (
     migrate(pool, 'dispatch', eventStoreMigrations('dispatch')),
     migrate(pool, 'dispatch', eventStoreMigrations('dispatch')),
   ]);
-  t.same(runs.flat(), [1]);
+  t.same(runs.flat(), eventStoreMigrations('dispatch').map((m) => m.version));
   t.same(await migrate(pool, 'dispatch', eventStoreMigrations('dispatch')), []);
 });
 
