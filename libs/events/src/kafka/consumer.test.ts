@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { PoolClient } from 'pg';
 import { createKafka, ensureTopics } from './client.js';
-import { startIdempotentConsumer, type ConsumedEvent } from './consumer.js';
+import { eachEvent, startIdempotentConsumer, type ConsumedEvent } from './consumer.js';
 import { deadLetterTopic } from '../envelope.js';
 import { RuleViolation } from '../errors.js';
 import { newId } from '../ids.js';
@@ -45,7 +45,7 @@ const consumer = await startIdempotentConsumer({
   groupId: `consumer-test-${newId()}`,
   topics: [topic],
   logger: quiet,
-  handle: async (event: ConsumedEvent, tx: PoolClient) => {
+  handle: eachEvent(async (event: ConsumedEvent, tx: PoolClient) => {
     if (event.event.type !== 'AlertClosed') return;
     const reason = event.event.data.reason;
     await tx.query('INSERT INTO alert.effects VALUES ($1, $2)', [event.eventId, reason]);
@@ -54,7 +54,7 @@ const consumer = await startIdempotentConsumer({
       throw new Error('database hiccup');
     }
     if (reason === 'refused') throw new RuleViolation('SOME_RULE', 'refused by a rule');
-  },
+  }),
 });
 t.teardown(() => consumer.stop());
 
@@ -112,4 +112,43 @@ t.test('invalid and refused messages go to the dead-letter topic with a reason, 
   t.match(reasons.join('\n'), /alertId/);
   t.match(reasons.join('\n'), /SOME_RULE/);
   t.equal(await effects(refused.eventId), 0, 'a refused message leaves no effect');
+});
+
+t.test('given a consumer that names its types, when other types arrive, then it passes them over without judging or recording them', async (t) => {
+  const handled: string[] = [];
+  const groupId = `consumer-types-${newId()}`;
+  const picky = await startIdempotentConsumer({
+    kafka,
+    pool: fx.pool,
+    schema: 'alert',
+    groupId,
+    topics: [topic],
+    logger: quiet,
+    types: ['AlertClosed'],
+    handle: eachEvent(async (event) => void handled.push(event.eventId)),
+  });
+  t.teardown(() => picky.stop());
+  const caseId = newId();
+  // A valid event of a type the consumer did not name: without the filter it would be handled.
+  const other = {
+    ...envelope(caseId, 'not ours'),
+    type: 'CaseOpened',
+    data: { caseId, alertId: `alert-${caseId}`, regionCode: '530111', mechanism: 'homicide-case', openedAt: new Date().toISOString() },
+  };
+  const ours = envelope(caseId, 'ours');
+  await producer.send({ topic, messages: [other, ours].map((m) => ({ key: caseId, value: JSON.stringify(m) })) });
+  const recorded = async () =>
+    (
+      await fx.pool.query<{ message_id: string }>('SELECT message_id FROM alert.processed_messages WHERE consumer = $1 AND message_id = ANY($2)', [
+        groupId,
+        [other.eventId, ours.eventId],
+      ])
+    ).rows.map((r) => r.message_id);
+  // The handler runs inside the chunk's transaction: wait for its commit, not only for the call.
+  await eventually(async () => {
+    if (!(await recorded()).includes(ours.eventId)) throw new Error('not committed yet');
+  }, 30000);
+  // The group reads the shared test topic from its start, so other tests' AlertClosed events arrive too.
+  t.notOk(handled.includes(other.eventId), 'the other type never reached the handler');
+  t.same(await recorded(), [ours.eventId], 'only the handled event has a dedupe record');
 });

@@ -29,23 +29,45 @@ export interface IdempotentConsumerOptions {
   groupId: string;
   topics: string[];
   logger: Logger;
-  /** Runs in the same transaction as the dedupe record: an effect is applied once or not at all. */
-  handle: (event: ConsumedEvent, tx: PoolClient) => Promise<void>;
+  /**
+   * The event types this consumer acts on. Messages of other types are passed over without being
+   * judged or recorded: a consumer that ignores most of a busy topic costs nothing per message.
+   */
+  types?: readonly DomainEvent['type'][];
+  /**
+   * Applies the effect of events this consumer has not seen before, in their order, in the same
+   * transaction as their dedupe records: an effect is applied once or not at all.
+   */
+  handle: (events: ConsumedEvent[], tx: PoolClient) => Promise<void>;
+  /**
+   * `by-handler` when the handler's own writes already make a repeat a no-op (a unique event id
+   * it checks): no dedupe record is kept, which spares a row per message on a busy consumer.
+   */
+  dedupe?: 'record' | 'by-handler';
   fromBeginning?: boolean;
   /** Where the consumer reports its offset lag (`kafka_consumer_lag{consumer=groupId}`). */
   metrics?: Pick<Metrics, 'consumerLag'>;
 }
 
+/** A handler for consumers whose effect is one event at a time. */
+export function eachEvent(handle: (event: ConsumedEvent, tx: PoolClient) => Promise<void>): IdempotentConsumerOptions['handle'] {
+  return async (events, tx) => {
+    for (const event of events) await handle(event, tx);
+  };
+}
+
 /**
- * Handles each Kafka message in a Postgres transaction together with its dedupe record (keyed by
- * event id), so a redelivered message never applies its effect twice. Messages of one batch share
- * a transaction, a chunk at a time, so a busy topic costs one commit per chunk, not per message. A message that is not a valid
- * catalog event, or whose handling is refused by a rule, goes to the topic's dead-letter twin with
- * the reason and the consumer moves on; an infrastructure error is retried by redelivery.
+ * Handles Kafka messages in Postgres transactions together with their dedupe records (keyed by
+ * event id), so a redelivered message never applies its effect twice. A chunk of a batch shares
+ * one transaction: one statement records which of its events are new, and the handler gets those
+ * together, so a busy topic costs a few statements per chunk, not per message. A message that is
+ * not a valid catalog event, or whose handling a rule refuses, goes to the topic's dead-letter twin
+ * with the reason and the consumer moves on; an infrastructure error is retried by redelivery.
  */
 export async function startIdempotentConsumer(options: IdempotentConsumerOptions): Promise<IdempotentConsumer> {
   const table = `${quoteIdent(options.schema)}.processed_messages`;
   const log = options.logger.child({ consumer: options.groupId });
+  const accepts = options.types ? new Set<string>(options.types) : null;
   const consumer: Consumer = options.kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: 10000,
@@ -83,46 +105,83 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
     });
   };
 
-  /**
-   * One transaction for a chunk of a batch: one commit (one fsync) for up to CHUNK messages. Each
-   * message runs under a savepoint, so a rule that refuses one message rolls back only its effect
-   * and dedupe record; an infrastructure error rolls back the chunk and the batch is redelivered.
-   */
-  const handleChunk = async (topic: string, messages: KafkaMessage[]): Promise<void> => {
-    const refused: { message: KafkaMessage; reason: string }[] = [];
+  const inTransaction = async <T>(work: (tx: PoolClient) => Promise<T>): Promise<T> => {
     const client = await options.pool.connect();
     try {
       await client.query('BEGIN');
-      for (const message of messages) {
-        const decoded = decode(message);
-        if ('error' in decoded) {
-          refused.push({ message, reason: decoded.error });
-          continue;
-        }
-        const event: ConsumedEvent = { ...decoded.envelope, event: decoded.event, topic };
-        await client.query('SAVEPOINT message');
-        try {
-          const fresh = await client.query(`INSERT INTO ${table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-            options.groupId,
-            event.eventId,
-          ]);
-          if (fresh.rowCount === 1) await options.handle(event, client);
-          await client.query('RELEASE SAVEPOINT message');
-        } catch (error) {
-          if (!(error instanceof DomainError)) {
-            log.error({ err: error, topic, eventId: event.eventId }, 'handling failed; will be redelivered');
-            throw error;
-          }
-          await client.query('ROLLBACK TO SAVEPOINT message');
-          refused.push({ message, reason: `${error.code}: ${error.message}` });
-        }
-      }
+      const result = await work(client);
       await client.query('COMMIT');
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
+    }
+  };
+
+  const recordOne = async (tx: PoolClient, eventId: string): Promise<boolean> =>
+    options.dedupe === 'by-handler' ||
+    (await tx.query(`INSERT INTO ${table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [options.groupId, eventId])).rowCount === 1;
+
+  /** The common case: every new event of the chunk handled at once, no savepoints. */
+  const applyTogether = async (events: Decoded[], tx: PoolClient): Promise<void> => {
+    if (options.dedupe === 'by-handler') return options.handle(events.map((e) => e.event), tx);
+    const { rows } = await tx.query<{ message_id: string }>(
+      `INSERT INTO ${table} (consumer, message_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING message_id`,
+      [options.groupId, events.map((e) => e.event.eventId)],
+    );
+    const fresh = new Set(rows.map((r) => r.message_id));
+    // A message delivered twice within one chunk is new only the first time.
+    const news = events.filter((e) => fresh.delete(e.event.eventId)).map((e) => e.event);
+    if (news.length > 0) await options.handle(news, tx);
+  };
+
+  /**
+   * After a rule refused something in the chunk: each message under its own savepoint, so the
+   * refused one rolls back alone (its effect and its dedupe record) and the others commit.
+   */
+  const applyOneByOne = async (events: Decoded[], tx: PoolClient): Promise<Refusal[]> => {
+    const refused: Refusal[] = [];
+    for (const { message, event } of events) {
+      await tx.query('SAVEPOINT message');
+      try {
+        if (await recordOne(tx, event.eventId)) await options.handle([event], tx);
+        await tx.query('RELEASE SAVEPOINT message');
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        await tx.query('ROLLBACK TO SAVEPOINT message');
+        refused.push({ message, reason: `${error.code}: ${error.message}` });
+      }
+    }
+    return refused;
+  };
+
+  /** Together first; one by one only when a rule refused something. Returns the refusals. */
+  const apply = async (events: Decoded[]): Promise<Refusal[]> => {
+    try {
+      await inTransaction((tx) => applyTogether(events, tx));
+      return [];
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return inTransaction((tx) => applyOneByOne(events, tx));
+    }
+  };
+
+  const handleChunk = async (topic: string, messages: KafkaMessage[]): Promise<void> => {
+    const refused: Refusal[] = [];
+    const events: Decoded[] = [];
+    for (const message of messages) {
+      const decoded = decode(message, accepts);
+      if (decoded === 'not-ours') continue;
+      if ('error' in decoded) refused.push({ message, reason: decoded.error });
+      else events.push({ message, event: { ...decoded.envelope, event: decoded.event, topic } });
+    }
+    try {
+      if (events.length > 0) refused.push(...(await apply(events)));
+    } catch (error) {
+      log.error({ err: error, topic, from: messages[0]?.offset }, 'handling failed; will be redelivered');
+      throw error;
     }
     for (const r of refused) await deadLetter(topic, r.message, r.reason);
   };
@@ -153,13 +212,28 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
   };
 }
 
-function decode(message: KafkaMessage): { envelope: EventEnvelope<unknown>; event: DomainEvent } | { error: string } {
+interface Decoded {
+  message: KafkaMessage;
+  event: ConsumedEvent;
+}
+
+interface Refusal {
+  message: KafkaMessage;
+  reason: string;
+}
+
+function decode(
+  message: KafkaMessage,
+  accepts: ReadonlySet<string> | null,
+): { envelope: EventEnvelope<unknown>; event: DomainEvent } | { error: string } | 'not-ours' {
   let json: unknown;
   try {
     json = JSON.parse(message.value?.toString('utf8') ?? '');
   } catch {
     return { error: 'value is not JSON' };
   }
+  const type = (json as { type?: unknown } | null)?.type;
+  if (accepts && typeof type === 'string' && !accepts.has(type)) return 'not-ours';
   const envelope = EventEnvelope.safeParse(json);
   if (!envelope.success) {
     return { error: `not an event envelope: ${envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
