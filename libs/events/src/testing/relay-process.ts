@@ -1,6 +1,8 @@
 /**
- * Runs one outbox relay until killed; the relay test starts it as a child process so that it can
- * kill it with SIGKILL at an arbitrary moment. argv: databaseUrl schema topic brokers
+ * Runs one outbox relay until killed; the relay test starts it as a child process. With a batch
+ * count it kills itself with SIGKILL right after the broker acknowledged that many batches, before
+ * the last one's checkpoint commits: the worst moment to die, and one a poll from outside cannot
+ * be sure to hit on a fast machine. argv: databaseUrl schema topic brokers [killAfterBatches]
  */
 import pg from 'pg';
 import { createKafka } from '../kafka/client.js';
@@ -8,7 +10,8 @@ import { startRelay } from '../kafka/relay.js';
 import { createLogger } from '../logger.js';
 import { PgEventStore } from '../store/event-store.js';
 
-const [url, schema, topic, brokers] = process.argv.slice(2);
+const [url, schema, topic, brokers, killAfter] = process.argv.slice(2);
+let published = 0;
 const logger = createLogger('relay-under-test', 'warn');
 const pool = new pg.Pool({ connectionString: url });
 await startRelay({
@@ -17,5 +20,8 @@ await startRelay({
   topic: topic!,
   logger,
   batchSize: 50,
+  onPublished: () => {
+    if (killAfter !== undefined && ++published >= Number(killAfter)) process.kill(process.pid, 'SIGKILL');
+  },
 });
 process.send?.('started');
