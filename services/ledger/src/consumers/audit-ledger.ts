@@ -2,8 +2,8 @@ import { startIdempotentConsumer, type IdempotentConsumer, type ServiceRuntime }
 import { appendToChain } from '../audit/append.js';
 
 /**
- * Every event of every topic, once each, onto the hash chain. One case's events share a partition
- * key, so they arrive, and are chained, in their order.
+ * Every event of every topic, once each, onto the hash chain, a chunk of messages at a time. One
+ * case's events share a partition key, so they arrive, and are chained, in their order.
  */
 export function startAuditLedgerConsumer(runtime: ServiceRuntime): Promise<IdempotentConsumer> {
   return startIdempotentConsumer({
@@ -14,8 +14,8 @@ export function startAuditLedgerConsumer(runtime: ServiceRuntime): Promise<Idemp
     groupId: `${runtime.config.KAFKA_TOPIC_PREFIX}ledger-audit`,
     topics: [runtime.topics.alert, runtime.topics.dispatch, runtime.topics.ledger],
     logger: runtime.logger,
-    handle: async (consumed, tx) => {
-      await appendToChain(tx, consumed);
-    },
+    // The chain itself refuses an event id twice; a dedupe record per message would only repeat it.
+    dedupe: 'by-handler',
+    handle: (events, tx) => appendToChain(tx, events),
   });
 }

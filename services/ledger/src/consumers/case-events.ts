@@ -1,4 +1,4 @@
-import { deriveId, startIdempotentConsumer, type ConsumedEvent, type IdempotentConsumer } from '@rapid-search/events';
+import { deriveId, eachEvent, startIdempotentConsumer, type ConsumedEvent, type IdempotentConsumer } from '@rapid-search/events';
 import type { ServiceRuntime } from '@rapid-search/events';
 import type { PoolClient } from 'pg';
 import { executeWithRetry } from '../case-store.js';
@@ -20,10 +20,11 @@ export function startCaseEventsConsumer(runtime: ServiceRuntime): Promise<Idempo
     groupId: `${runtime.config.KAFKA_TOPIC_PREFIX}ledger-case-events`,
     topics: [runtime.topics.alert, runtime.topics.dispatch],
     logger: runtime.logger,
-    handle: async (consumed, tx) => {
+    types: ['CaseOpened', 'ParentsIdentifiedByDna'],
+    handle: eachEvent(async (consumed, tx) => {
       const command = commandFor(consumed);
       if (command) await run(runtime, consumed, command, tx);
-    },
+    }),
   });
 }
 
