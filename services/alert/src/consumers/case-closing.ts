@@ -1,4 +1,4 @@
-import { deriveId, startIdempotentConsumer, type IdempotentConsumer, type Metrics, type PgEventStore } from '@rapid-search/events';
+import { deriveId, eachEvent, startIdempotentConsumer, type IdempotentConsumer, type Metrics, type PgEventStore } from '@rapid-search/events';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -6,7 +6,7 @@ import { decideClose, evolve } from '../domain/alert.js';
 import { findAlertByCase, saveState, stateOf } from '../projections/alerts.js';
 
 /** The case events that mean the child is found: the alert stands down and stops widening. */
-const CLOSING = new Set(['ChildRescued', 'ChildReturnedToParents']);
+const CLOSING = ['ChildRescued', 'ChildReturnedToParents'] as const;
 
 /**
  * Closes the alert of a case when the ledger records the child rescued or returned to the parents.
@@ -32,8 +32,9 @@ export async function startCaseClosingConsumer(options: {
     groupId: options.groupId,
     topics: [options.topic],
     logger: options.logger,
-    handle: async (consumed, tx) => {
-      if (!CLOSING.has(consumed.event.type) || !consumed.caseId) return;
+    types: CLOSING,
+    handle: eachEvent(async (consumed, tx) => {
+      if (!consumed.caseId) return;
       await tx.query('SELECT alert.lock_event_writes()');
       const row = await findAlertByCase(tx, consumed.caseId);
       if (!row) return;
@@ -58,6 +59,6 @@ export async function startCaseClosingConsumer(options: {
       );
       await saveState(tx, events.reduce(evolve, state), { at: closedAt.toISOString(), reason: consumed.event.type });
       options.logger.info({ alertId: state.alertId, caseId: state.caseId, reason: consumed.event.type }, 'alert closed');
-    },
+    }),
   });
 }

@@ -1,0 +1,37 @@
+import { startIdempotentConsumer, type DomainEvent, type IdempotentConsumer, type ServiceRuntime } from '@rapid-search/events';
+import type { Clock } from '../clock.js';
+import type { PlanContext, PlannedTask } from '../domain/assignment.js';
+import type { AckDeadlines } from '../domain/deadlines.js';
+import type { Directory } from '../domain/directory.js';
+import { assignTasks } from './assign-tasks.js';
+
+export interface TaskPlanningContext {
+  directory: Directory;
+  deadlines: AckDeadlines;
+  clock: Clock;
+}
+
+/**
+ * A consumer that turns events of another service into tasks: `plan` says which tasks an event
+ * calls for, and the tasks of every event in a chunk go into one group commit.
+ */
+export function startTaskPlanningConsumer(
+  runtime: ServiceRuntime,
+  ctx: TaskPlanningContext,
+  spec: { group: string; topic: string; types: readonly DomainEvent['type'][]; plan: (event: DomainEvent, plan: PlanContext) => PlannedTask[] },
+): Promise<IdempotentConsumer> {
+  return startIdempotentConsumer({
+    kafka: runtime.kafka,
+    metrics: runtime.metrics,
+    pool: runtime.pool,
+    schema: runtime.store.schema,
+    groupId: `${runtime.config.KAFKA_TOPIC_PREFIX}${spec.group}`,
+    topics: [spec.topic],
+    logger: runtime.logger,
+    types: spec.types,
+    handle: async (sources) => {
+      const plan = { directory: ctx.directory, deadlines: ctx.deadlines, now: ctx.clock.now() };
+      await Promise.all(sources.map((source) => assignTasks(runtime.store, source, spec.plan(source.event, plan))));
+    },
+  });
+}
