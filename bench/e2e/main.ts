@@ -127,7 +127,7 @@ try {
 
 /** The service processes `npm start` spawned, by name, from the start process's children. */
 function serviceProcesses(parent: number): Record<string, number> {
-  const children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  const children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   const named: Record<string, number> = {};
   for (const pid of children) {
     const match = /services\/(\w+)\/dist\/main\.js/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
