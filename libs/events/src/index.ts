@@ -7,6 +7,7 @@ export * from './logger.js';
 export * from './auth.js';
 export * from './geo.js';
 export * from './store/event-store.js';
+export * from './store/copy-binary.js';
 export * from './store/migrations.js';
 export * from './store/notifier.js';
 export * from './store/subscription.js';

@@ -1,0 +1,265 @@
+import type { PoolClient, Submittable } from 'pg';
+
+/**
+ * Whole rows of a `COPY … TO STDOUT (FORMAT binary)` result that arrived together. Field f of row r
+ * starts at `fields[(r * width + f) * 2]` of `buf` and is `fields[… + 1]` bytes long (-1: NULL).
+ * Binary COPY hands over text as its UTF-8 bytes, unescaped, and numbers as fixed-width integers, so
+ * a reader can hash or compare stored bytes without decoding them into strings first.
+ */
+export interface CopyChunk {
+  buf: Buffer;
+  rows: number;
+  width: number;
+  fields: Int32Array;
+}
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const HEADER_BYTES = SIGNATURE.length + 8;
+const COPY_DATA = 0x64; // d
+const COPY_DONE = 0x63; // c
+const ERROR_RESPONSE = 0x45; // E
+
+/** The parts of pg's Connection that a COPY reader takes over while the rows stream in. */
+interface PgConnection {
+  stream: NodeJS.ReadableStream & { listeners(event: 'data'): ((data: Buffer) => void)[] };
+  query(text: string): void;
+}
+
+/**
+ * Reads the protocol messages of a `COPY … TO STDOUT (FORMAT binary)` straight off the socket and
+ * splits them into rows in place: the server sends each row as one CopyData message, so a row's
+ * fields are indexed where they arrived, without copying them out of their message. Only a message
+ * that straddles two socket reads is carried over and joined with the next. Everything from the
+ * end of the COPY on (CommandComplete, ReadyForQuery, or an ErrorResponse) is handed back to pg.
+ */
+export class BinaryCopyReader {
+  #carry: Buffer | null = null;
+  #headerRead = false;
+  #ended = false;
+  #fields = new Int32Array(0);
+
+  constructor(readonly width: number) {}
+
+  /** Whether the trailer has been read: the COPY sent every row. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /**
+   * The whole rows of this socket read, and what follows the COPY's last message when this read
+   * holds it (to be handed back to pg), or null while the COPY goes on.
+   */
+  push(data: Buffer): { chunk: CopyChunk; rest: Buffer | null } {
+    const buf = this.#carry ? Buffer.concat([this.#carry, data]) : data;
+    const width = this.width;
+    let rows = 0;
+    let pos = 0;
+    let rest: Buffer | null = null;
+    while (pos + 5 <= buf.length) {
+      const code = buf[pos]!;
+      // pg parses an error from its first byte.
+      if (code === ERROR_RESPONSE) {
+        rest = buf.subarray(pos);
+        break;
+      }
+      const end = pos + 1 + buf.readInt32BE(pos + 1);
+      if (end > buf.length) break;
+      if (code === COPY_DATA && this.#row(buf, pos + 5, end, rows * width * 2)) rows++;
+      pos = end;
+      if (code === COPY_DONE) {
+        rest = buf.subarray(pos);
+        break;
+      }
+    }
+    this.#carry = rest === null && pos < buf.length ? buf.subarray(pos) : null;
+    return { chunk: { buf, rows, width, fields: this.#fields }, rest };
+  }
+
+  /** Indexes one CopyData payload [at, end): the header, a row (true) or the trailer. */
+  #row(buf: Buffer, at: number, end: number, slot: number): boolean {
+    if (!this.#headerRead) {
+      if (!buf.subarray(at, at + SIGNATURE.length).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
+      at += HEADER_BYTES + buf.readInt32BE(at + SIGNATURE.length + 4);
+      this.#headerRead = true;
+      if (at >= end) return false;
+    }
+    const count = buf.readInt16BE(at);
+    if (count === -1) {
+      this.#ended = true;
+      return false;
+    }
+    if (count !== this.width) throw new Error(`a COPY row has ${count} fields, not ${this.width}`);
+    this.#reserve(slot + this.width * 2);
+    let p = at + 2;
+    for (let f = 0; f < this.width; f++) {
+      const length = buf.readInt32BE(p);
+      p += 4;
+      this.#fields[slot + f * 2] = p;
+      this.#fields[slot + f * 2 + 1] = length;
+      if (length > 0) p += length;
+    }
+    if (p !== end) throw new Error('a COPY row does not fill its message');
+    return true;
+  }
+
+  /** Grows the offsets array when a read holds more rows than any before; it is reused otherwise. */
+  #reserve(slots: number): void {
+    if (slots <= this.#fields.length) return;
+    const grown = new Int32Array(Math.max(slots, this.#fields.length * 2, 1024));
+    grown.set(this.#fields);
+    this.#fields = grown;
+  }
+}
+
+/**
+ * A pg submittable that runs a binary COPY and hands its rows out on demand: the socket is read only
+ * when the caller asks for more, so a slow caller holds the server back instead of filling memory.
+ */
+class BinaryCopyOut {
+  readonly #reader: BinaryCopyReader;
+  #connection: PgConnection | null = null;
+  #pgOnData: ((data: Buffer) => void) | null = null;
+  #ready: CopyChunk | null = null;
+  #finished = false;
+  #failure: Error | null = null;
+  #wake: (() => void) | null = null;
+
+  constructor(
+    readonly text: string,
+    width: number,
+  ) {
+    this.#reader = new BinaryCopyReader(width);
+  }
+
+  submit(connection: PgConnection): void {
+    this.#connection = connection;
+    const [onData] = connection.stream.listeners('data');
+    if (!onData) throw new Error('pg connection has no data listener to take over');
+    this.#pgOnData = onData;
+    connection.stream.removeListener('data', onData);
+    connection.stream.pause();
+    connection.stream.on('readable', this.#onReadable);
+    connection.query(this.text);
+  }
+
+  /** The next rows; null once the COPY completed. */
+  async next(): Promise<CopyChunk | null> {
+    for (;;) {
+      if (this.#failure) throw this.#failure;
+      if (this.#ready) {
+        const chunk = this.#ready;
+        this.#ready = null;
+        return chunk;
+      }
+      if (this.#finished) {
+        if (!this.#reader.ended) throw new Error('the COPY ended before its trailer');
+        return null;
+      }
+      this.#read();
+      if (this.#ready || this.#failure || this.#finished) continue;
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
+  }
+
+  handleError(error: Error): void {
+    this.#failure = error;
+    this.#signal();
+  }
+
+  handleCommandComplete(): void {}
+
+  handleReadyForQuery(): void {
+    this.#finished = true;
+    this.#signal();
+  }
+
+  readonly #onReadable = (): void => {
+    if (this.#wake) this.#signal();
+  };
+
+  #signal(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+
+  /** Reads the socket until some rows are ready or it has nothing more for now. */
+  #read(): void {
+    const stream = this.#connection?.stream;
+    if (!stream || !this.#pgOnData) return;
+    let data: Buffer | null;
+    while (!this.#ready && (data = stream.read() as Buffer | null) !== null) {
+      const { chunk, rest } = this.#reader.push(data);
+      if (chunk.rows > 0) this.#ready = chunk;
+      if (rest) this.#detach(rest);
+    }
+  }
+
+  /** Gives the socket back to pg, with the bytes after the COPY for its parser. */
+  #detach(rest: Buffer): void {
+    const stream = this.#connection!.stream;
+    const onData = this.#pgOnData!;
+    this.#pgOnData = null;
+    stream.removeListener('readable', this.#onReadable);
+    stream.on('data', onData);
+    if (rest.length > 0) onData(rest);
+    process.nextTick(() => stream.resume());
+  }
+}
+
+/**
+ * Runs a `COPY (query) TO STDOUT (FORMAT binary)` on a checked-out client and yields its rows as
+ * they arrive: one statement, so one consistent snapshot, and Postgres produces the next rows while
+ * the caller works on these. The offsets array of a chunk is reused by the next, so a caller
+ * finishes with a chunk before asking for another. A caller that stops early leaves the connection
+ * mid-COPY: it must release the client as broken (`release(true)`).
+ */
+export async function* copyBinaryRows(client: PoolClient, query: string, width: number): AsyncGenerator<CopyChunk> {
+  const copy = new BinaryCopyOut(`COPY (${query}) TO STDOUT (FORMAT binary)`, width);
+  void client.query(copy as unknown as Submittable);
+  for (let chunk = await copy.next(); chunk; chunk = await copy.next()) yield chunk;
+}
+
+/** A bigint field (int8): exact for the positions and sequence numbers a store hands out (< 2^53). */
+export function int8At(buf: Buffer, at: number): number {
+  return buf.readInt32BE(at) * 4294967296 + buf.readUInt32BE(at + 4);
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A uuid field (16 bytes) as its canonical text. */
+export function uuidAt(buf: Buffer, at: number): string {
+  let s = '';
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) s += '-';
+    s += HEX[buf[at + i]!];
+  }
+  return s;
+}
+
+const EPOCH_2000_MS = Date.UTC(2000, 0, 1);
+const SECONDS_CACHED = 64;
+const cachedSecond = new Float64Array(SECONDS_CACHED).fill(NaN);
+const cachedText = new Array<string>(SECONDS_CACHED).fill('');
+
+/**
+ * A timestamp field (microseconds since 2000-01-01 UTC) as ISO-8601 in UTC, written the way
+ * Postgres writes the timestamp as text: trailing zeros of the fraction dropped, no fraction when
+ * it is zero. The same instant therefore reads back as the same string whichever way it was read.
+ * Events of a replay come many to a second, so the date-and-time part is cached by the second.
+ */
+export function timestampIsoAt(buf: Buffer, at: number): string {
+  const micros = int8At(buf, at);
+  const fraction = ((micros % 1e6) + 1e6) % 1e6;
+  const second = (micros - fraction) / 1e6;
+  const slot = ((second % SECONDS_CACHED) + SECONDS_CACHED) % SECONDS_CACHED;
+  if (cachedSecond[slot] !== second) {
+    cachedSecond[slot] = second;
+    cachedText[slot] = new Date(EPOCH_2000_MS + second * 1000).toISOString().slice(0, 19);
+  }
+  const prefix = cachedText[slot]!;
+  if (fraction === 0) return `${prefix}Z`;
+  let digits = String(fraction).padStart(6, '0');
+  while (digits.endsWith('0')) digits = digits.slice(0, -1);
+  return `${prefix}.${digits}Z`;
+}

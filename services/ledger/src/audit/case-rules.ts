@@ -1,0 +1,48 @@
+import type { DomainEvent } from '@rapid-search/events';
+import { breaches } from '../domain/audit-rules.js';
+import { CASE_EVENT_TYPES, evolve, initialState, type CaseState } from '../domain/state.js';
+import type { Violation } from './violations.js';
+
+const TYPE_KEY = Buffer.from('"type":"');
+const QUOTE = 0x22;
+
+/**
+ * Whether the canonical entry in bytes [start, end) is a case event the rules replay, read from its
+ * end without parsing it: sorted keys put the envelope's `type` and `version` last, after every
+ * nested object.
+ */
+export function isCaseEntry(bytes: Buffer, start: number, end: number): boolean {
+  const type = typeOf(bytes, start, end);
+  return type !== undefined && CASE_EVENT_TYPES.has(type);
+}
+
+export function typeOf(bytes: Buffer, start = 0, end = bytes.length): string | undefined {
+  const at = bytes.lastIndexOf(TYPE_KEY, end - TYPE_KEY.length);
+  if (at < start) return undefined;
+  const close = bytes.indexOf(QUOTE, at + TYPE_KEY.length);
+  return close < 0 || close >= end ? undefined : bytes.toString('utf8', at + TYPE_KEY.length, close);
+}
+
+/** Replays every case through the case rules, keeping one small state per case. */
+export class CaseRules {
+  readonly violations: Violation[] = [];
+  readonly #cases = new Map<string, CaseState>();
+
+  /** `entry` is the canonical text of a case event (see isCaseEntry). */
+  apply(seq: number, entry: string, eventId: () => string): void {
+    let envelope: { type?: unknown; caseId?: unknown; data?: unknown };
+    try {
+      envelope = JSON.parse(entry) as typeof envelope;
+    } catch {
+      return;
+    }
+    const caseId = typeof envelope.caseId === 'string' ? envelope.caseId : null;
+    if (!caseId || typeof envelope.data !== 'object' || envelope.data === null) return;
+    const event = { type: envelope.type, data: envelope.data } as DomainEvent;
+    const before = this.#cases.get(caseId) ?? initialState(caseId);
+    for (const rule of breaches(before, event)) {
+      this.violations.push({ seq, eventId: eventId(), rule, message: `${event.type} in case ${caseId} breaks ${rule}` });
+    }
+    this.#cases.set(caseId, evolve(before, event));
+  }
+}
