@@ -105,3 +105,26 @@ t.test('readAll returns events in position order, decoded envelopes intact', asy
   t.same(events.map((e) => e.streamVersion), [1, 2]);
   t.match(events[0], { streamId: s, caseId: 'case-r', type: 'AlertClosed', version: 1, metadata: { actor: { id: 'tester' } } });
 });
+
+t.test('given stored events, when replayed through readAllPages, then they read back exactly as readAll reads them', async (t) => {
+  const head = await store.headPosition();
+  const s = `replay-${newId()}`;
+  await store.append(s, Array.from({ length: 300 }, (_, i) => newEvent(`case-${i % 7}`, i)), { expectedVersion: 'no-stream' });
+  const paged: unknown[] = [];
+  for await (const page of store.readAllPages(head)) paged.push(...page);
+  t.equal(paged.length, 300);
+  t.same(paged, await store.readAll(head, 300), 'the same envelopes, times and ids, in the same order');
+});
+
+t.test('given a replay stopped midway, when the pool is used next, then it answers (the half-read connection was not pooled)', async (t) => {
+  const head = await store.headPosition();
+  await store.append(`stop-${newId()}`, Array.from({ length: 50 }, (_, i) => newEvent('case-stop', i)), { expectedVersion: 'no-stream' });
+  for (let i = 0; i < pool.options.max + 1; i++) {
+    for await (const page of store.readAllPages(head - 1)) {
+      t.ok(page.length > 0);
+      break;
+    }
+  }
+  t.equal(await store.headPosition(), head + 50);
+  t.equal(pool.totalCount <= pool.options.max, true);
+});
