@@ -6,10 +6,17 @@ import { ChainLinks, type ChainHead, type LinksVerdict } from './chain-links.js'
  * chunk's (see CopyChunk), with the entry they follow: enough to check their links apart.
  */
 export interface Stretch {
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   rows: number;
-  fields: Int32Array;
+  fields: Int32Array<ArrayBuffer>;
   after: ChainHead;
+}
+
+/** A stretch's verdict, and its buffers handed back for the next stretch. */
+export interface StretchChecked {
+  verdict: LinksVerdict;
+  bytes: ArrayBuffer;
+  fields: ArrayBuffer;
 }
 
 export const STRETCH_WIDTH = 4;

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { canonicalJson, chainHash, GENESIS_HASH } from './canonical.js';
-import { typeOf } from './case-rules.js';
-import { LedgerVerifier } from './verifier.js';
+import { CaseRules, isCaseEntry, typeOf } from './case-rules.js';
+import { ChainLinks, HASH_HEX } from './chain-links.js';
+import { reportOf } from './report.js';
 
 const AT = '2025-05-03T10:00:00.000Z';
 let n = 0;
@@ -52,11 +53,14 @@ const lawfulCase = (id: string) => [
 ];
 
 function verify(rows: ChainRow[]) {
-  const v = new LedgerVerifier();
+  const links = new ChainLinks();
+  const rules = new CaseRules();
   for (const row of rows) {
-    v.push({ seq: row.seq, hash: row.hash, linked: Buffer.from(row.prevHash + row.entry), eventId: () => row.eventId });
+    const linked = Buffer.from(row.prevHash + row.entry);
+    links.check({ seq: row.seq, hash: row.hash, linked, eventId: () => row.eventId });
+    if (isCaseEntry(linked, HASH_HEX, linked.length)) rules.apply(row.seq, row.entry, () => row.eventId);
   }
-  return v.report();
+  return reportOf([links.verdict], rules);
 }
 
 t.test('an intact chain of lawful cases verifies', async (t) => {
