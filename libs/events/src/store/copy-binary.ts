@@ -37,8 +37,11 @@ export class BinaryCopyReader {
   #headerRead = false;
   #ended = false;
   #fields = new Int32Array(0);
+  readonly #joinedFields: Int32Array;
 
-  constructor(readonly width: number) {}
+  constructor(readonly width: number) {
+    this.#joinedFields = new Int32Array(width * 2);
+  }
 
   /** Whether the trailer has been read: the COPY sent every row. */
   get ended(): boolean {
@@ -46,14 +49,38 @@ export class BinaryCopyReader {
   }
 
   /**
-   * The whole rows of this socket read, and what follows the COPY's last message when this read
-   * holds it (to be handed back to pg), or null while the COPY goes on.
+   * The whole rows of this socket read (a row completed from the last read comes first, by itself),
+   * and what follows the COPY's last message when this read holds it (to be handed back to pg), or
+   * null while the COPY goes on.
    */
-  push(data: Buffer): { chunk: CopyChunk; rest: Buffer | null } {
-    const buf = this.#carry ? Buffer.concat([this.#carry, data]) : data;
+  push(data: Buffer): { chunks: CopyChunk[]; rest: Buffer | null } {
+    const chunks: CopyChunk[] = [];
+    let from = 0;
+    const carry = this.#carry;
+    if (carry) {
+      // The carried message's 5-byte head (code, length) may itself be cut.
+      const head = carry.length >= 5 ? carry : Buffer.concat([carry, data.subarray(0, 5 - carry.length)]);
+      const missing = head.length < 5 ? Infinity : 1 + head.readInt32BE(1) - carry.length;
+      if (missing > data.length) {
+        this.#carry = Buffer.concat([carry, data]);
+        return { chunks, rest: null };
+      }
+      this.#carry = null;
+      const joined = this.#scan(Buffer.concat([carry, data.subarray(0, missing)]), 0, this.#joinedFields);
+      if (joined.chunk.rows > 0) chunks.push(joined.chunk);
+      if (joined.rest) return { chunks, rest: Buffer.concat([joined.rest, data.subarray(missing)]) };
+      from = missing;
+    }
+    const scanned = this.#scan(data, from, null);
+    if (scanned.chunk.rows > 0) chunks.push(scanned.chunk);
+    if (!scanned.rest && scanned.pos < data.length) this.#carry = data.subarray(scanned.pos);
+    return { chunks, rest: scanned.rest };
+  }
+
+  /** Indexes the whole messages of buf from pos on, into the given offsets (or the growing ones). */
+  #scan(buf: Buffer, pos: number, into: Int32Array | null): { chunk: CopyChunk; pos: number; rest: Buffer | null } {
     const width = this.width;
     let rows = 0;
-    let pos = 0;
     let rest: Buffer | null = null;
     while (pos + 5 <= buf.length) {
       const code = buf[pos]!;
@@ -64,19 +91,21 @@ export class BinaryCopyReader {
       }
       const end = pos + 1 + buf.readInt32BE(pos + 1);
       if (end > buf.length) break;
-      if (code === COPY_DATA && this.#row(buf, pos + 5, end, rows * width * 2)) rows++;
+      if (code === COPY_DATA) {
+        const slot = rows * width * 2;
+        if (this.#row(buf, pos + 5, end, into ?? this.#reserve(slot + width * 2), slot)) rows++;
+      }
       pos = end;
       if (code === COPY_DONE) {
         rest = buf.subarray(pos);
         break;
       }
     }
-    this.#carry = rest === null && pos < buf.length ? buf.subarray(pos) : null;
-    return { chunk: { buf, rows, width, fields: this.#fields }, rest };
+    return { chunk: { buf, rows, width, fields: into ?? this.#fields }, pos, rest };
   }
 
   /** Indexes one CopyData payload [at, end): the header, a row (true) or the trailer. */
-  #row(buf: Buffer, at: number, end: number, slot: number): boolean {
+  #row(buf: Buffer, at: number, end: number, fields: Int32Array, slot: number): boolean {
     if (!this.#headerRead) {
       if (!buf.subarray(at, at + SIGNATURE.length).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
       at += HEADER_BYTES + buf.readInt32BE(at + SIGNATURE.length + 4);
@@ -89,13 +118,12 @@ export class BinaryCopyReader {
       return false;
     }
     if (count !== this.width) throw new Error(`a COPY row has ${count} fields, not ${this.width}`);
-    this.#reserve(slot + this.width * 2);
     let p = at + 2;
     for (let f = 0; f < this.width; f++) {
       const length = buf.readInt32BE(p);
       p += 4;
-      this.#fields[slot + f * 2] = p;
-      this.#fields[slot + f * 2 + 1] = length;
+      fields[slot + f * 2] = p;
+      fields[slot + f * 2 + 1] = length;
       if (length > 0) p += length;
     }
     if (p !== end) throw new Error('a COPY row does not fill its message');
@@ -103,11 +131,13 @@ export class BinaryCopyReader {
   }
 
   /** Grows the offsets array when a read holds more rows than any before; it is reused otherwise. */
-  #reserve(slots: number): void {
-    if (slots <= this.#fields.length) return;
-    const grown = new Int32Array(Math.max(slots, this.#fields.length * 2, 1024));
-    grown.set(this.#fields);
-    this.#fields = grown;
+  #reserve(slots: number): Int32Array {
+    if (slots > this.#fields.length) {
+      const grown = new Int32Array(Math.max(slots, this.#fields.length * 2, 1024));
+      grown.set(this.#fields);
+      this.#fields = grown;
+    }
+    return this.#fields;
   }
 }
 
@@ -119,7 +149,7 @@ class BinaryCopyOut {
   readonly #reader: BinaryCopyReader;
   #connection: PgConnection | null = null;
   #pgOnData: ((data: Buffer) => void) | null = null;
-  #ready: CopyChunk | null = null;
+  readonly #ready: CopyChunk[] = [];
   #finished = false;
   #failure: Error | null = null;
   #wake: (() => void) | null = null;
@@ -146,17 +176,14 @@ class BinaryCopyOut {
   async next(): Promise<CopyChunk | null> {
     for (;;) {
       if (this.#failure) throw this.#failure;
-      if (this.#ready) {
-        const chunk = this.#ready;
-        this.#ready = null;
-        return chunk;
-      }
+      const chunk = this.#ready.shift();
+      if (chunk) return chunk;
       if (this.#finished) {
         if (!this.#reader.ended) throw new Error('the COPY ended before its trailer');
         return null;
       }
       this.#read();
-      if (this.#ready || this.#failure || this.#finished) continue;
+      if (this.#ready.length > 0 || this.#failure || this.#finished) continue;
       await new Promise<void>((resolve) => (this.#wake = resolve));
     }
   }
@@ -188,9 +215,9 @@ class BinaryCopyOut {
     const stream = this.#connection?.stream;
     if (!stream || !this.#pgOnData) return;
     let data: Buffer | null;
-    while (!this.#ready && (data = stream.read() as Buffer | null) !== null) {
-      const { chunk, rest } = this.#reader.push(data);
-      if (chunk.rows > 0) this.#ready = chunk;
+    while (this.#ready.length === 0 && (data = stream.read() as Buffer | null) !== null) {
+      const { chunks, rest } = this.#reader.push(data);
+      this.#ready.push(...chunks);
       if (rest) this.#detach(rest);
     }
   }
