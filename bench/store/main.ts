@@ -57,8 +57,10 @@ async function benchOurs(url: string) {
     await store.append(`fill-${newId()}`, Array.from({ length: 1000 }, (_, i) => ours(i)), { expectedVersion: 'no-stream' });
   }
   const total = await store.headPosition();
-  // A replay reads settled history: let Postgres set hint bits and statistics first, as autovacuum would.
+  // A replay reads settled history: let Postgres set hint bits and statistics first, as autovacuum
+  // would, and finish writing out what the fill just wrote, so the read does not compete with it.
   await pool.query('VACUUM ANALYZE bench.events');
+  await pool.query('CHECKPOINT');
   const read = await timed('ours: readAll (one streamed binary COPY, decoded)', total, async () => {
     for await (const page of store.readAllPages(0)) void page;
   });

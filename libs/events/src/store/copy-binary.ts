@@ -263,30 +263,3 @@ export function uuidAt(buf: Buffer, at: number): string {
   }
   return s;
 }
-
-const EPOCH_2000_MS = Date.UTC(2000, 0, 1);
-const SECONDS_CACHED = 64;
-const cachedSecond = new Float64Array(SECONDS_CACHED).fill(NaN);
-const cachedText = new Array<string>(SECONDS_CACHED).fill('');
-
-/**
- * A timestamp field (microseconds since 2000-01-01 UTC) as ISO-8601 in UTC, written the way
- * Postgres writes the timestamp as text: trailing zeros of the fraction dropped, no fraction when
- * it is zero. The same instant therefore reads back as the same string whichever way it was read.
- * Events of a replay come many to a second, so the date-and-time part is cached by the second.
- */
-export function timestampIsoAt(buf: Buffer, at: number): string {
-  const micros = int8At(buf, at);
-  const fraction = ((micros % 1e6) + 1e6) % 1e6;
-  const second = (micros - fraction) / 1e6;
-  const slot = ((second % SECONDS_CACHED) + SECONDS_CACHED) % SECONDS_CACHED;
-  if (cachedSecond[slot] !== second) {
-    cachedSecond[slot] = second;
-    cachedText[slot] = new Date(EPOCH_2000_MS + second * 1000).toISOString().slice(0, 19);
-  }
-  const prefix = cachedText[slot]!;
-  if (fraction === 0) return `${prefix}Z`;
-  let digits = String(fraction).padStart(6, '0');
-  while (digits.endsWith('0')) digits = digits.slice(0, -1);
-  return `${prefix}.${digits}Z`;
-}

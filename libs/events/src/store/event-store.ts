@@ -3,7 +3,7 @@ import { decodeEvent, encodeEvent, type DomainEvent } from '../catalog/index.js'
 import type { EventEnvelope, EventMetadata } from '../envelope.js';
 import { ConcurrencyConflict } from '../errors.js';
 import { newId } from '../ids.js';
-import { copyBinaryRows, int8At, timestampIsoAt, uuidAt, type CopyChunk } from './copy-binary.js';
+import { copyBinaryRows, int8At, type CopyChunk } from './copy-binary.js';
 import { quoteIdent } from './sql.js';
 
 export type ExpectedVersion = number | 'no-stream' | 'stream-exists' | 'any';
@@ -154,7 +154,7 @@ export class PgEventStore {
   /**
    * Every event after a position, in position order, as one snapshot: what a replay or a rebuild
    * reads. It streams a binary COPY, handed out in the pages that arrive, so Postgres serves the
-   * next rows while the caller decodes these, and nothing is converted to text on the server.
+   * next rows while the caller decodes these.
    */
   async *readAllPages(afterPosition: number): AsyncGenerator<StoredEvent[]> {
     const client = await this.#pool.connect();
@@ -204,15 +204,20 @@ const COLUMNS = `position, stream_id, stream_version, event_id, type, schema_ver
   '[' || data::text || ',' || metadata::text || ']',
   occurred_at AT TIME ZONE 'UTC', recorded_at AT TIME ZONE 'UTC'`;
 
-const BINARY_COLUMNS = 'position, stream_id, stream_version, event_id, type, schema_version, case_id, data, metadata, occurred_at, recorded_at';
+const BINARY_COLUMNS = `position, stream_id, stream_version, event_id::text, type, schema_version, case_id, data, metadata,
+  (occurred_at AT TIME ZONE 'UTC')::text, (recorded_at AT TIME ZONE 'UTC')::text`;
 const BINARY_WIDTH = 11;
 
-/** Decodes a chunk of binary rows: json columns arrive as their stored text, times as microseconds. */
+/**
+ * Decodes a chunk of binary rows: json columns arrive as their stored text, numbers as integers;
+ * the event id and the times are written as text by Postgres, which has a core to spare while Node
+ * decodes, in the same form readAll reads them.
+ */
 function storedRows({ buf, rows, fields: f }: CopyChunk): StoredEvent[] {
   const out = new Array<StoredEvent>(rows);
   for (let r = 0, o = 0; r < rows; r++, o += BINARY_WIDTH * 2) {
     out[r] = {
-      eventId: uuidAt(buf, f[o + 6]!),
+      eventId: textAt(buf, f, o + 6),
       type: textAt(buf, f, o + 8),
       version: buf.readInt32BE(f[o + 10]!),
       streamId: textAt(buf, f, o + 2),
@@ -220,8 +225,8 @@ function storedRows({ buf, rows, fields: f }: CopyChunk): StoredEvent[] {
       position: int8At(buf, f[o]!),
       caseId: f[o + 13]! < 0 ? null : textAt(buf, f, o + 12),
       metadata: JSON.parse(textAt(buf, f, o + 16)) as EventMetadata,
-      occurredAt: timestampIsoAt(buf, f[o + 18]!),
-      recordedAt: timestampIsoAt(buf, f[o + 20]!),
+      occurredAt: isoUtc(textAt(buf, f, o + 18)),
+      recordedAt: isoUtc(textAt(buf, f, o + 20)),
       data: JSON.parse(textAt(buf, f, o + 14)) as unknown,
     };
   }
