@@ -144,6 +144,8 @@ export class BinaryCopyReader {
 /**
  * A pg submittable that runs a binary COPY and hands its rows out on demand: the socket is read only
  * when the caller asks for more, so a slow caller holds the server back instead of filling memory.
+ * It takes the socket over from pg's own listener for the length of the COPY, as pg-copy-streams
+ * does with pg 8's Connection, and gives it back with whatever follows the COPY.
  */
 class BinaryCopyOut {
   readonly #reader: BinaryCopyReader;
