@@ -23,13 +23,25 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
-      });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((t) => !existing.has(t));
+        if (missing.length > 0) {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
+          });
+        }
+        const { topics: described } = await admin.fetchTopicMetadata({ topics });
+        if (described.every((t) => t.partitions.every((p) => p.leader >= 0))) return;
+        throw Object.assign(new Error(`topics ${topics.join(', ')} have partitions without a leader yet`), { retriable: true });
+      } catch (error) {
+        // A broker that has just started or just created a topic may, for a moment, not know it
+        // (UNKNOWN_TOPIC_OR_PARTITION) or have no leader for it: kafkajs marks these retriable.
+        if (!(error as { retriable?: boolean }).retriable || attempt >= 20) throw error;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
     }
   } finally {
     await admin.disconnect();
