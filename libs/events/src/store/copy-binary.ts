@@ -195,6 +195,7 @@ class BinaryCopyOut {
     this.#signal();
   }
 
+  /** pg reports the COPY's row count here; the rows themselves were counted as they came. */
   handleCommandComplete(): void {}
 
   handleReadyForQuery(): void {
