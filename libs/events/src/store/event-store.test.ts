@@ -1,6 +1,7 @@
 import t from 'tap';
 import { ConcurrencyConflict } from '../errors.js';
 import { newId } from '../ids.js';
+import { eventually } from '../testing/index.js';
 import { migrate } from './migrations.js';
 import { eventStoreMigrations } from './schema.js';
 import { newEvent, storeFixture } from './test-fixtures.js';
@@ -126,5 +127,11 @@ t.test('given a replay stopped midway, when the pool is used next, then it answe
     }
   }
   t.equal(await store.headPosition(), head + 50);
-  t.equal(pool.totalCount <= pool.options.max, true);
+  // The discarded connections close: no COPY is left running on the server for nobody.
+  await eventually(async () => {
+    const { rows } = await pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY%' AND pid <> pg_backend_pid()`,
+    );
+    if (rows[0]!.n !== '0') throw new Error(`${rows[0]!.n} COPY sessions still open`);
+  }, 10000);
 });

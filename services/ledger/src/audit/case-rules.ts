@@ -7,15 +7,9 @@ const TYPE_KEY = Buffer.from('"type":"');
 const QUOTE = 0x22;
 
 /**
- * Whether the canonical entry in bytes [start, end) is a case event the rules replay, read from its
- * end without parsing it: sorted keys put the envelope's `type` and `version` last, after every
- * nested object.
+ * The type of the canonical entry in bytes [start, end), read from its end without parsing it:
+ * sorted keys put the envelope's `type` and `version` last, after every nested object.
  */
-export function isCaseEntry(bytes: Buffer, start: number, end: number): boolean {
-  const type = typeOf(bytes, start, end);
-  return type !== undefined && CASE_EVENT_TYPES.has(type);
-}
-
 export function typeOf(bytes: Buffer, start = 0, end = bytes.length): string | undefined {
   const at = bytes.lastIndexOf(TYPE_KEY, end - TYPE_KEY.length);
   if (at < start) return undefined;
@@ -28,11 +22,13 @@ export class CaseRules {
   readonly violations: Violation[] = [];
   readonly #cases = new Map<string, CaseState>();
 
-  /** `entry` is the canonical text of a case event (see isCaseEntry). */
-  apply(seq: number, entry: string, eventId: () => string): void {
+  /** Replays the canonical entry in bytes [start, end) if it is a case event; any other is passed over unparsed. */
+  replay(seq: number, bytes: Buffer, start: number, end: number, eventId: () => string): void {
+    const type = typeOf(bytes, start, end);
+    if (type === undefined || !CASE_EVENT_TYPES.has(type)) return;
     let envelope: { type?: unknown; caseId?: unknown; data?: unknown };
     try {
-      envelope = JSON.parse(entry) as typeof envelope;
+      envelope = JSON.parse(bytes.toString('utf8', start, end)) as typeof envelope;
     } catch {
       return;
     }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { canonicalJson, chainHash, GENESIS_HASH } from './canonical.js';
-import { CaseRules, isCaseEntry, typeOf } from './case-rules.js';
+import { CaseRules, typeOf } from './case-rules.js';
 import { ChainLinks, HASH_HEX } from './chain-links.js';
 import { reportOf } from './report.js';
 
@@ -58,7 +58,7 @@ function verify(rows: ChainRow[]) {
   for (const row of rows) {
     const linked = Buffer.from(row.prevHash + row.entry);
     links.check({ seq: row.seq, hash: row.hash, linked, eventId: () => row.eventId });
-    if (isCaseEntry(linked, HASH_HEX, linked.length)) rules.apply(row.seq, row.entry, () => row.eventId);
+    rules.replay(row.seq, linked, HASH_HEX, linked.length, () => row.eventId);
   }
   return reportOf([links.verdict], rules);
 }

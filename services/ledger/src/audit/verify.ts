@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { copyBinaryRows, int8At, uuidAt, type CopyChunk } from '@rapid-search/events';
-import { CaseRules, isCaseEntry } from './case-rules.js';
+import { CaseRules } from './case-rules.js';
 import { GENESIS_HASH } from './canonical.js';
 import { HASH_HEX, type ChainHead } from './chain-links.js';
 import { LinksWorker } from './links-worker.js';
@@ -41,10 +41,8 @@ export async function verifyLedger(pool: Pool): Promise<VerifyReport> {
 function replay({ buf, rows, fields: f }: CopyChunk, rules: CaseRules): ChainHead {
   for (let r = 0, o = 0; r < rows; r++, o += STRETCH_WIDTH * 2) {
     const start = f[o + 6]!;
-    const end = start + f[o + 7]!;
-    if (!isCaseEntry(buf, start + HASH_HEX, end)) continue;
     const idAt = f[o + 2]!;
-    rules.apply(int8At(buf, f[o]!), buf.toString('utf8', start + HASH_HEX, end), () => uuidAt(buf, idAt));
+    rules.replay(int8At(buf, f[o]!), buf, start + HASH_HEX, start + f[o + 7]!, () => uuidAt(buf, idAt));
   }
   const last = (rows - 1) * STRETCH_WIDTH * 2;
   return { seq: int8At(buf, f[last]!), hash: buf.toString('latin1', f[last + 4]!, f[last + 4]! + f[last + 5]!) };
