@@ -82,6 +82,36 @@ t.test('given appends group-committed in one batch, when later ones build on ear
   t.same((await store.readStream(s)).map((e) => e.streamVersion), [1, 2, 3]);
 });
 
+t.test('given one batch of appends to distinct streams, when some are new, repeated or stale, then each gets its own answer and only the new events are written, in batch order', async (t) => {
+  const repeatedId = newId();
+  const [repeated, stale, grown] = [`repeated-${newId()}`, `stale-${newId()}`, `grown-${newId()}`];
+  const before = await Promise.all([
+    store.append(repeated, [newEvent('c', 0, repeatedId)], { expectedVersion: 'no-stream' }),
+    store.append(stale, [newEvent('c')], { expectedVersion: 'no-stream' }),
+    store.append(grown, [newEvent('c')], { expectedVersion: 'no-stream' }),
+  ]);
+  const fresh = `fresh-${newId()}`;
+  // The first append goes out alone; the four after it queue meanwhile and share the next batch.
+  const [, added, again, refused, extended] = await Promise.allSettled([
+    store.append(`other-${newId()}`, [newEvent('c')], { expectedVersion: 'any' }),
+    store.append(fresh, [newEvent('c'), newEvent('c')], { expectedVersion: 'no-stream' }),
+    store.append(repeated, [newEvent('c', 0, repeatedId)], { expectedVersion: 'no-stream' }),
+    store.append(stale, [newEvent('c')], { expectedVersion: 'no-stream' }),
+    store.append(grown, [newEvent('c')], { expectedVersion: 1 }),
+  ]);
+  if (added.status !== 'fulfilled' || again.status !== 'fulfilled' || extended.status !== 'fulfilled') {
+    return t.fail('the new, repeated and extending appends are all answered');
+  }
+  t.same([added.value.version, added.value.positions.length, added.value.duplicate], [2, 2, false]);
+  t.same([again.value.duplicate, again.value.positions], [true, before[0].positions], 'a repeat returns where it was written');
+  t.match(refused, { status: 'rejected', reason: { code: 'CONCURRENCY_CONFLICT', expected: 'no-stream', actual: 1 } });
+  t.equal(extended.value.version, 2);
+  t.ok(added.value.positions[1]! < extended.value.positions[0]!, 'positions follow the order of the batch');
+  t.same((await store.readStream(fresh)).map((e) => e.position), added.value.positions);
+  t.same((await store.readStream(repeated)).length, 1);
+  t.same((await store.readStream(stale)).length, 1);
+});
+
 t.test('the database refuses UPDATE, DELETE and TRUNCATE of events', async (t) => {
   await store.append(`x-${newId()}`, [newEvent('c')], { expectedVersion: 'any' });
   await t.rejects(pool.query(`UPDATE alert.events SET type = 'Forged'`), /append-only: UPDATE/);
