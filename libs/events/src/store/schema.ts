@@ -1,4 +1,5 @@
 import type { Migration } from './migrations.js';
+import { eventValues, findHits, idsRepeat, insertEvents, isStale, probeBatch, streamsRepeat } from './append-sql.js';
 import { advisoryKey } from './sql.js';
 
 /**
@@ -83,16 +84,13 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
             CONTINUE;
           END IF;
           expected := item->'expected';
-          IF (jsonb_typeof(expected) = 'number' AND current_version <> (expected)::int)
-             OR (expected = '"no-stream"' AND current_version <> 0)
-             OR (expected = '"stream-exists"' AND current_version = 0) THEN
+          IF ${isStale('expected', 'current_version')} THEN
             results := results || jsonb_build_object('status', 'conflict', 'positions', '[]'::jsonb, 'version', current_version);
             CONTINUE;
           END IF;
           WITH inserted AS (
-            INSERT INTO ${s}.events (position, stream_id, stream_version, event_id, type, schema_version, case_id, data, metadata, occurred_at)
-            SELECT nextval('${s}.events_position_seq'), item->>'streamId', current_version + e.ord::int, (e.ev->>'eventId')::uuid,
-                   e.ev->>'type', (e.ev->>'version')::int, e.ev->>'caseId', (e.ev->'data')::json, (e.ev->'metadata')::json, (e.ev->>'occurredAt')::timestamptz
+            ${insertEvents(s)}
+            SELECT nextval('${s}.events_position_seq'), item->>'streamId', current_version + e.ord::int, ${eventValues('e.ev')}
             FROM jsonb_array_elements(item->'events') WITH ORDINALITY AS e(ev, ord)
             ORDER BY e.ord
             RETURNING position
@@ -134,28 +132,14 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
         last_pos bigint := 0;
       BEGIN
         PERFORM pg_advisory_xact_lock(${advisoryKey(`${schema}:events`)});
-        SELECT count(*) <> count(DISTINCT (e->>'eventId')::uuid) INTO ids_repeat
-          FROM jsonb_array_elements(p_batch) i, jsonb_array_elements(i->'events') e;
-        SELECT count(*) <> count(DISTINCT value->>'streamId') INTO streams_repeat FROM jsonb_array_elements(p_batch);
-        -- One index probe per id and per stream (correlated subqueries are never turned into joins):
-        -- a plan over the whole list would be a sequential scan while the table has no statistics.
-        SELECT coalesce(jsonb_object_agg(id::text, pos) FILTER (WHERE pos IS NOT NULL), '{}') INTO known
-          FROM (SELECT id, (SELECT position FROM ${s}.events WHERE event_id = id) AS pos
-                  FROM (SELECT DISTINCT (e->>'eventId')::uuid AS id
-                          FROM jsonb_array_elements(p_batch) i, jsonb_array_elements(i->'events') e) ids) probed;
-        SELECT coalesce(jsonb_object_agg(sid, v) FILTER (WHERE v IS NOT NULL), '{}') INTO versions
-          FROM (SELECT sid, (SELECT max(stream_version) FROM ${s}.events WHERE stream_id = sid) AS v
-                  FROM (SELECT DISTINCT i->>'streamId' AS sid FROM jsonb_array_elements(p_batch) i) streams) probed;
+        ids_repeat := ${idsRepeat};
+        streams_repeat := ${streamsRepeat};
+        ${probeBatch(s)}
         FOR item IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
           stream := item->>'streamId';
           current_version := coalesce((versions->>stream)::int, 0);
           n := jsonb_array_length(item->'events');
-          hits := '[]';
-          IF known <> '{}' THEN
-            SELECT coalesce(jsonb_agg(known->(e->>'eventId')::uuid::text ORDER BY (known->>(e->>'eventId')::uuid::text)::bigint)
-                              FILTER (WHERE known ? (e->>'eventId')::uuid::text), '[]')
-              INTO hits FROM jsonb_array_elements(item->'events') e;
-          END IF;
+          ${findHits}
           IF jsonb_array_length(hits) = n AND n > 0 THEN
             results := results || jsonb_build_object('status', 'duplicate', 'positions', hits, 'version', current_version);
             CONTINUE;
@@ -164,16 +148,13 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
             CONTINUE;
           END IF;
           expected := item->'expected';
-          IF (jsonb_typeof(expected) = 'number' AND current_version <> (expected)::int)
-             OR (expected = '"no-stream"' AND current_version <> 0)
-             OR (expected = '"stream-exists"' AND current_version = 0) THEN
+          IF ${isStale('expected', 'current_version')} THEN
             results := results || jsonb_build_object('status', 'conflict', 'positions', '[]'::jsonb, 'version', current_version);
             CONTINUE;
           END IF;
           WITH added AS (
-            INSERT INTO ${s}.events (position, stream_id, stream_version, event_id, type, schema_version, case_id, data, metadata, occurred_at)
-            SELECT nextval('${s}.events_position_seq'), stream, current_version + e.ord::int, (e.ev->>'eventId')::uuid,
-                   e.ev->>'type', (e.ev->>'version')::int, e.ev->>'caseId', (e.ev->'data')::json, (e.ev->'metadata')::json, (e.ev->>'occurredAt')::timestamptz
+            ${insertEvents(s)}
+            SELECT nextval('${s}.events_position_seq'), stream, current_version + e.ord::int, ${eventValues('e.ev')}
             FROM jsonb_array_elements(item->'events') WITH ORDINALITY AS e(ev, ord)
             ORDER BY e.ord
             RETURNING position, event_id
@@ -217,6 +198,7 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
         current_version int;
         expected jsonb;
         n int;
+        verdict text;
         -- per item, in batch order; plpgsql appends to arrays in place
         statuses text[] := '{}';
         versions_before int[] := '{}';
@@ -227,47 +209,32 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
         last_pos bigint;
       BEGIN
         PERFORM pg_advisory_xact_lock(${advisoryKey(`${schema}:events`)});
-        IF (SELECT count(*) <> count(DISTINCT (e->>'eventId')::uuid)
-              FROM jsonb_array_elements(p_batch) i, jsonb_array_elements(i->'events') e)
-           OR (SELECT count(*) <> count(DISTINCT value->>'streamId') FROM jsonb_array_elements(p_batch)) THEN
+        IF ${idsRepeat} OR ${streamsRepeat} THEN
           RETURN ${s}.append_events_in_order(p_batch);
         END IF;
-        SELECT coalesce(jsonb_object_agg(id::text, pos) FILTER (WHERE pos IS NOT NULL), '{}') INTO known
-          FROM (SELECT id, (SELECT position FROM ${s}.events WHERE event_id = id) AS pos
-                  FROM (SELECT (e->>'eventId')::uuid AS id
-                          FROM jsonb_array_elements(p_batch) i, jsonb_array_elements(i->'events') e) ids) probed;
-        SELECT coalesce(jsonb_object_agg(sid, v) FILTER (WHERE v IS NOT NULL), '{}') INTO versions
-          FROM (SELECT sid, (SELECT max(stream_version) FROM ${s}.events WHERE stream_id = sid) AS v
-                  FROM (SELECT i->>'streamId' AS sid FROM jsonb_array_elements(p_batch) i) streams) probed;
+        ${probeBatch(s)}
         FOR item IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
           stream := item->>'streamId';
           current_version := coalesce((versions->>stream)::int, 0);
           n := jsonb_array_length(item->'events');
-          hits := '[]';
-          IF known <> '{}' THEN
-            SELECT coalesce(jsonb_agg(known->(e->>'eventId')::uuid::text ORDER BY (known->>(e->>'eventId')::uuid::text)::bigint)
-                              FILTER (WHERE known ? (e->>'eventId')::uuid::text), '[]')
-              INTO hits FROM jsonb_array_elements(item->'events') e;
-          END IF;
+          ${findHits}
           versions_before := versions_before || current_version;
           hit_lists := hit_lists || hits;
           expected := item->'expected';
-          statuses := statuses || CASE
+          verdict := CASE
             WHEN jsonb_array_length(hits) = n AND n > 0 THEN 'duplicate'
             WHEN jsonb_array_length(hits) > 0 THEN 'partial-duplicate'
-            WHEN (jsonb_typeof(expected) = 'number' AND current_version <> (expected)::int)
-              OR (expected = '"no-stream"' AND current_version <> 0)
-              OR (expected = '"stream-exists"' AND current_version = 0) THEN 'conflict'
+            WHEN ${isStale('expected', 'current_version')} THEN 'conflict'
             ELSE 'ok' END;
-          IF statuses[cardinality(statuses)] = 'ok' THEN
+          statuses := statuses || verdict;
+          IF verdict = 'ok' THEN
             writes := writes || jsonb_build_object('stream', stream, 'version', current_version, 'events', item->'events');
           END IF;
         END LOOP;
         -- Positions follow batch order: nextval is evaluated after the sort.
         WITH added AS (
-          INSERT INTO ${s}.events (position, stream_id, stream_version, event_id, type, schema_version, case_id, data, metadata, occurred_at)
-          SELECT nextval('${s}.events_position_seq'), w->>'stream', (w->>'version')::int + e.ord::int, (e.ev->>'eventId')::uuid,
-                 e.ev->>'type', (e.ev->>'version')::int, e.ev->>'caseId', (e.ev->'data')::json, (e.ev->'metadata')::json, (e.ev->>'occurredAt')::timestamptz
+          ${insertEvents(s)}
+          SELECT nextval('${s}.events_position_seq'), w->>'stream', (w->>'version')::int + e.ord::int, ${eventValues('e.ev')}
             FROM unnest(writes) WITH ORDINALITY AS k(w, ord_item), jsonb_array_elements(w->'events') WITH ORDINALITY AS e(ev, ord)
            ORDER BY k.ord_item, e.ord
           RETURNING stream_id, position

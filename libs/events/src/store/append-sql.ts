@@ -1,0 +1,45 @@
+/**
+ * Pieces of `append_events` that its versions share (schema.ts). Each version is a migration of
+ * its own, and a fresh schema runs them all in turn, so every version must stay complete; these
+ * fragments keep the rules they have in common written once.
+ */
+
+/** The events columns an append writes, in the order `eventValues` gives them. */
+export const insertEvents = (s: string): string =>
+  `INSERT INTO ${s}.events (position, stream_id, stream_version, event_id, type, schema_version, case_id, data, metadata, occurred_at)`;
+
+/** The columns of `insertEvents` after position, stream and version, read from one event of a batch item. */
+export const eventValues = (ev: string): string =>
+  `(${ev}->>'eventId')::uuid, ${ev}->>'type', (${ev}->>'version')::int, ${ev}->>'caseId', (${ev}->'data')::json, (${ev}->'metadata')::json, (${ev}->>'occurredAt')::timestamptz`;
+
+/** True when an item's expected version (a number, "no-stream", "stream-exists" or "any") does not hold. */
+export const isStale = (expected: string, version: string): string =>
+  `((jsonb_typeof(${expected}) = 'number' AND ${version} <> (${expected})::int)
+             OR (${expected} = '"no-stream"' AND ${version} <> 0)
+             OR (${expected} = '"stream-exists"' AND ${version} = 0))`;
+
+/**
+ * Reads what a batch already holds into `known` (event id -> position) and `versions` (stream id ->
+ * version). One index probe per id and per stream (correlated subqueries are never turned into
+ * joins): a plan over the whole list would be a sequential scan while the table has no statistics.
+ */
+export const probeBatch = (s: string): string => `SELECT coalesce(jsonb_object_agg(id::text, pos) FILTER (WHERE pos IS NOT NULL), '{}') INTO known
+          FROM (SELECT id, (SELECT position FROM ${s}.events WHERE event_id = id) AS pos
+                  FROM (SELECT DISTINCT (e->>'eventId')::uuid AS id
+                          FROM jsonb_array_elements(p_batch) i, jsonb_array_elements(i->'events') e) ids) probed;
+        SELECT coalesce(jsonb_object_agg(sid, v) FILTER (WHERE v IS NOT NULL), '{}') INTO versions
+          FROM (SELECT sid, (SELECT max(stream_version) FROM ${s}.events WHERE stream_id = sid) AS v
+                  FROM (SELECT DISTINCT i->>'streamId' AS sid FROM jsonb_array_elements(p_batch) i) streams) probed;`;
+
+/** Sets `hits` to the stored positions of `item`'s events, in position order ('[]' when none is stored). */
+export const findHits = `hits := '[]';
+          IF known <> '{}' THEN
+            SELECT coalesce(jsonb_agg(known->(e->>'eventId')::uuid::text ORDER BY (known->>(e->>'eventId')::uuid::text)::bigint)
+                              FILTER (WHERE known ? (e->>'eventId')::uuid::text), '[]')
+              INTO hits FROM jsonb_array_elements(item->'events') e;
+          END IF;`;
+
+/** Whether a batch holds an event id twice, and whether it names a stream twice. */
+export const idsRepeat = `(SELECT count(*) <> count(DISTINCT (e->>'eventId')::uuid)
+              FROM jsonb_array_elements(p_batch) i, jsonb_array_elements(i->'events') e)`;
+export const streamsRepeat = `(SELECT count(*) <> count(DISTINCT value->>'streamId') FROM jsonb_array_elements(p_batch))`;
