@@ -152,3 +152,47 @@ t.test('given a consumer that names its types, when other types arrive, then it 
   t.notOk(handled.includes(other.eventId), 'the other type never reached the handler');
   t.same(await recorded(), [ours.eventId], 'only the handled event has a dedupe record');
 });
+
+t.test('given a self-deduping consumer, when a chunk holds a refused event, then the others are applied, the refused one is dead-lettered, and nothing is recorded', async (t) => {
+  const groupId = `consumer-self-${newId()}`;
+  const applied: string[] = [];
+  const self = await startIdempotentConsumer({
+    kafka,
+    groupId,
+    topics: [topic],
+    logger: quiet,
+    types: ['AlertClosed'],
+    dedupe: 'by-handler',
+    // An effect that is its own dedupe: applying an event again changes nothing.
+    handle: async (events) => {
+      if (events.some((e) => e.event.type === 'AlertClosed' && e.event.data.reason === 'refused')) {
+        throw new RuleViolation('SOME_RULE', 'refused by a rule');
+      }
+      for (const e of events) if (!applied.includes(e.eventId)) applied.push(e.eventId);
+    },
+  });
+  t.teardown(() => self.stop());
+  const dlq = kafka.consumer({ groupId: `dlq-self-${newId()}` });
+  await dlq.connect();
+  await dlq.subscribe({ topic: deadLetterTopic(topic), fromBeginning: true });
+  const deadLettered: string[] = [];
+  await dlq.run({
+    eachMessage: async ({ message }) => {
+      if (message.headers?.['dlq-consumer']?.toString() === groupId) deadLettered.push(JSON.parse(message.value!.toString()).eventId);
+    },
+  });
+  t.teardown(() => dlq.disconnect());
+  const caseId = newId();
+  const before = envelope(caseId, 'before');
+  const refused = envelope(caseId, 'refused');
+  const after = envelope(caseId, 'after');
+  await producer.send({ topic, messages: [before, refused, after].map((m) => ({ key: caseId, value: JSON.stringify(m) })) });
+  await eventually(async () => {
+    if (!applied.includes(after.eventId)) throw new Error('not applied yet');
+    if (!deadLettered.includes(refused.eventId)) throw new Error('not dead-lettered yet');
+  }, 30000);
+  t.ok(applied.includes(before.eventId), 'the event before the refused one is applied');
+  t.notOk(applied.includes(refused.eventId), 'the refused event is not');
+  const records = await fx.pool.query('SELECT 1 FROM alert.processed_messages WHERE consumer = $1', [groupId]);
+  t.equal(records.rowCount, 0, 'no dedupe record is kept');
+});

@@ -4,9 +4,8 @@ import type { Logger } from 'pino';
 import type { DomainEvent } from '../catalog/index.js';
 import { decodeEvent } from '../catalog/index.js';
 import { deadLetterTopic, EventEnvelope } from '../envelope.js';
-import { DomainError } from '../errors.js';
 import type { Metrics } from '../http/metrics.js';
-import { quoteIdent } from '../store/sql.js';
+import { recordingApplier, selfDedupingApplier, type Applier, type Decoded, type Refusal } from './appliers.js';
 
 /** A message read off Kafka, validated and upcast through the catalog. */
 export type ConsumedEvent = Omit<EventEnvelope<unknown>, 'data'> & { event: DomainEvent; topic: string };
@@ -21,11 +20,8 @@ export interface IdempotentConsumer {
   running(): boolean;
 }
 
-export interface IdempotentConsumerOptions {
+interface ConsumerOptions {
   kafka: Kafka;
-  pool: Pool;
-  /** The service schema holding `processed_messages`. */
-  schema: string;
   groupId: string;
   topics: string[];
   logger: Logger;
@@ -34,23 +30,40 @@ export interface IdempotentConsumerOptions {
    * judged or recorded: a consumer that ignores most of a busy topic costs nothing per message.
    */
   types?: readonly DomainEvent['type'][];
-  /**
-   * Applies the effect of events this consumer has not seen before, in their order, in the same
-   * transaction as their dedupe records: an effect is applied once or not at all.
-   */
-  handle: (events: ConsumedEvent[], tx: PoolClient) => Promise<void>;
-  /**
-   * `by-handler` when the handler's own writes already make a repeat a no-op (a unique event id
-   * it checks): no dedupe record is kept, which spares a row per message on a busy consumer.
-   */
-  dedupe?: 'record' | 'by-handler';
   fromBeginning?: boolean;
   /** Where the consumer reports its offset lag (`kafka_consumer_lag{consumer=groupId}`). */
   metrics?: Pick<Metrics, 'consumerLag'>;
 }
 
+/** Effects applied in the consumer's transaction, beside a dedupe record per message. */
+export interface RecordingConsumerOptions extends ConsumerOptions {
+  dedupe?: 'record';
+  pool: Pool;
+  /** The service schema holding `processed_messages`. */
+  schema: string;
+  /**
+   * Applies the effect of events this consumer has not seen before, in their order, in the same
+   * transaction as their dedupe records: an effect is applied once or not at all.
+   */
+  handle: (events: ConsumedEvent[], tx: PoolClient) => Promise<void>;
+}
+
+/**
+ * Effects that are their own dedupe: each is atomic and a repeat of it is a no-op (a unique event
+ * id it checks, an append with a derived id). No dedupe record and no transaction of the
+ * consumer's: a chunk costs the handler's own statements and nothing more, which on a busy topic
+ * is most of the consumer's round trips to Postgres.
+ */
+export interface SelfDedupingConsumerOptions extends ConsumerOptions {
+  dedupe: 'by-handler';
+  /** Applies the effect of events in their order; some of them may have been applied before. */
+  handle: (events: ConsumedEvent[]) => Promise<void>;
+}
+
+export type IdempotentConsumerOptions = RecordingConsumerOptions | SelfDedupingConsumerOptions;
+
 /** A handler for consumers whose effect is one event at a time. */
-export function eachEvent(handle: (event: ConsumedEvent, tx: PoolClient) => Promise<void>): IdempotentConsumerOptions['handle'] {
+export function eachEvent(handle: (event: ConsumedEvent, tx: PoolClient) => Promise<void>): RecordingConsumerOptions['handle'] {
   return async (events, tx) => {
     for (const event of events) await handle(event, tx);
   };
@@ -60,12 +73,12 @@ export function eachEvent(handle: (event: ConsumedEvent, tx: PoolClient) => Prom
  * Handles Kafka messages in Postgres transactions together with their dedupe records (keyed by
  * event id), so a redelivered message never applies its effect twice. A chunk of a batch shares
  * one transaction: one statement records which of its events are new, and the handler gets those
- * together, so a busy topic costs a few statements per chunk, not per message. A message that is
+ * together, so a busy topic costs a few statements per chunk, not per message. Effects that dedupe
+ * themselves (`dedupe: 'by-handler'`) skip the record and the transaction. A message that is
  * not a valid catalog event, or whose handling a rule refuses, goes to the topic's dead-letter twin
  * with the reason and the consumer moves on; an infrastructure error is retried by redelivery.
  */
 export async function startIdempotentConsumer(options: IdempotentConsumerOptions): Promise<IdempotentConsumer> {
-  const table = `${quoteIdent(options.schema)}.processed_messages`;
   const log = options.logger.child({ consumer: options.groupId });
   const accepts = options.types ? new Set<string>(options.types) : null;
   const consumer: Consumer = options.kafka.consumer({
@@ -105,68 +118,7 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
     });
   };
 
-  const inTransaction = async <T>(work: (tx: PoolClient) => Promise<T>): Promise<T> => {
-    const client = await options.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
-
-  const recordOne = async (tx: PoolClient, eventId: string): Promise<boolean> =>
-    options.dedupe === 'by-handler' ||
-    (await tx.query(`INSERT INTO ${table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [options.groupId, eventId])).rowCount === 1;
-
-  /** The common case: every new event of the chunk handled at once, no savepoints. */
-  const applyTogether = async (events: Decoded[], tx: PoolClient): Promise<void> => {
-    if (options.dedupe === 'by-handler') return options.handle(events.map((e) => e.event), tx);
-    const { rows } = await tx.query<{ message_id: string }>(
-      `INSERT INTO ${table} (consumer, message_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING message_id`,
-      [options.groupId, events.map((e) => e.event.eventId)],
-    );
-    const fresh = new Set(rows.map((r) => r.message_id));
-    // A message delivered twice within one chunk is new only the first time.
-    const news = events.filter((e) => fresh.delete(e.event.eventId)).map((e) => e.event);
-    if (news.length > 0) await options.handle(news, tx);
-  };
-
-  /**
-   * After a rule refused something in the chunk: each message under its own savepoint, so the
-   * refused one rolls back alone (its effect and its dedupe record) and the others commit.
-   */
-  const applyOneByOne = async (events: Decoded[], tx: PoolClient): Promise<Refusal[]> => {
-    const refused: Refusal[] = [];
-    for (const { message, event } of events) {
-      await tx.query('SAVEPOINT message');
-      try {
-        if (await recordOne(tx, event.eventId)) await options.handle([event], tx);
-        await tx.query('RELEASE SAVEPOINT message');
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        await tx.query('ROLLBACK TO SAVEPOINT message');
-        refused.push({ message, reason: `${error.code}: ${error.message}` });
-      }
-    }
-    return refused;
-  };
-
-  /** Together first; one by one only when a rule refused something. Returns the refusals. */
-  const apply = async (events: Decoded[]): Promise<Refusal[]> => {
-    try {
-      await inTransaction((tx) => applyTogether(events, tx));
-      return [];
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      return inTransaction((tx) => applyOneByOne(events, tx));
-    }
-  };
+  const apply: Applier = options.dedupe === 'by-handler' ? selfDedupingApplier(options.handle) : recordingApplier(options);
 
   const handleChunk = async (topic: string, messages: KafkaMessage[]): Promise<void> => {
     const refused: Refusal[] = [];
@@ -210,16 +162,6 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
       await producer.disconnect();
     },
   };
-}
-
-interface Decoded {
-  message: KafkaMessage;
-  event: ConsumedEvent;
-}
-
-interface Refusal {
-  message: KafkaMessage;
-  reason: string;
 }
 
 function decode(

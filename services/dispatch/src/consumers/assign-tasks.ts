@@ -8,11 +8,10 @@ import { SYSTEM_ACTOR } from '../commands/metadata.js';
  * from the task id and the stream must not exist yet, so a task already assigned (redelivery, a
  * widening that reaches a hub again) stays as it is: a repeat is a no-op or a conflict.
  *
- * Because of that, the appends need not share the consumer's transaction: they go through the
- * store's group commit (one round trip and one WAL flush for many messages), and the dedupe record
- * commits after them. A crash between the two only means a redelivery whose appends are no-ops.
- * Appending inside the consumer's transaction instead would hold the store's write lock across
- * every round trip of that transaction and cap the alert rate this service can absorb.
+ * Because of that, the appends need neither a transaction of the consumer's nor a dedupe record:
+ * they go through the store's group commit (one round trip and one WAL flush for many messages),
+ * and a redelivery's appends are no-ops. Appending inside a consumer transaction instead would hold
+ * the store's write lock across every round trip of it and cap the alert rate this service absorbs.
  */
 export async function assignTasks(store: PgEventStore, source: ConsumedEvent, planned: PlannedTask[]): Promise<void> {
   const metadata = { actor: SYSTEM_ACTOR, correlationId: source.metadata.correlationId, causationId: source.eventId };
