@@ -36,7 +36,7 @@ export async function startRelay(options: {
     batchSize: options.batchSize ?? 500,
     logger: options.logger,
     ...(options.notifier ? { notifier: options.notifier } : {}),
-    handle: async (events) => {
+    deliver: async (events) => {
       await producer.send({
         topic: options.topic,
         acks: -1,

@@ -4,16 +4,30 @@ import type { PgEventStore, StoredEvent } from './event-store.js';
 import type { AppendNotifier } from './notifier.js';
 import { quoteIdent } from './sql.js';
 
-export interface SubscriptionOptions {
+interface CommonOptions {
   /** Checkpoint name, unique per schema. */
   name: string;
-  /** Handles a batch in a transaction that also stores the checkpoint: effect and checkpoint commit together. */
-  handle: (events: StoredEvent[], tx: PoolClient) => Promise<void>;
   batchSize?: number;
   pollMs?: number;
   notifier?: AppendNotifier;
   logger: Logger;
 }
+
+export type SubscriptionOptions = CommonOptions &
+  (
+    | {
+        /** Handles a batch in a transaction that also stores the checkpoint: effect and checkpoint commit together. */
+        handle: (events: StoredEvent[], tx: PoolClient) => Promise<void>;
+      }
+    | {
+        /**
+         * Delivers a batch somewhere outside Postgres (a broker). The checkpoint is stored once the
+         * delivery returned, by one statement of its own: a crash between the two delivers the batch
+         * again (at least once), and no transaction is held open across the delivery.
+         */
+        deliver: (events: StoredEvent[]) => Promise<void>;
+      }
+  );
 
 export interface Subscription {
   readonly name: string;
@@ -33,6 +47,8 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
   const pollMs = options.pollMs ?? 500;
   const { rows } = await store.pool.query<{ position: string }>(`SELECT position FROM ${table} WHERE name = $1`, [options.name]);
   let position = Number(rows[0]?.position ?? 0);
+  const saveCheckpoint = `INSERT INTO ${table} (name, position, updated_at) VALUES ($1, $2, now())
+    ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`;
   let stopped = false;
   let wake: (() => void) | undefined;
   const waiters: { position: number; resolve: () => void }[] = [];
@@ -45,24 +61,17 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
       try {
         const events = await store.readAll(position, batchSize);
         if (events.length > 0) {
-          const client = await store.pool.connect();
-          try {
-            await client.query('BEGIN');
-            await options.handle(events, client);
-            const last = events[events.length - 1]!.position;
-            await client.query(
-              `INSERT INTO ${table} (name, position, updated_at) VALUES ($1, $2, now())
-               ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
-              [options.name, last],
-            );
-            await client.query('COMMIT');
-            position = last;
-          } catch (error) {
-            await client.query('ROLLBACK').catch(() => undefined);
-            throw error;
-          } finally {
-            client.release();
+          const last = events[events.length - 1]!.position;
+          if ('deliver' in options) {
+            await options.deliver(events);
+            await store.pool.query(saveCheckpoint, [options.name, last]);
+          } else {
+            await inTransaction(store, async (tx) => {
+              await options.handle(events, tx);
+              await tx.query(saveCheckpoint, [options.name, last]);
+            });
           }
+          position = last;
           for (const w of waiters.filter((w) => w.position <= position)) {
             waiters.splice(waiters.indexOf(w), 1);
             w.resolve();
@@ -96,4 +105,18 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
       await loop;
     },
   };
+}
+
+async function inTransaction(store: PgEventStore, work: (tx: PoolClient) => Promise<void>): Promise<void> {
+  const client = await store.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await work(client);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
