@@ -1,11 +1,13 @@
 import type { Migration } from '@rapid-search/events';
+import { GENESIS_HASH } from './audit/canonical.js';
 
 /**
  * The ledger's own tables, after the kernel's event store (versions < 100):
  * - a second enforcement of 案件不破，专案组不得撤销 on the case events themselves, so a dissolution
  *   written around the service (a script, a bad migration) is refused by the database too;
  * - the hash-chained audit ledger. `entry` holds the canonical JSON text, the very bytes that were
- *   hashed (a jsonb column would re-format them), so verification hashes what is stored.
+ *   hashed (a jsonb column would re-format them), so verification hashes what is stored;
+ * - the chain's append as one function: the head, the links and their hashes in one round trip.
  */
 export const ledgerMigrations: Migration[] = [
   {
@@ -47,6 +49,52 @@ export const ledgerMigrations: Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_history_rewrite();
       CREATE TRIGGER entries_no_truncate BEFORE TRUNCATE ON ${s}.entries
         FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_history_rewrite();
+    `,
+  },
+  {
+    version: 102,
+    name: 'append to the chain in one statement',
+    // The chain has one head, and the consumer works several partitions at once: the advisory lock
+    // makes each read-head-then-insert wait for the previous one to commit, so links never fork.
+    // Hashing here, beside the head, is what lets a chunk cost one statement and hold the lock for
+    // only that statement. hash = sha256(prev_hash || entry) over UTF-8, lowercase hex, as
+    // canonical.ts computes it when verifying. An event id already on the chain, or twice in the
+    // batch, is passed over. Without JIT: an array-driven plan looks costly enough to compile.
+    sql: (s) => `
+      CREATE FUNCTION ${s}.append_to_chain(
+        p_topic text[], p_event_id uuid[], p_type text[], p_case_id text[],
+        p_stream_id text[], p_stream_version int[], p_entry text[]
+      ) RETURNS int LANGUAGE plpgsql SET jit = off AS $$
+      DECLARE
+        head_seq bigint;
+        head_hash text;
+        taken uuid[];
+        picked int[] := '{}';
+        seqs bigint[] := '{}';
+        prevs text[] := '{}';
+        hashes text[] := '{}';
+      BEGIN
+        PERFORM pg_advisory_xact_lock(hashtext('${s}.entries chain'));
+        SELECT seq, hash INTO head_seq, head_hash FROM ${s}.entries ORDER BY seq DESC LIMIT 1;
+        head_seq := coalesce(head_seq, 0);
+        head_hash := coalesce(head_hash, '${GENESIS_HASH}');
+        SELECT coalesce(array_agg(event_id), '{}') INTO taken FROM ${s}.entries WHERE event_id = ANY (p_event_id);
+        FOR i IN 1 .. coalesce(cardinality(p_event_id), 0) LOOP
+          CONTINUE WHEN p_event_id[i] = ANY (taken);
+          taken := taken || p_event_id[i];
+          head_seq := head_seq + 1;
+          picked := picked || i;
+          seqs := seqs || head_seq;
+          prevs := prevs || head_hash;
+          head_hash := encode(sha256(convert_to(head_hash || p_entry[i], 'UTF8')), 'hex');
+          hashes := hashes || head_hash;
+        END LOOP;
+        INSERT INTO ${s}.entries (seq, topic, event_id, type, case_id, stream_id, stream_version, entry, prev_hash, hash)
+        SELECT l.seq, p_topic[l.i], p_event_id[l.i], p_type[l.i], p_case_id[l.i], p_stream_id[l.i], p_stream_version[l.i],
+               p_entry[l.i], l.prev_hash, l.hash
+        FROM unnest(picked, seqs, prevs, hashes) AS l(i, seq, prev_hash, hash);
+        RETURN cardinality(picked);
+      END $$;
     `,
   },
 ];

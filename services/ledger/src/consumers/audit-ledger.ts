@@ -9,13 +9,12 @@ export function startAuditLedgerConsumer(runtime: ServiceRuntime): Promise<Idemp
   return startIdempotentConsumer({
     kafka: runtime.kafka,
     metrics: runtime.metrics,
-    pool: runtime.pool,
-    schema: 'ledger',
     groupId: `${runtime.config.KAFKA_TOPIC_PREFIX}ledger-audit`,
     topics: [runtime.topics.alert, runtime.topics.dispatch, runtime.topics.ledger],
     logger: runtime.logger,
-    // The chain itself refuses an event id twice; a dedupe record per message would only repeat it.
+    // The chain itself passes over an event id it holds, in the one statement that appends a chunk;
+    // a dedupe record per message, and a transaction around it, would only repeat that.
     dedupe: 'by-handler',
-    handle: (events, tx) => appendToChain(tx, events),
+    handle: (events) => appendToChain(runtime.pool, events),
   });
 }
