@@ -43,9 +43,6 @@ export async function startTaskProjection(options: {
   const deadline = (centerId: string, at: string) => (options.directory.parentOf(centerId) ? at : null);
 
   const handle = async (events: StoredEvent[], tx: PoolClient): Promise<void> => {
-    // A read model is rebuilt from the store: a commit lost in a crash rolls back with its
-    // checkpoint and is simply projected again, so it need not wait for the WAL flush.
-    await tx.query('SET LOCAL synchronous_commit = off');
     const decoded = events.flatMap((stored) => {
       const d = decodeStored(stored);
       if ('error' in d) {
@@ -118,6 +115,13 @@ export async function startTaskProjection(options: {
   return subscription;
 }
 
+/**
+ * Every write of a batch in one statement (one round trip): new tasks, changed tasks, which centers
+ * see which task, and the consoles' feed. New and changed tasks are never the same rows, as a task
+ * created in this batch is written once with its latest state. A read model is rebuilt from the
+ * store: a commit lost in a crash rolls back with its checkpoint and is simply projected again, so
+ * the transaction need not wait for the WAL flush (`set_config(…, true)` is `SET LOCAL`).
+ */
 async function write(
   tx: PoolClient,
   s: string,
@@ -126,32 +130,26 @@ async function write(
   visibility: [string, string][],
   feed: [string, number][],
 ): Promise<void> {
-  const inserts = rows.filter((r) => created.has(r.task_id));
-  const updates = rows.filter((r) => !created.has(r.task_id));
-  if (inserts.length > 0) {
-    await tx.query(
-      `INSERT INTO ${s}.tasks SELECT * FROM jsonb_populate_recordset(NULL::${s}.tasks, $1::jsonb)
-       ON CONFLICT (task_id) DO NOTHING`,
-      [JSON.stringify(inserts)],
-    );
-  }
-  if (updates.length > 0) {
-    await tx.query(
-      `UPDATE ${s}.tasks t SET command_center_id = u.command_center_id, status = u.status, deadline_at = u.deadline_at, position = u.position
-       FROM jsonb_populate_recordset(NULL::${s}.tasks, $1::jsonb) u WHERE t.task_id = u.task_id`,
-      [JSON.stringify(updates)],
-    );
-  }
-  if (visibility.length > 0) {
-    await tx.query(
-      `INSERT INTO ${s}.task_centers (command_center_id, task_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
-      [visibility.map((v) => v[0]), visibility.map((v) => v[1])],
-    );
-  }
-  if (feed.length > 0) {
-    await tx.query(
-      `INSERT INTO ${s}.console_feed (command_center_id, position) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING`,
-      [feed.map((f) => f[0]), feed.map((f) => f[1])],
-    );
-  }
+  await tx.query(
+    `WITH created AS (
+       INSERT INTO ${s}.tasks SELECT * FROM jsonb_populate_recordset(NULL::${s}.tasks, $1::jsonb)
+       ON CONFLICT (task_id) DO NOTHING
+     ), changed AS (
+       UPDATE ${s}.tasks t SET command_center_id = u.command_center_id, status = u.status, deadline_at = u.deadline_at, position = u.position
+       FROM jsonb_populate_recordset(NULL::${s}.tasks, $2::jsonb) u WHERE t.task_id = u.task_id
+     ), seen AS (
+       INSERT INTO ${s}.task_centers (command_center_id, task_id) SELECT * FROM unnest($3::text[], $4::text[]) ON CONFLICT DO NOTHING
+     ), fed AS (
+       INSERT INTO ${s}.console_feed (command_center_id, position) SELECT * FROM unnest($5::text[], $6::bigint[]) ON CONFLICT DO NOTHING
+     )
+     SELECT set_config('synchronous_commit', 'off', true)`,
+    [
+      JSON.stringify(rows.filter((r) => created.has(r.task_id))),
+      JSON.stringify(rows.filter((r) => !created.has(r.task_id))),
+      visibility.map((v) => v[0]),
+      visibility.map((v) => v[1]),
+      feed.map((f) => f[0]),
+      feed.map((f) => f[1]),
+    ],
+  );
 }
