@@ -1,7 +1,8 @@
 import type { KafkaMessage } from 'kafkajs';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { DomainError } from '../errors.js';
 import { quoteIdent } from '../store/sql.js';
+import { inTransaction } from '../store/transaction.js';
 import type { ConsumedEvent, RecordingConsumerOptions, SelfDedupingConsumerOptions } from './consumer.js';
 
 export interface Decoded {
@@ -90,19 +91,4 @@ export function selfDedupingApplier(handle: SelfDedupingConsumerOptions['handle'
       return refused;
     }
   };
-}
-
-async function inTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { advisoryKey, quoteIdent } from './sql.js';
+import { inTransaction } from './transaction.js';
 
 export interface Migration {
   version: number;
@@ -13,10 +14,8 @@ export interface Migration {
  */
 export async function migrate(pool: Pool, schema: string, migrations: readonly Migration[]): Promise<number[]> {
   const s = quoteIdent(schema);
-  const client = await pool.connect();
-  const applied: number[] = [];
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
+    const applied: number[] = [];
     await client.query('SELECT pg_advisory_xact_lock($1)', [advisoryKey(`${schema}:migrations`)]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
     await client.query(
@@ -31,12 +30,6 @@ export async function migrate(pool: Pool, schema: string, migrations: readonly M
       await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
       applied.push(m.version);
     }
-    await client.query('COMMIT');
     return applied;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { PgEventStore, StoredEvent } from './event-store.js';
 import type { AppendNotifier } from './notifier.js';
 import { quoteIdent } from './sql.js';
+import { inTransaction } from './transaction.js';
 
 interface CommonOptions {
   /** Checkpoint name, unique per schema. */
@@ -66,7 +67,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
             await options.deliver(events);
             await store.pool.query(saveCheckpoint, [options.name, last]);
           } else {
-            await inTransaction(store, async (tx) => {
+            await inTransaction(store.pool, async (tx) => {
               await options.handle(events, tx);
               await tx.query(saveCheckpoint, [options.name, last]);
             });
@@ -105,18 +106,4 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
       await loop;
     },
   };
-}
-
-async function inTransaction(store: PgEventStore, work: (tx: PoolClient) => Promise<void>): Promise<void> {
-  const client = await store.pool.connect();
-  try {
-    await client.query('BEGIN');
-    await work(client);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }

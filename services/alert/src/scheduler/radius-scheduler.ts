@@ -1,4 +1,4 @@
-import { deriveId, type PgEventStore } from '@rapid-search/events';
+import { deriveId, inTransaction, type PgEventStore } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { decideWidening, evolve } from '../domain/alert.js';
@@ -28,10 +28,8 @@ export function startRadiusScheduler(options: {
   const { pool, store, clock, logger } = options;
 
   /** Widens one alert in its own transaction, so one that fails cannot hold back the others. */
-  const widen = async (alertId: string, now: Date): Promise<boolean> => {
-    const tx = await pool.connect();
-    try {
-      await tx.query('BEGIN');
+  const widen = (alertId: string, now: Date): Promise<boolean> =>
+    inTransaction(pool, async (tx) => {
       await tx.query('SELECT alert.lock_event_writes()');
       const row = await findAlert(tx, alertId);
       const state = row ? stateOf(row) : undefined;
@@ -50,15 +48,8 @@ export function startRadiusScheduler(options: {
         );
         await saveState(tx, events.reduce(evolve, state));
       }
-      await tx.query('COMMIT');
       return events.length > 0;
-    } catch (error) {
-      await tx.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      tx.release();
-    }
-  };
+    });
 
   /** Appends every widening due by the clock's now. */
   const tick = async (): Promise<void> => {

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '@rapid-search/events';
+import { inTransaction, type StoredEvent } from '@rapid-search/events';
 import type { Pool, PoolClient } from 'pg';
 import { PROJECTION } from './task-projection.js';
 
@@ -22,20 +22,15 @@ const TASK_COLUMNS = `t.task_id AS "taskId", t.case_id AS "caseId", t.kind, t.co
  * so the position handed to the console is exactly the point the view reflects.
  */
 async function atCheckpoint<T>(pool: Pool, schema: string, read: (tx: PoolClient, position: number) => Promise<T>): Promise<{ position: number; value: T }> {
-  const tx = await pool.connect();
-  try {
-    await tx.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const { rows } = await tx.query<{ position: string }>(`SELECT position FROM ${schema}.checkpoints WHERE name = $1`, [PROJECTION]);
-    const position = Number(rows[0]?.position ?? 0);
-    const value = await read(tx, position);
-    await tx.query('COMMIT');
-    return { position, value };
-  } catch (error) {
-    await tx.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    tx.release();
-  }
+  return inTransaction(
+    pool,
+    async (tx) => {
+      const { rows } = await tx.query<{ position: string }>(`SELECT position FROM ${schema}.checkpoints WHERE name = $1`, [PROJECTION]);
+      const position = Number(rows[0]?.position ?? 0);
+      return { position, value: await read(tx, position) };
+    },
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+  );
 }
 
 /** The open tasks a center sees, as of the returned position. */
