@@ -175,10 +175,11 @@ t.test('given a self-deduping consumer, when a chunk holds a refused event, then
   const dlq = kafka.consumer({ groupId: `dlq-self-${newId()}` });
   await dlq.connect();
   await dlq.subscribe({ topic: deadLetterTopic(topic), fromBeginning: true });
+  // This group also dead-letters the earlier tests' invalid messages (some not even JSON): keep values as text.
   const deadLettered: string[] = [];
   await dlq.run({
     eachMessage: async ({ message }) => {
-      if (message.headers?.['dlq-consumer']?.toString() === groupId) deadLettered.push(JSON.parse(message.value!.toString()).eventId);
+      if (message.headers?.['dlq-consumer']?.toString() === groupId) deadLettered.push(message.value?.toString() ?? '');
     },
   });
   t.teardown(() => dlq.disconnect());
@@ -189,7 +190,7 @@ t.test('given a self-deduping consumer, when a chunk holds a refused event, then
   await producer.send({ topic, messages: [before, refused, after].map((m) => ({ key: caseId, value: JSON.stringify(m) })) });
   await eventually(async () => {
     if (!applied.includes(after.eventId)) throw new Error('not applied yet');
-    if (!deadLettered.includes(refused.eventId)) throw new Error('not dead-lettered yet');
+    if (!deadLettered.some((value) => value.includes(refused.eventId))) throw new Error('not dead-lettered yet');
   }, 30000);
   t.ok(applied.includes(before.eventId), 'the event before the refused one is applied');
   t.notOk(applied.includes(refused.eventId), 'the refused event is not');
