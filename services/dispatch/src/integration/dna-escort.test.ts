@@ -51,6 +51,21 @@ t.test('widening the radius tasks only the newly reached hubs, never twice for o
   t.equal(new Set(hubs).size, hubs.length, 'no hub tasked twice');
 });
 
+t.test('given a quick-search activation delivered twice, when consumed, then each of its tasks is assigned once', async (t) => {
+  const twice = `case-${newId()}`;
+  await h.publish('alert', quickSearch(twice, 30), twice, 2);
+  const expected = h.service.directory.hubsWithin(GUANDU, 30).length;
+  await seen((e) => e.caseId === twice && e.type === 'InterceptionTaskAssigned', expected);
+  // The marker rides the same partition after both deliveries: once its tasks are out, a task the
+  // second delivery could have added would be out too.
+  const marker = `case-${newId()}`;
+  await h.publish('alert', quickSearch(marker, 1), twice);
+  await seen((e) => e.caseId === marker && e.type === 'SearchTaskAssigned', 2);
+  const assigned = h.published.filter((e) => e.caseId === twice && e.type.endsWith('TaskAssigned'));
+  t.equal(assigned.filter((e) => e.type === 'InterceptionTaskAssigned').length, expected, 'one interception task per hub');
+  t.equal(new Set(assigned.map((e) => e.streamId)).size, assigned.length, 'no task stream opened twice');
+});
+
 t.test('the DNA chain of custody is enforced in order, police collect, the lab reports', async (t) => {
   const taskId = taskIds.dnaSampling(caseId);
   await seen((e) => e.type === 'DnaSamplingTaskAssigned' && e.data.taskId === taskId);

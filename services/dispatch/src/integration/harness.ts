@@ -33,7 +33,8 @@ export interface Harness {
   env: Record<string, string>;
   /** Every event dispatch published on its topic so far. */
   published: EventEnvelope<Record<string, unknown>>[];
-  publish(topic: 'alert' | 'ledger', event: DomainEvent, caseId: string): Promise<void>;
+  /** Publishes the event as the other service's relay would; `deliveries` sends the very same message that many times. */
+  publish(topic: 'alert' | 'ledger', event: DomainEvent, caseId: string, deliveries?: number): Promise<void>;
   token(role: string, commandCenterId?: string): Promise<string>;
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -84,7 +85,7 @@ export async function startHarness(label: string, overrides: Record<string, stri
     },
     env,
     published,
-    publish: async (topic, event, caseId) => {
+    publish: async (topic, event, caseId, deliveries = 1) => {
       const encoded = encodeEvent(event);
       const now = new Date().toISOString();
       const envelope: EventEnvelope = {
@@ -100,7 +101,8 @@ export async function startHarness(label: string, overrides: Record<string, stri
         recordedAt: now,
         data: encoded.data,
       };
-      await producer.send({ topic: `${prefix}${topic}.events.v1`, messages: [{ key: caseId, value: JSON.stringify(envelope) }] });
+      const message = { key: caseId, value: JSON.stringify(envelope) };
+      await producer.send({ topic: `${prefix}${topic}.events.v1`, messages: Array.from({ length: deliveries }, () => message) });
     },
     token: (role, commandCenterId) =>
       signToken({ sub: `${role}-${commandCenterId ?? 'x'}`, role: role as never, ...(commandCenterId ? { commandCenterId } : {}) }, TEST_JWT_SECRET),
