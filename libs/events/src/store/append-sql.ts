@@ -12,11 +12,25 @@ export const insertEvents = (s: string): string =>
 export const eventValues = (ev: string): string =>
   `(${ev}->>'eventId')::uuid, ${ev}->>'type', (${ev}->>'version')::int, ${ev}->>'caseId', (${ev}->'data')::json, (${ev}->'metadata')::json, (${ev}->>'occurredAt')::timestamptz`;
 
-/** True when an item's expected version (a number, "no-stream", "stream-exists" or "any") does not hold. */
-export const isStale = (expected: string, version: string): string =>
-  `((jsonb_typeof(${expected}) = 'number' AND ${version} <> (${expected})::int)
-             OR (${expected} = '"no-stream"' AND ${version} <> 0)
-             OR (${expected} = '"stream-exists"' AND ${version} = 0))`;
+/**
+ * What becomes of an item of `n` events of which `stored` are already stored, appended to a stream
+ * at `current_version` expecting `expected` (a number, "no-stream", "stream-exists" or "any"):
+ * 'duplicate', 'partial-duplicate', 'conflict' or 'ok'.
+ */
+export const verdictOf = (stored: string): string => `CASE
+            WHEN ${stored} = n AND n > 0 THEN 'duplicate'
+            WHEN ${stored} > 0 THEN 'partial-duplicate'
+            WHEN (jsonb_typeof(expected) = 'number' AND current_version <> expected::int)
+              OR (expected = '"no-stream"' AND current_version <> 0)
+              OR (expected = '"stream-exists"' AND current_version = 0) THEN 'conflict'
+            ELSE 'ok' END`;
+
+/** For the in-order versions: answers an item that is not to be written, with `positions` of its stored events, and moves on. */
+export const answerRefusal = (positions: string): string => `IF verdict <> 'ok' THEN
+            results := results || jsonb_build_object('status', verdict,
+              'positions', CASE verdict WHEN 'conflict' THEN '[]'::jsonb ELSE ${positions} END, 'version', current_version);
+            CONTINUE;
+          END IF;`;
 
 /**
  * Reads what a batch already holds into `known` (event id -> position) and `versions` (stream id ->

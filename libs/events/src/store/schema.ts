@@ -1,5 +1,5 @@
 import type { Migration } from './migrations.js';
-import { eventValues, findHits, idsRepeat, insertEvents, isStale, probeBatch, streamsRepeat } from './append-sql.js';
+import { answerRefusal, eventValues, findHits, idsRepeat, insertEvents, probeBatch, streamsRepeat, verdictOf } from './append-sql.js';
 import { advisoryKey } from './sql.js';
 
 /**
@@ -66,6 +66,7 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
         expected jsonb;
         positions bigint[];
         n int;
+        verdict text;
         last_pos bigint := 0;
       BEGIN
         PERFORM pg_advisory_xact_lock(${advisoryKey(`${schema}:events`)});
@@ -76,18 +77,9 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
           -- sequential scan, kept until autovacuum analyses the table, and appends slow with every row.
           EXECUTE 'SELECT array_agg(position ORDER BY position) FROM ${s}.events WHERE event_id = ANY($1)' INTO existing USING ids;
           SELECT coalesce(max(stream_version), 0) INTO current_version FROM ${s}.events WHERE stream_id = item->>'streamId';
-          IF coalesce(array_length(existing, 1), 0) = n AND n > 0 THEN
-            results := results || jsonb_build_object('status', 'duplicate', 'positions', to_jsonb(existing), 'version', current_version);
-            CONTINUE;
-          ELSIF existing IS NOT NULL THEN
-            results := results || jsonb_build_object('status', 'partial-duplicate', 'positions', to_jsonb(existing), 'version', current_version);
-            CONTINUE;
-          END IF;
           expected := item->'expected';
-          IF ${isStale('expected', 'current_version')} THEN
-            results := results || jsonb_build_object('status', 'conflict', 'positions', '[]'::jsonb, 'version', current_version);
-            CONTINUE;
-          END IF;
+          verdict := ${verdictOf('coalesce(array_length(existing, 1), 0)')};
+          ${answerRefusal('to_jsonb(existing)')}
           WITH inserted AS (
             ${insertEvents(s)}
             SELECT nextval('${s}.events_position_seq'), item->>'streamId', current_version + e.ord::int, ${eventValues('e.ev')}
@@ -129,6 +121,7 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
         expected jsonb;
         inserted jsonb;
         n int;
+        verdict text;
         last_pos bigint := 0;
       BEGIN
         PERFORM pg_advisory_xact_lock(${advisoryKey(`${schema}:events`)});
@@ -140,18 +133,9 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
           current_version := coalesce((versions->>stream)::int, 0);
           n := jsonb_array_length(item->'events');
           ${findHits}
-          IF jsonb_array_length(hits) = n AND n > 0 THEN
-            results := results || jsonb_build_object('status', 'duplicate', 'positions', hits, 'version', current_version);
-            CONTINUE;
-          ELSIF jsonb_array_length(hits) > 0 THEN
-            results := results || jsonb_build_object('status', 'partial-duplicate', 'positions', hits, 'version', current_version);
-            CONTINUE;
-          END IF;
           expected := item->'expected';
-          IF ${isStale('expected', 'current_version')} THEN
-            results := results || jsonb_build_object('status', 'conflict', 'positions', '[]'::jsonb, 'version', current_version);
-            CONTINUE;
-          END IF;
+          verdict := ${verdictOf('jsonb_array_length(hits)')};
+          ${answerRefusal('hits')}
           WITH added AS (
             ${insertEvents(s)}
             SELECT nextval('${s}.events_position_seq'), stream, current_version + e.ord::int, ${eventValues('e.ev')}
@@ -221,11 +205,7 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
           versions_before := versions_before || current_version;
           hit_lists := hit_lists || hits;
           expected := item->'expected';
-          verdict := CASE
-            WHEN jsonb_array_length(hits) = n AND n > 0 THEN 'duplicate'
-            WHEN jsonb_array_length(hits) > 0 THEN 'partial-duplicate'
-            WHEN ${isStale('expected', 'current_version')} THEN 'conflict'
-            ELSE 'ok' END;
+          verdict := ${verdictOf('jsonb_array_length(hits)')};
           statuses := statuses || verdict;
           IF verdict = 'ok' THEN
             writes := writes || jsonb_build_object('stream', stream, 'version', current_version, 'events', item->'events');
