@@ -69,9 +69,8 @@ t.test('given events already appended, when the same ids are appended again, the
 t.test('given appends group-committed in one batch, when later ones build on earlier ones, then each sees what came before it', async (t) => {
   const s = `batch-${newId()}`;
   const repeated = newId();
-  // The first append goes out alone; the three after it queue meanwhile and share the next batch.
-  const [, first, second, again] = await Promise.all([
-    store.append(`other-${newId()}`, [newEvent('c')], { expectedVersion: 'any' }),
+  // Appends made in one go share a batch.
+  const [first, second, again] = await Promise.all([
     store.append(s, [newEvent('c', 0, repeated)], { expectedVersion: 'no-stream' }),
     store.append(s, [newEvent('c'), newEvent('c')], { expectedVersion: 1 }),
     store.append(s, [newEvent('c', 0, repeated)], { expectedVersion: 'no-stream' }),
@@ -80,6 +79,16 @@ t.test('given appends group-committed in one batch, when later ones build on ear
   t.ok(again.duplicate, 'the same event id twice in one batch is written once');
   t.same(again.positions, first.positions);
   t.same((await store.readStream(s)).map((e) => e.streamVersion), [1, 2, 3]);
+});
+
+t.test('given a store at rest, when appends to many streams are made in one go, then they are written in one transaction', async (t) => {
+  const streams = Array.from({ length: 15 }, () => `one-go-${newId()}`);
+  await Promise.all(streams.map((s) => store.append(s, [newEvent('c')], { expectedVersion: 'no-stream' })));
+  const { rows } = await pool.query<{ transactions: string }>(
+    'SELECT count(DISTINCT xmin::text) AS transactions FROM alert.events WHERE stream_id = ANY($1)',
+    [streams],
+  );
+  t.equal(Number(rows[0]!.transactions), 1, 'one batch: one round trip and one commit');
 });
 
 t.test('given one batch of appends to distinct streams, when some are new, repeated or stale, then each gets its own answer and only the new events are written, in batch order', async (t) => {
@@ -91,9 +100,7 @@ t.test('given one batch of appends to distinct streams, when some are new, repea
     store.append(grown, [newEvent('c')], { expectedVersion: 'no-stream' }),
   ]);
   const fresh = `fresh-${newId()}`;
-  // The first append goes out alone; the four after it queue meanwhile and share the next batch.
-  const [, added, again, refused, extended] = await Promise.allSettled([
-    store.append(`other-${newId()}`, [newEvent('c')], { expectedVersion: 'any' }),
+  const [added, again, refused, extended] = await Promise.allSettled([
     store.append(fresh, [newEvent('c'), newEvent('c')], { expectedVersion: 'no-stream' }),
     store.append(repeated, [newEvent('c', 0, repeatedId)], { expectedVersion: 'no-stream' }),
     store.append(stale, [newEvent('c')], { expectedVersion: 'no-stream' }),

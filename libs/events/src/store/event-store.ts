@@ -103,12 +103,14 @@ export class PgEventStore {
     }
     return new Promise<AppendResult>((resolve, reject) => {
       this.#queue.push({ item, streamId, expected: options.expectedVersion, resolve, reject });
-      if (!this.#flushing) void this.#flush();
+      if (this.#flushing) return;
+      this.#flushing = true;
+      // Appends made in one go (a consumer opening a task per hub) share the first batch, not the second.
+      queueMicrotask(() => void this.#flush());
     });
   }
 
   async #flush(): Promise<void> {
-    this.#flushing = true;
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, MAX_BATCH);
       try {

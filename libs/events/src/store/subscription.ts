@@ -52,13 +52,23 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
     ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`;
   let stopped = false;
   let wake: (() => void) | undefined;
+  /**
+   * Set by a notification that arrives while a batch is being read or handled. Without it that
+   * notification would be lost, and the events it announced would wait for the next append's
+   * notification or the poll.
+   */
+  let notified = false;
   const waiters: { position: number; resolve: () => void }[] = [];
 
-  const onAppend = (): void => wake?.();
+  const onAppend = (): void => {
+    notified = true;
+    wake?.();
+  };
   options.notifier?.on('append', onAppend);
 
   const loop = (async () => {
     while (!stopped) {
+      notified = false;
       try {
         const events = await store.readAll(position, batchSize);
         if (events.length > 0) {
@@ -79,6 +89,8 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
           }
           if (events.length === batchSize) continue;
         }
+        // After a failure the poll interval is the back-off, notified or not.
+        if (notified) continue;
       } catch (error) {
         if (stopped) break;
         options.logger.error({ err: error, subscription: options.name, position }, 'subscription batch failed; retrying');

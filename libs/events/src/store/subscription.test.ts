@@ -1,0 +1,58 @@
+import t from 'tap';
+import { newId } from '../ids.js';
+import { AppendNotifier } from './notifier.js';
+import { subscribe } from './subscription.js';
+import { newEvent, quiet, storeFixture } from './test-fixtures.js';
+
+const fx = await storeFixture('wakeup');
+const notifier = new AppendNotifier(fx.db.url, 'alert', quiet);
+await notifier.start();
+t.teardown(async () => {
+  await notifier.close();
+  await fx.close();
+});
+const { store } = fx;
+
+/** Resolves once the store has announced an append at or past this position. */
+function announced(position: number): Promise<void> {
+  return new Promise((resolve) => {
+    const seen = (last: number): void => {
+      if (last < position) return;
+      notifier.off('append', seen);
+      resolve();
+    };
+    notifier.on('append', seen);
+  });
+}
+
+t.test(
+  'given a subscription that polls only every ten minutes, when an append is announced while it handles a batch, then it reads that append as soon as the batch is done',
+  async (t) => {
+    const stream = `wakeup-${newId()}`;
+    let during: number | undefined;
+    const handled: number[] = [];
+    const sub = await subscribe(store, {
+      name: `wakeup-${newId()}`,
+      pollMs: 600_000,
+      notifier,
+      logger: quiet,
+      handle: async (events) => {
+        handled.push(...events.map((e) => e.position));
+        if (during !== undefined) return;
+        const appended = await store.append(stream, [newEvent('case-during')], { expectedVersion: 1 });
+        during = appended.positions[0]!;
+        await announced(during);
+      },
+    });
+    const first = await store.append(stream, [newEvent('case-first')], { expectedVersion: 'no-stream' });
+
+    const waited = await Promise.race([
+      sub.caughtUp(first.positions[0]! + 1).then(() => 'caught up' as const),
+      new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 10_000).unref()),
+    ]);
+    await sub.stop();
+
+    t.equal(waited, 'caught up', 'the append announced mid-batch did not wait for the poll');
+    t.same(handled, [first.positions[0]!, during], 'both events handled, in order, once each');
+  },
+);
