@@ -85,7 +85,10 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
     groupId: options.groupId,
     sessionTimeout: 10000,
     heartbeatInterval: 1000,
-    maxWaitTimeInMs: 20,
+    // How long the broker holds a fetch that finds nothing; a message that arrives ends it at once.
+    // An idle consumer polls twice a second instead of fifty times (five consumers cost a third
+    // of a core doing nothing at 20 ms).
+    maxWaitTimeInMs: 500,
     retry: { retries: 10 },
   });
   const producer: Producer = options.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
