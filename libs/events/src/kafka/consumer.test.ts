@@ -197,3 +197,30 @@ t.test('given a self-deduping consumer, when a chunk holds a refused event, then
   const records = await fx.pool.query('SELECT 1 FROM alert.processed_messages WHERE consumer = $1', [groupId]);
   t.equal(records.rowCount, 0, 'no dedupe record is kept');
 });
+
+t.test('given a consumer that has handled messages since its last commit, when it stops, then it commits their offsets: its group does not read them again', async (t) => {
+  const groupId = `consumer-stop-${newId()}`;
+  const applied: string[] = [];
+  const stopping = await startIdempotentConsumer({
+    kafka,
+    groupId,
+    topics: [topic],
+    logger: quiet,
+    types: ['AlertClosed'],
+    dedupe: 'by-handler',
+    handle: async (events) => void applied.push(...events.map((e) => e.eventId)),
+  });
+  const marker = envelope(newId(), 'handled just before the stop');
+  const [sent] = await producer.send({ topic, messages: [{ key: marker.caseId, value: JSON.stringify(marker) }] });
+  await eventually(async () => {
+    if (!applied.includes(marker.eventId)) throw new Error('not applied yet');
+  }, 30000);
+  await stopping.stop();
+
+  const admin = kafka.admin();
+  await admin.connect();
+  t.teardown(() => admin.disconnect());
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const offset = committed!.partitions.find((p) => p.partition === sent!.partition)?.offset;
+  t.ok(Number(offset) > Number(sent!.baseOffset), `the committed offset (${offset}) is past the marker's (${sent!.baseOffset})`);
+});

@@ -12,6 +12,7 @@ export type ConsumedEvent = Omit<EventEnvelope<unknown>, 'data'> & { event: Doma
 
 /** Messages handled in one transaction: large enough to share commits, small enough to heartbeat. */
 const CHUNK = 100;
+const COMMIT_INTERVAL_MS = 1000;
 
 export interface IdempotentConsumer {
   stop(): Promise<void>;
@@ -141,18 +142,28 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
     for (const r of refused) await deadLetter(topic, r.message, r.reason);
   };
 
+  /** Commits every offset handled and not yet committed, on every partition of this consumer. */
+  let commitHandled: (() => Promise<void>) | undefined;
   await consumer.run({
     partitionsConsumedConcurrently: 3,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+    // Offsets are committed at most once a second (and on stop), not after every batch: at 20
+    // alerts/s the commits after each batch were 40 % of all requests to the broker. Handling is
+    // idempotent, so a crash redelivers at most that second's messages and changes nothing.
+    autoCommit: false,
+    autoCommitInterval: COMMIT_INTERVAL_MS,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale }) => {
+      commitHandled = () => commitOffsetsIfNecessary(uncommittedOffsets());
       for (let i = 0; i < batch.messages.length; i += CHUNK) {
-        if (!isRunning() || isStale()) return;
+        if (!isRunning() || isStale()) break;
         const chunk = batch.messages.slice(i, i + CHUNK);
         await handleChunk(batch.topic, chunk);
         resolveOffset(chunk[chunk.length - 1]!.offset);
         await commitOffsetsIfNecessary();
         await heartbeat();
       }
+      // Stopping: the batch in hand commits what it handled before the consumer leaves its group.
+      if (!isRunning()) await commitHandled();
     },
   });
 
@@ -161,6 +172,7 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
     running: () => running,
     stop: async () => {
       running = false;
+      await commitHandled?.().catch((error: unknown) => log.warn({ err: error }, 'offsets not committed on stop; they will be redelivered'));
       await consumer.disconnect();
       await producer.disconnect();
     },
