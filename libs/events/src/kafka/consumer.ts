@@ -2,8 +2,8 @@ import { Partitioners, type Consumer, type Kafka, type KafkaMessage, type Produc
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { DomainEvent } from '../catalog/index.js';
-import { decodeEvent } from '../catalog/index.js';
-import { deadLetterTopic, EventEnvelope } from '../envelope.js';
+import { deadLetterTopic, type EventEnvelope } from '../envelope.js';
+import { decodeMessage } from './decode.js';
 import type { Metrics } from '../http/metrics.js';
 import { recordingApplier, selfDedupingApplier, type Applier, type Decoded, type Refusal } from './appliers.js';
 
@@ -128,7 +128,7 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
     const refused: Refusal[] = [];
     const events: Decoded[] = [];
     for (const message of messages) {
-      const decoded = decode(message, accepts);
+      const decoded = decodeMessage(message, accepts);
       if (decoded === 'not-ours') continue;
       if ('error' in decoded) refused.push({ message, reason: decoded.error });
       else events.push({ message, event: { ...decoded.envelope, event: decoded.event, topic } });
@@ -177,25 +177,4 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
       await producer.disconnect();
     },
   };
-}
-
-function decode(
-  message: KafkaMessage,
-  accepts: ReadonlySet<string> | null,
-): { envelope: EventEnvelope<unknown>; event: DomainEvent } | { error: string } | 'not-ours' {
-  let json: unknown;
-  try {
-    json = JSON.parse(message.value?.toString('utf8') ?? '');
-  } catch {
-    return { error: 'value is not JSON' };
-  }
-  const type = (json as { type?: unknown } | null)?.type;
-  if (accepts && typeof type === 'string' && !accepts.has(type)) return 'not-ours';
-  const envelope = EventEnvelope.safeParse(json);
-  if (!envelope.success) {
-    return { error: `not an event envelope: ${envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
-  }
-  const result = decodeEvent(envelope.data.type, envelope.data.version, envelope.data.data);
-  if (!result.ok) return { error: result.reason };
-  return { envelope: { ...envelope.data, version: result.version, data: result.event.data }, event: result.event };
 }
