@@ -1,7 +1,13 @@
 import t from 'tap';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { startHarness, type Harness } from './harness.js';
 
 const ENTRIES = 200_000;
+const SAMPLE_EVERY = 16 * 2 ** 20;
+/** A full collection on demand, without starting node with --expose-gc. */
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 let h: Harness;
 
 t.before(async () => {
@@ -21,18 +27,22 @@ t.test('a large ledger streams as NDJSON in bounded memory', async (t) => {
   );
   const address = await h.service.app.listen({ port: 0, host: '127.0.0.1' });
   const token = await h.token({ role: 'auditor' });
-  global.gc?.();
-  const baseline = process.memoryUsage().heapUsed;
+  // Bounded memory is about what the stream keeps alive, not the garbage it leaves for a later
+  // collection (how much of that piles up depends on the collector's timing): so the heap is
+  // measured after a full collection, at the start and after every 16 MB streamed.
+  const liveHeap = (): number => {
+    collectGarbage();
+    return process.memoryUsage().heapUsed;
+  };
+  const baseline = liveHeap();
   let peak = baseline;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
-  }, 10);
   const res = await fetch(`${address}/v1/ledger`, { headers: { authorization: `Bearer ${token}` } });
   t.equal(res.status, 200);
   let bytes = 0;
   let lines = 0;
   let firstLine = '';
   let pendingFirst = true;
+  let nextSample = SAMPLE_EVERY;
   const decoder = new TextDecoder();
   for await (const chunk of res.body!) {
     bytes += chunk.byteLength;
@@ -41,11 +51,14 @@ t.test('a large ledger streams as NDJSON in bounded memory', async (t) => {
       firstLine += decoder.decode(chunk, { stream: true });
       if (firstLine.includes('\n')) pendingFirst = false;
     }
+    if (bytes >= nextSample) {
+      peak = Math.max(peak, liveHeap());
+      nextSample += SAMPLE_EVERY;
+    }
   }
-  clearInterval(sampler);
   const growthMb = (peak - baseline) / 2 ** 20;
   t.equal(lines, ENTRIES, 'every entry, one line each');
   t.ok(bytes > 200 * 2 ** 20, `streamed ${(bytes / 2 ** 20).toFixed(0)} MB`);
-  t.ok(growthMb < 96, `heap grew by at most ${growthMb.toFixed(1)} MB while streaming`);
+  t.ok(growthMb < 32, `the live heap grew by at most ${growthMb.toFixed(1)} MB while streaming`);
   t.match(JSON.parse(firstLine.split('\n')[0]!), { seq: 1, topic: 'alert.events.v1', entry: { type: 'QuickSearchActivated' } });
 });
