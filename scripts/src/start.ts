@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DATA_DIR, ROOT, jwtSecret } from './dev-secret.js';
@@ -60,6 +61,13 @@ for (const service of SERVICES) {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (service.nice !== 0 && child.pid !== undefined) {
+    try {
+      setPriority(child.pid, service.nice);
+    } catch (error) {
+      log(`${service.name} runs at normal priority (${String(error)})`);
+    }
+  }
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   child.once('exit', (code, signal) => {
