@@ -1,5 +1,6 @@
 import t from 'tap';
 import { newId } from '../ids.js';
+import { eventually } from '../testing/index.js';
 import { AppendNotifier } from './notifier.js';
 import { subscribe } from './subscription.js';
 import { newEvent, quiet, storeFixture } from './test-fixtures.js';
@@ -13,16 +14,20 @@ t.teardown(async () => {
 });
 const { store } = fx;
 
+/**
+ * The highest position the store has announced. Kept from the start: a notification can be handled
+ * before the append that caused it has returned, so a listener added after the append may miss it.
+ */
+let announcedUpTo = 0;
+notifier.on('append', (last: number) => {
+  announcedUpTo = Math.max(announcedUpTo, last);
+});
+
 /** Resolves once the store has announced an append at or past this position. */
 function announced(position: number): Promise<void> {
-  return new Promise((resolve) => {
-    const seen = (last: number): void => {
-      if (last < position) return;
-      notifier.off('append', seen);
-      resolve();
-    };
-    notifier.on('append', seen);
-  });
+  return eventually(async () => {
+    if (announcedUpTo < position) throw new Error(`position ${position} not announced yet`);
+  }, 10_000, 5);
 }
 
 t.test(
