@@ -5,7 +5,7 @@ import { eachEvent, startIdempotentConsumer, type ConsumedEvent } from './consum
 import { deadLetterTopic } from '../envelope.js';
 import { RuleViolation } from '../errors.js';
 import { newId } from '../ids.js';
-import { closed, quiet, storeFixture } from '../store/test-fixtures.js';
+import { closedEnvelope, quiet, storeFixture } from '../store/test-fixtures.js';
 import { eventually, requireKafka, TEST_KAFKA_BROKERS, testTopicPrefix } from '../testing/index.js';
 
 await requireKafka();
@@ -20,22 +20,6 @@ const producer = kafka.producer();
 await producer.connect();
 t.teardown(() => producer.disconnect());
 
-function envelope(caseId: string, reason: string, eventId = newId()) {
-  const event = closed(caseId);
-  return {
-    eventId,
-    type: event.type,
-    version: 1,
-    streamId: `alert-${caseId}`,
-    streamVersion: 1,
-    position: 1,
-    caseId,
-    metadata: { actor: { id: 'test', role: 'system' }, correlationId: caseId, causationId: null },
-    occurredAt: new Date().toISOString(),
-    recordedAt: new Date().toISOString(),
-    data: { ...event.data, reason },
-  };
-}
 
 let failOnce = true;
 const consumer = await startIdempotentConsumer({
@@ -58,14 +42,19 @@ const consumer = await startIdempotentConsumer({
 });
 t.teardown(() => consumer.stop());
 
+/** A consumer of the test topic's AlertClosed events whose effect is its own dedupe. */
+function selfDeduping(groupId: string, handle: (events: ConsumedEvent[]) => Promise<void>) {
+  return startIdempotentConsumer({ kafka, groupId, topics: [topic], logger: quiet, types: ['AlertClosed'], dedupe: 'by-handler', handle });
+}
+
 const effects = async (eventId: string) =>
   Number((await fx.pool.query('SELECT count(*) AS n FROM alert.effects WHERE event_id = $1', [eventId])).rows[0].n);
 
 t.test('given a message delivered twice, when consumed, then its effect is applied once', async (t) => {
-  const message = envelope(newId(), 'redelivered');
+  const message = closedEnvelope(newId(), 'redelivered');
   const value = JSON.stringify(message);
   await producer.send({ topic, messages: [{ key: message.caseId, value }, { key: message.caseId, value }] });
-  const marker = envelope(message.caseId, 'marker');
+  const marker = closedEnvelope(message.caseId, 'marker');
   await producer.send({ topic, messages: [{ key: message.caseId, value: JSON.stringify(marker) }] });
   await eventually(async () => {
     if ((await effects(marker.eventId)) !== 1) throw new Error('marker not consumed yet');
@@ -74,7 +63,7 @@ t.test('given a message delivered twice, when consumed, then its effect is appli
 });
 
 t.test('given a handler that fails once, when redelivered, then the effect is applied exactly once', async (t) => {
-  const message = envelope(newId(), 'transient');
+  const message = closedEnvelope(newId(), 'transient');
   await producer.send({ topic, messages: [{ key: message.caseId, value: JSON.stringify(message) }] });
   await eventually(async () => {
     if ((await effects(message.eventId)) !== 1) throw new Error('not yet');
@@ -90,14 +79,14 @@ t.test('invalid and refused messages go to the dead-letter topic with a reason, 
   const reasons: string[] = [];
   await dlq.run({ eachMessage: async ({ message }) => void reasons.push(message.headers?.['dlq-reason']?.toString() ?? '') });
   const caseId = newId();
-  const refused = envelope(caseId, 'refused');
-  const after = envelope(caseId, 'after the bad ones');
+  const refused = closedEnvelope(caseId, 'refused');
+  const after = closedEnvelope(caseId, 'after the bad ones');
   await producer.send({
     topic,
     messages: [
       { key: caseId, value: 'not json at all' },
-      { key: caseId, value: JSON.stringify({ ...envelope(caseId, 'x'), type: 'NoSuchEvent' }) },
-      { key: caseId, value: JSON.stringify({ ...envelope(caseId, 'x'), data: { caseId } }) },
+      { key: caseId, value: JSON.stringify({ ...closedEnvelope(caseId, 'x'), type: 'NoSuchEvent' }) },
+      { key: caseId, value: JSON.stringify({ ...closedEnvelope(caseId, 'x'), data: { caseId } }) },
       { key: caseId, value: JSON.stringify(refused) },
       { key: caseId, value: JSON.stringify(after) },
     ],
@@ -131,11 +120,11 @@ t.test('given a consumer that names its types, when other types arrive, then it 
   const caseId = newId();
   // A valid event of a type the consumer did not name: without the filter it would be handled.
   const other = {
-    ...envelope(caseId, 'not ours'),
+    ...closedEnvelope(caseId, 'not ours'),
     type: 'CaseOpened',
     data: { caseId, alertId: `alert-${caseId}`, regionCode: '530111', mechanism: 'homicide-case', openedAt: new Date().toISOString() },
   };
-  const ours = envelope(caseId, 'ours');
+  const ours = closedEnvelope(caseId, 'ours');
   await producer.send({ topic, messages: [other, ours].map((m) => ({ key: caseId, value: JSON.stringify(m) })) });
   const recorded = async () =>
     (
@@ -156,20 +145,12 @@ t.test('given a consumer that names its types, when other types arrive, then it 
 t.test('given a self-deduping consumer, when a chunk holds a refused event, then the others are applied, the refused one is dead-lettered, and nothing is recorded', async (t) => {
   const groupId = `consumer-self-${newId()}`;
   const applied: string[] = [];
-  const self = await startIdempotentConsumer({
-    kafka,
-    groupId,
-    topics: [topic],
-    logger: quiet,
-    types: ['AlertClosed'],
-    dedupe: 'by-handler',
-    // An effect that is its own dedupe: applying an event again changes nothing.
-    handle: async (events) => {
-      if (events.some((e) => e.event.type === 'AlertClosed' && e.event.data.reason === 'refused')) {
-        throw new RuleViolation('SOME_RULE', 'refused by a rule');
-      }
-      for (const e of events) if (!applied.includes(e.eventId)) applied.push(e.eventId);
-    },
+  // An effect that is its own dedupe: applying an event again changes nothing.
+  const self = await selfDeduping(groupId, async (events) => {
+    if (events.some((e) => e.event.type === 'AlertClosed' && e.event.data.reason === 'refused')) {
+      throw new RuleViolation('SOME_RULE', 'refused by a rule');
+    }
+    for (const e of events) if (!applied.includes(e.eventId)) applied.push(e.eventId);
   });
   t.teardown(() => self.stop());
   const dlq = kafka.consumer({ groupId: `dlq-self-${newId()}` });
@@ -184,9 +165,9 @@ t.test('given a self-deduping consumer, when a chunk holds a refused event, then
   });
   t.teardown(() => dlq.disconnect());
   const caseId = newId();
-  const before = envelope(caseId, 'before');
-  const refused = envelope(caseId, 'refused');
-  const after = envelope(caseId, 'after');
+  const before = closedEnvelope(caseId, 'before');
+  const refused = closedEnvelope(caseId, 'refused');
+  const after = closedEnvelope(caseId, 'after');
   await producer.send({ topic, messages: [before, refused, after].map((m) => ({ key: caseId, value: JSON.stringify(m) })) });
   await eventually(async () => {
     if (!applied.includes(after.eventId)) throw new Error('not applied yet');
@@ -201,16 +182,8 @@ t.test('given a self-deduping consumer, when a chunk holds a refused event, then
 t.test('given a consumer that has handled messages since its last commit, when it stops, then it commits their offsets: its group does not read them again', async (t) => {
   const groupId = `consumer-stop-${newId()}`;
   const applied: string[] = [];
-  const stopping = await startIdempotentConsumer({
-    kafka,
-    groupId,
-    topics: [topic],
-    logger: quiet,
-    types: ['AlertClosed'],
-    dedupe: 'by-handler',
-    handle: async (events) => void applied.push(...events.map((e) => e.eventId)),
-  });
-  const marker = envelope(newId(), 'handled just before the stop');
+  const stopping = await selfDeduping(groupId, async (events) => void applied.push(...events.map((e) => e.eventId)));
+  const marker = closedEnvelope(newId(), 'handled just before the stop');
   const [sent] = await producer.send({ topic, messages: [{ key: marker.caseId, value: JSON.stringify(marker) }] });
   await eventually(async () => {
     if (!applied.includes(marker.eventId)) throw new Error('not applied yet');

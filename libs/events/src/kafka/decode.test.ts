@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { KafkaMessage } from 'kafkajs';
 import { newId } from '../ids.js';
-import { closed } from '../store/test-fixtures.js';
+import { closedEnvelope } from '../store/test-fixtures.js';
 import { decodeMessage } from './decode.js';
 
 const takes = new Set(['AlertClosed']);
@@ -11,21 +11,7 @@ function message(value: string, headers: NonNullable<KafkaMessage['headers']> = 
 }
 
 function alertClosed(): string {
-  const caseId = newId();
-  const event = closed(caseId);
-  return JSON.stringify({
-    eventId: newId(),
-    type: event.type,
-    version: 1,
-    streamId: `alert-${caseId}`,
-    streamVersion: 1,
-    position: 1,
-    caseId,
-    metadata: { actor: { id: 'test', role: 'system' }, correlationId: caseId, causationId: null },
-    occurredAt: new Date().toISOString(),
-    recordedAt: new Date().toISOString(),
-    data: event.data,
-  });
+  return JSON.stringify(closedEnvelope(newId()));
 }
 
 t.test('given a message whose event-type header names a type the consumer does not take, when decoded, then it is passed over without its value being read', async (t) => {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { DomainEvent } from '../catalog/index.js';
+import { newId } from '../ids.js';
 import { createLogger } from '../logger.js';
 import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 import { PgEventStore, type NewEvent } from './event-store.js';
@@ -12,6 +13,24 @@ export function closed(caseId: string, n = 0): DomainEvent {
   return {
     type: 'AlertClosed',
     data: { caseId, alertId: `alert-${caseId}`, reason: `step ${n}`, closedAt: new Date().toISOString() },
+  };
+}
+
+/** An AlertClosed event as the relay publishes it: the envelope, serialisable as a Kafka value. */
+export function closedEnvelope(caseId: string, reason = 'closed', eventId = newId()) {
+  const event = closed(caseId);
+  return {
+    eventId,
+    type: event.type,
+    version: 1,
+    streamId: `alert-${caseId}`,
+    streamVersion: 1,
+    position: 1,
+    caseId,
+    metadata: { actor: { id: 'test', role: 'system' }, correlationId: caseId, causationId: null },
+    occurredAt: new Date().toISOString(),
+    recordedAt: new Date().toISOString(),
+    data: { ...event.data, reason },
   };
 }
 
