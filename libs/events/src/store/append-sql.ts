@@ -32,6 +32,17 @@ export const answerRefusal = (positions: string): string => `IF verdict <> 'ok' 
             CONTINUE;
           END IF;`;
 
+/** The variables `probeBatch`, `readItem` and `verdictOf` read and write, declared by every version that uses them. */
+export const batchItemVariables = `item jsonb;
+        known jsonb;     -- event id -> position, for every id of the batch already stored
+        versions jsonb;  -- stream id -> version, for every stream of the batch that exists
+        stream text;
+        hits jsonb;
+        current_version int;
+        expected jsonb;
+        n int;
+        verdict text;`;
+
 /**
  * Reads what a batch already holds into `known` (event id -> position) and `versions` (stream id ->
  * version). One index probe per id and per stream (correlated subqueries are never turned into
@@ -45,8 +56,15 @@ export const probeBatch = (s: string): string => `SELECT coalesce(jsonb_object_a
           FROM (SELECT sid, (SELECT max(stream_version) FROM ${s}.events WHERE stream_id = sid) AS v
                   FROM (SELECT DISTINCT i->>'streamId' AS sid FROM jsonb_array_elements(p_batch) i) streams) probed;`;
 
-/** Sets `hits` to the stored positions of `item`'s events, in position order ('[]' when none is stored). */
-export const findHits = `hits := '[]';
+/**
+ * Reads `item` against what `probeBatch` found: its `stream`, the stream's `current_version`, its
+ * `n` events, and in `hits` the stored positions of those events in position order ('[]' when none
+ * is stored).
+ */
+export const readItem = `stream := item->>'streamId';
+          current_version := coalesce((versions->>stream)::int, 0);
+          n := jsonb_array_length(item->'events');
+          hits := '[]';
           IF known <> '{}' THEN
             SELECT coalesce(jsonb_agg(known->(e->>'eventId')::uuid::text ORDER BY (known->>(e->>'eventId')::uuid::text)::bigint)
                               FILTER (WHERE known ? (e->>'eventId')::uuid::text), '[]')

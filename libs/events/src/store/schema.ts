@@ -1,5 +1,5 @@
 import type { Migration } from './migrations.js';
-import { answerRefusal, eventValues, findHits, idsRepeat, insertEvents, probeBatch, streamsRepeat, verdictOf } from './append-sql.js';
+import { answerRefusal, batchItemVariables, eventValues, idsRepeat, insertEvents, probeBatch, readItem, streamsRepeat, verdictOf } from './append-sql.js';
 import { advisoryKey } from './sql.js';
 
 /**
@@ -109,19 +109,11 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
     sql: (s) => `
       CREATE OR REPLACE FUNCTION ${s}.append_events(p_batch jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
       DECLARE
-        item jsonb;
+        ${batchItemVariables}
         results jsonb[] := '{}';
-        known jsonb;     -- event id -> position, for every id of the batch already stored
-        versions jsonb;  -- stream id -> version, for every stream of the batch that exists
         ids_repeat boolean;
         streams_repeat boolean;
-        stream text;
-        hits jsonb;
-        current_version int;
-        expected jsonb;
         inserted jsonb;
-        n int;
-        verdict text;
         last_pos bigint := 0;
       BEGIN
         PERFORM pg_advisory_xact_lock(${advisoryKey(`${schema}:events`)});
@@ -129,10 +121,7 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
         streams_repeat := ${streamsRepeat};
         ${probeBatch(s)}
         FOR item IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
-          stream := item->>'streamId';
-          current_version := coalesce((versions->>stream)::int, 0);
-          n := jsonb_array_length(item->'events');
-          ${findHits}
+          ${readItem}
           expected := item->'expected';
           verdict := ${verdictOf('jsonb_array_length(hits)')};
           ${answerRefusal('hits')}
@@ -174,15 +163,7 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
       -- looks costly enough to compile, and compiling costs more (~13 ms) than the whole append.
       CREATE FUNCTION ${s}.append_events(p_batch jsonb) RETURNS jsonb LANGUAGE plpgsql SET jit = off AS $fn$
       DECLARE
-        item jsonb;
-        known jsonb;     -- event id -> position, for every id of the batch already stored
-        versions jsonb;  -- stream id -> version, for every stream of the batch that exists
-        stream text;
-        hits jsonb;
-        current_version int;
-        expected jsonb;
-        n int;
-        verdict text;
+        ${batchItemVariables}
         -- per item, in batch order; plpgsql appends to arrays in place
         statuses text[] := '{}';
         versions_before int[] := '{}';
@@ -198,10 +179,7 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
         END IF;
         ${probeBatch(s)}
         FOR item IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
-          stream := item->>'streamId';
-          current_version := coalesce((versions->>stream)::int, 0);
-          n := jsonb_array_length(item->'events');
-          ${findHits}
+          ${readItem}
           versions_before := versions_before || current_version;
           hit_lists := hit_lists || hits;
           expected := item->'expected';
