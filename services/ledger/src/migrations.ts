@@ -97,4 +97,17 @@ export const ledgerMigrations: Migration[] = [
       END $$;
     `,
   },
+  {
+    version: 103,
+    name: 'hash checks without a regular expression',
+    // The same rule as 101's (64 lowercase hex digits), checked without the regex engine, which
+    // builds its automaton anew for every row: two such checks were a third of an append's cost.
+    sql: (s) => `
+      ALTER TABLE ${s}.entries
+        DROP CONSTRAINT entries_prev_hash_check,
+        DROP CONSTRAINT entries_hash_check,
+        ADD CONSTRAINT entries_prev_hash_check CHECK (length(prev_hash) = 64 AND ltrim(prev_hash, '0123456789abcdef') = ''),
+        ADD CONSTRAINT entries_hash_check CHECK (length(hash) = 64 AND ltrim(hash, '0123456789abcdef') = '');
+    `,
+  },
 ];

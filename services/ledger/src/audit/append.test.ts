@@ -74,3 +74,32 @@ t.test('given several chunks appended at once, when they commit, then the chain 
   t.same(rows.map((r) => Number(r.seq)), rows.map((_, i) => i + 1), 'seq runs 1, 2, 3, … without gaps');
   for (let i = 1; i < rows.length; i++) t.equal(rows[i]!.prev_hash, rows[i - 1]!.hash, `entry ${i + 1} links to entry ${i}`);
 });
+
+t.test('given a row written around the chain function, when its hash is not 64 lowercase hex digits, then the database refuses it', async (t) => {
+  const insert = (prevHash: string, hash: string, client: pg.Pool | pg.PoolClient = pool) =>
+    client.query(
+      `INSERT INTO ledger.entries (seq, topic, event_id, type, stream_id, stream_version, entry, prev_hash, hash)
+       VALUES (1000000, 't', $1, 'AlertClosed', 's', 1, '{}', $2, $3)`,
+      [newId(), prevHash, hash],
+    );
+  const good = 'ab'.repeat(32);
+  for (const [label, bad] of [
+    ['upper case', 'AB'.repeat(32)],
+    ['63 digits', good.slice(1)],
+    ['65 digits', `${good}0`],
+    ['not hex', `${'g'.repeat(64)}`],
+    ['empty', ''],
+  ] as const) {
+    await t.rejects(insert(bad, good), { code: '23514', constraint: 'entries_prev_hash_check' }, `prev_hash: ${label}`);
+    await t.rejects(insert(good, bad), { code: '23514', constraint: 'entries_hash_check' }, `hash: ${label}`);
+  }
+  // Taken, then rolled back: the chain is append-only, and this row is no link of it.
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await t.resolves(insert(good, good, client), 'well-formed hashes are taken');
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+});
