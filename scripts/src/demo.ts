@@ -35,6 +35,8 @@ export async function runDemo({ secret, urls }: { secret: string; urls: Urls }):
     tasks.map((t) => `${String((t.event!.data.hub as { name: string }).name)} — ${Number(t.event!.data.distanceKm).toFixed(1)} km`).join('\n  '),
   );
 
+  // The ledger opens the case file from the alert's CaseOpened as the broker hands it over: a moment after the alert.
+  await until(async () => (await call(urls.ledger, 'GET', `/v1/cases/${caseId}`, tokens.officer)).status, (s) => s === 200, 10000);
   const group = await call(urls.ledger, 'POST', `/v1/cases/${caseId}/group`, tokens.officer, demo.group.body);
   say('一长三包: the Kunming PSB director forms the case group and names an owner for each package.', `→ ${group.status}`);
   const premature = await call<{ error: { code: string } }>(urls.ledger, 'POST', `/v1/cases/${caseId}/group/dissolve`, tokens.officer, { reason: 'premature' });

@@ -197,3 +197,35 @@ t.test('given a consumer that has handled messages since its last commit, when i
   const offset = committed!.partitions.find((p) => p.partition === sent!.partition)?.offset;
   t.ok(Number(offset) > Number(sent!.baseOffset), `the committed offset (${offset}) is past the marker's (${sent!.baseOffset})`);
 });
+
+t.test('given a consumer that gathers, when a few messages arrive moments apart, then the broker holds the fetch and they are handled as one chunk', async (t) => {
+  const chunks: string[][] = [];
+  const gathering = await startIdempotentConsumer({
+    kafka,
+    groupId: `consumer-gather-${newId()}`,
+    topics: [topic],
+    logger: quiet,
+    types: ['AlertClosed'],
+    dedupe: 'by-handler',
+    gather: { minBytes: 1024 * 1024, maxWaitMs: 3000 },
+    handle: async (events) => void chunks.push(events.map((e) => e.eventId)),
+  });
+  t.teardown(() => gathering.stop());
+  const caseId = newId();
+  const warm = closedEnvelope(caseId, 'the consumer is caught up');
+  await producer.send({ topic, messages: [{ key: caseId, value: JSON.stringify(warm) }] });
+  await eventually(async () => {
+    if (!chunks.some((c) => c.includes(warm.eventId))) throw new Error('not caught up yet');
+  }, 30000);
+
+  const burst = [1, 2, 3].map((i) => closedEnvelope(caseId, `burst ${i}`));
+  for (const message of burst) {
+    await producer.send({ topic, messages: [{ key: caseId, value: JSON.stringify(message) }] });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await eventually(async () => {
+    if (!chunks.some((c) => c.includes(burst[2]!.eventId))) throw new Error('burst not handled yet');
+  }, 30000);
+  const handled = chunks.filter((c) => burst.some((m) => c.includes(m.eventId)));
+  t.same(handled, [burst.map((m) => m.eventId)], 'one chunk, in order');
+});

@@ -34,6 +34,11 @@ interface ConsumerOptions {
   fromBeginning?: boolean;
   /** Where the consumer reports its offset lag (`kafka_consumer_lag{consumer=groupId}`). */
   metrics?: Pick<Metrics, 'consumerLag'>;
+  /**
+   * For a consumer off the path to the consoles: the broker holds a fetch until this many bytes
+   * have gathered or `maxWaitMs` has passed, so the consumer handles fewer, larger chunks.
+   */
+  gather?: { minBytes: number; maxWaitMs: number };
 }
 
 /** Effects applied in the consumer's transaction, beside a dedupe record per message. */
@@ -89,7 +94,8 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
     // How long the broker holds a fetch that finds nothing; a message that arrives ends it at once.
     // An idle consumer polls twice a second instead of fifty times (five consumers cost a third
     // of a core doing nothing at 20 ms).
-    maxWaitTimeInMs: 500,
+    maxWaitTimeInMs: options.gather?.maxWaitMs ?? 500,
+    minBytes: options.gather?.minBytes ?? 1,
     retry: { retries: 10 },
   });
   const producer: Producer = options.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });

@@ -15,6 +15,10 @@ export function startAuditLedgerConsumer(runtime: ServiceRuntime): Promise<Idemp
     // The chain itself passes over an event id it holds, in the one statement that appends a chunk;
     // a dedupe record per message, and a transaction around it, would only repeat that.
     dedupe: 'by-handler',
+    // Off the path to the consoles, the chain may trail by a second: the broker gathers what it
+    // hands over, so the chain takes a few large chunks a second rather than one per message, and
+    // the broker answers a few fetches rather than one per append anywhere in the system.
+    gather: { minBytes: 256 * 1024, maxWaitMs: 1000 },
     handle: (events) => appendToChain(runtime.pool, events),
   });
 }
