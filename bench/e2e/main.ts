@@ -108,10 +108,16 @@ try {
   const drainUntil = performance.now() + 20000;
   while (performance.now() < drainUntil && [...answered.keys()].some((c) => !firstTask.has(c))) await new Promise((r) => setTimeout(r, 100));
 
-  const latencies = [...answered].filter(([c]) => firstTask.has(c)).map(([c, at]) => Math.max(0, firstTask.get(c)! - at)).sort((a, b) => a - b);
+  const reached = [...answered].filter(([c]) => firstTask.has(c)).map(([c, at]) => ({ at, latency: Math.max(0, firstTask.get(c)! - at) }));
+  const latencies = reached.map((r) => r.latency).sort((a, b) => a - b);
   const pct = (p: number) => percentile(latencies, p);
+  // The tail in time: whether the p99 is a steady state or a few stalled seconds, and when.
+  const windows = Array.from({ length: Math.ceil(SECONDS / 10) }, (_, w) =>
+    reached.filter((r) => Math.floor((r.at - started) / 10_000) === w).map((r) => r.latency).sort((a, b) => a - b),
+  );
   console.log(`accepted ${answered.size} of ${RATE * SECONDS} alerts (${failures} failed); ${latencies.length} reached a console`);
   for (const [name, pid] of Object.entries(services)) console.log(`peak RSS ${name.padEnd(9)} ${peakRssMb(pid).toFixed(0)} MB`);
+  console.log(`p99 by 10 s window: ${windows.map((w) => percentile(w, 99).toFixed(0)).join(' / ')} ms`);
   console.log(`e2e answer→console p50=${pct(50).toFixed(1)}ms p95=${pct(95).toFixed(1)}ms p99=${pct(99).toFixed(1)}ms (target p99 < 100 ms)`);
   for (const s of sockets) s.close();
 } finally {
