@@ -6,6 +6,7 @@ import { subscribe, type Subscription } from '../store/subscription.js';
 
 export interface Relay {
   subscription: Subscription;
+  running(): boolean;
   stop(): Promise<void>;
 }
 
@@ -50,9 +51,12 @@ export async function startRelay(options: {
       options.onPublished?.(events);
     },
   });
+  let running = true;
   return {
     subscription,
+    running: () => running,
     stop: async () => {
+      running = false;
       await subscription.stop();
       await producer.disconnect();
     },
