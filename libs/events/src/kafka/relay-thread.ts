@@ -11,13 +11,12 @@ export type RelayThread = Omit<Relay, 'subscription'>;
 export type SpawnRelayWorker = (settings: RelayThreadSettings) => Worker;
 
 /**
- * Small heap limits: the relay's garbage is short-lived message buffers, and V8 lets a heap grow
- * towards its limit before it collects, which the service would carry as resident memory (dispatch
- * at 100 alerts/s: 241 MB peak with the defaults, 211 MB with 6 + 32 MB; 64 leaves room for the
- * loaders a test runner adds to every thread).
+ * A small young generation: the relay's garbage is short-lived message buffers. The old generation
+ * keeps V8's default limit: a limit tight enough to save resident memory (32 or 64 MB) ran out
+ * under a test runner's coverage, and a relay that runs out of memory restarts, again and again.
  */
 export const spawnRelayWorker: SpawnRelayWorker = (settings) =>
-  new Worker(new URL('./relay-worker.js', import.meta.url), { workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 64 } });
+  new Worker(new URL('./relay-worker.js', import.meta.url), { workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: 6 } });
 
 const RESTART_DELAY_MS = 1000;
 const STOP_TIMEOUT_MS = 10_000;
