@@ -15,7 +15,6 @@ export * from './store/transaction.js';
 export * from './store/schema.js';
 export * from './kafka/client.js';
 export * from './kafka/relay.js';
-export * from './kafka/relay-thread.js';
 export * from './kafka/consumer.js';
 export * from './http/app.js';
 export * from './http/errors.js';

@@ -6,9 +6,7 @@ import type { BaseConfig } from './config.js';
 import { topicOf, deadLetterTopic, TOPICS, type ServiceName } from './envelope.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createKafka, ensureTopics, kafkaReachable } from './kafka/client.js';
-import { startRelay } from './kafka/relay.js';
-import { startRelayThread, type RelayThread } from './kafka/relay-thread.js';
-import type { RelayThreadSettings } from './kafka/relay-thread-messages.js';
+import { startRelay, type Relay } from './kafka/relay.js';
 import { PgEventStore } from './store/event-store.js';
 import { migrate, type Migration } from './store/migrations.js';
 import { AppendNotifier } from './store/notifier.js';
@@ -22,17 +20,13 @@ export interface ServiceRuntime {
   store: PgEventStore;
   notifier: AppendNotifier;
   kafka: Kafka;
-  relay: RelayThread;
+  relay: Relay;
   metrics: Metrics;
   verify: TokenVerifier;
   topics: Record<ServiceName, string>;
   /** Postgres answers, migrations ran, Kafka answers. Services add their consumers' state. */
   readiness(): Promise<Record<string, boolean>>;
   close(): Promise<void>;
-}
-
-function threadSettings(service: ServiceName, config: BaseConfig, topic: string, nice: number): RelayThreadSettings {
-  return { service, schema: service, topic, databaseUrl: config.DATABASE_URL, brokers: config.KAFKA_BROKERS, logLevel: config.LOG_LEVEL, nice };
 }
 
 /**
@@ -45,8 +39,6 @@ export async function startServiceRuntime(options: {
   config: BaseConfig;
   logger: Logger;
   migrations?: Migration[];
-  /** Runs the outbox relay on a thread of its own (relay-thread.ts), at this nice value. */
-  relayThread?: { nice: number };
 }): Promise<ServiceRuntime> {
   const { service, config, logger } = options;
   const schema = service;
@@ -62,10 +54,14 @@ export async function startServiceRuntime(options: {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `rapid-search-${service}`, logger });
   await ensureTopics(kafka, Object.values(topics).flatMap((t) => [t, deadLetterTopic(t)]));
   const metrics = createMetrics(service);
-  const published = (types: string[]) => types.forEach((type) => metrics.eventsAppended.inc({ type }));
-  const relay: RelayThread = options.relayThread
-    ? await startRelayThread({ settings: threadSettings(service, config, topics[service], options.relayThread.nice), logger, onPublished: published })
-    : await startRelay({ store, kafka, topic: topics[service], logger, notifier, onPublished: (events) => published(events.map((e) => e.type)) });
+  const relay = await startRelay({
+    store,
+    kafka,
+    topic: topics[service],
+    logger,
+    notifier,
+    onPublished: (events) => events.forEach((e) => metrics.eventsAppended.inc({ type: e.type })),
+  });
   let kafkaUp = true;
   let lastKafkaCheck = 0;
   return {
@@ -86,7 +82,7 @@ export async function startServiceRuntime(options: {
         kafkaUp = await kafkaReachable(kafka);
         lastKafkaCheck = Date.now();
       }
-      return { postgres, migrations: true, kafka: kafkaUp, relay: relay.running() };
+      return { postgres, migrations: true, kafka: kafkaUp };
     },
     close: async () => {
       await relay.stop();

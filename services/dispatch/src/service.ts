@@ -35,10 +35,7 @@ export async function startDispatchService(options: { config: DispatchConfig; lo
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const directory = loadDirectory();
-  // Dispatch's topic feeds only the ledger, and encoding an alert's twenty-odd tasks for Kafka on
-  // the main thread held back the projection that feeds the consoles: the relay runs beside it, and
-  // yields to it.
-  const runtime = await startServiceRuntime({ service: 'dispatch', relayThread: { nice: 10 }, config, logger, migrations: projectionMigrations });
+  const runtime = await startServiceRuntime({ service: 'dispatch', config, logger, migrations: projectionMigrations });
   const { store, pool } = runtime;
   const hub = new ConsoleHub((error) => logger.warn({ err: error }, 'console write failed'));
   new Gauge({

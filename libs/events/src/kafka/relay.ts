@@ -6,7 +6,6 @@ import { subscribe, type Subscription } from '../store/subscription.js';
 
 export interface Relay {
   subscription: Subscription;
-  running(): boolean;
   stop(): Promise<void>;
 }
 
@@ -51,12 +50,9 @@ export async function startRelay(options: {
       options.onPublished?.(events);
     },
   });
-  let running = true;
   return {
     subscription,
-    running: () => running,
     stop: async () => {
-      running = false;
       await subscription.stop();
       await producer.disconnect();
     },
