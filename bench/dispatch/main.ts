@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
-import { createKafka, createLogger, encodeEvent, newId, signToken, type EventEnvelope } from '@rapid-search/events';
-import { createTestDatabase, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
+import { createKafka, createLogger, encodeEvent, newId, signToken } from '@rapid-search/events';
+import { createTestDatabase, publishedEnvelope, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
 import { ensureKafka, peakRssMb, percentile, ROOT, waitForService } from '../shared/processes.js';
 
 const PORT = Number(process.env.BENCH_DISPATCH_PORT ?? 3902);
@@ -124,19 +124,11 @@ async function main(): Promise<void> {
         type: 'QuickSearchActivated',
         data: { caseId, alertId: `alert-${caseId}`, lastSeen: { ...place, at: now }, radiusKm: RADIUS_KM, activatedAt: now },
       });
-      const envelope: EventEnvelope = {
-        eventId: newId(),
-        type: encoded.type,
-        version: encoded.version,
+      const envelope = publishedEnvelope(encoded, caseId, {
         streamId: `alert-${caseId}`,
-        streamVersion: 1,
         position: n + 1,
-        caseId,
         metadata: { actor: { id: 'bench', role: 'system' }, correlationId: caseId, causationId: null },
-        occurredAt: now,
-        recordedAt: now,
-        data: encoded.data,
-      };
+      });
       return producer.send({ topic, acks: 1, messages: [{ key: caseId, value: JSON.stringify(envelope) }] });
     };
     // Warm-up: the consumer group's first join takes seconds; measure the steady state after it.

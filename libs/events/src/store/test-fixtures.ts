@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { DomainEvent } from '../catalog/index.js';
 import { newId } from '../ids.js';
 import { createLogger } from '../logger.js';
-import { createTestDatabase, type TestDatabase } from '../testing/index.js';
+import { createTestDatabase, publishedEnvelope, type TestDatabase } from '../testing/index.js';
 import { PgEventStore, type NewEvent } from './event-store.js';
 import { migrate } from './migrations.js';
 import { eventStoreMigrations } from './schema.js';
@@ -19,19 +19,7 @@ export function closed(caseId: string, n = 0): DomainEvent {
 /** An AlertClosed event as the relay publishes it: the envelope, serialisable as a Kafka value. */
 export function closedEnvelope(caseId: string, reason = 'closed', eventId = newId()) {
   const event = closed(caseId);
-  return {
-    eventId,
-    type: event.type,
-    version: 1,
-    streamId: `alert-${caseId}`,
-    streamVersion: 1,
-    position: 1,
-    caseId,
-    metadata: { actor: { id: 'test', role: 'system' }, correlationId: caseId, causationId: null },
-    occurredAt: new Date().toISOString(),
-    recordedAt: new Date().toISOString(),
-    data: { ...event.data, reason },
-  };
+  return publishedEnvelope({ type: event.type, data: { ...event.data, reason } }, caseId, { eventId, streamId: `alert-${caseId}` });
 }
 
 export function newEvent(caseId: string, n = 0, eventId?: string): NewEvent {

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { EventEnvelope } from '../envelope.js';
+import { newId } from '../ids.js';
 import { createKafka, kafkaReachable } from '../kafka/client.js';
 import { createLogger } from '../logger.js';
 
@@ -86,4 +88,31 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10000, 
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   }
+}
+
+/**
+ * An event as a service's relay publishes it on Kafka, for a test or bench that stands in for that
+ * relay: the envelope of the first event of the case's stream, recorded now, unless `overrides`
+ * says otherwise. `event` is a catalog event as `encodeEvent` returns it, or any type and data.
+ */
+export function publishedEnvelope<D>(
+  event: { type: string; version?: number; data: D },
+  caseId: string,
+  overrides: Partial<Omit<EventEnvelope, 'data' | 'caseId'>> = {},
+): EventEnvelope<D> & { caseId: string } {
+  const now = new Date().toISOString();
+  return {
+    eventId: newId(),
+    type: event.type,
+    version: event.version ?? 1,
+    streamId: `case-${caseId}`,
+    streamVersion: 1,
+    position: 1,
+    caseId,
+    metadata: { actor: { id: 'test', role: 'system' }, correlationId: caseId, causationId: null },
+    occurredAt: now,
+    recordedAt: now,
+    ...overrides,
+    data: event.data,
+  };
 }

@@ -1,5 +1,4 @@
-import { newId } from '@rapid-search/events';
-import { createTestDatabase, eventually, requireKafka, testTopicPrefix } from '@rapid-search/events/testing';
+import { createTestDatabase, eventually, publishedEnvelope, requireKafka, testTopicPrefix } from '@rapid-search/events/testing';
 import pg from 'pg';
 import t from 'tap';
 import { sampleReport } from '../domain/testing.js';
@@ -99,19 +98,11 @@ t.test('after a restart, widenings that fell due while down are caught up from t
 t.test('the case-closing events on ledger.events.v1 close the alert, once, and widening stops', async (t) => {
   const rescued = await report(20);
   const returned = await report(20);
-  const ledgerEvent = (type: string, caseId: string, data: Record<string, unknown>) => ({
-    eventId: newId(),
-    type,
-    version: 1,
-    streamId: `case-${caseId}`,
-    streamVersion: 2,
-    position: 1,
-    caseId,
-    metadata: { actor: { id: 'officer-1', role: 'officer' }, correlationId: caseId, causationId: null },
-    occurredAt: new Date().toISOString(),
-    recordedAt: new Date().toISOString(),
-    data: { caseId, ...data },
-  });
+  const ledgerEvent = (type: string, caseId: string, data: Record<string, unknown>) =>
+    publishedEnvelope({ type, data: { caseId, ...data } }, caseId, {
+      streamVersion: 2,
+      metadata: { actor: { id: 'officer-1', role: 'officer' }, correlationId: caseId, causationId: null },
+    });
   const rescue = ledgerEvent('ChildRescued', rescued.caseId, { foundAt: { lat: 25.0, lon: 103.6, regionCode: '530322' }, rescuedAt: new Date().toISOString() });
   const unrelated = ledgerEvent('CaseSolved', returned.caseId, { summary: 'solved', solvedAt: new Date().toISOString() });
   const home = ledgerEvent('ChildReturnedToParents', returned.caseId, { returnedAt: new Date().toISOString() });

@@ -3,12 +3,11 @@ import {
   createLogger,
   encodeEvent,
   loadConfig,
-  newId,
   signToken,
   type DomainEvent,
   type EventEnvelope,
 } from '@rapid-search/events';
-import { createTestDatabase, requireKafka, TEST_JWT_SECRET, TEST_KAFKA_BROKERS, testTopicPrefix, type TestDatabase } from '@rapid-search/events/testing';
+import { createTestDatabase, publishedEnvelope, requireKafka, TEST_JWT_SECRET, TEST_KAFKA_BROKERS, testTopicPrefix, type TestDatabase } from '@rapid-search/events/testing';
 import type { Consumer, Producer } from 'kafkajs';
 import { WebSocket } from 'ws';
 import type { Clock } from '../clock.js';
@@ -86,21 +85,11 @@ export async function startHarness(label: string, overrides: Record<string, stri
     env,
     published,
     publish: async (topic, event, caseId, deliveries = 1) => {
-      const encoded = encodeEvent(event);
-      const now = new Date().toISOString();
-      const envelope: EventEnvelope = {
-        eventId: newId(),
-        type: encoded.type,
-        version: encoded.version,
+      const envelope = publishedEnvelope(encodeEvent(event), caseId, {
         streamId: `${topic}-${caseId}`,
-        streamVersion: 1,
         position: ++position,
-        caseId,
         metadata: { actor: { id: topic, role: 'system' }, correlationId: caseId, causationId: null },
-        occurredAt: now,
-        recordedAt: now,
-        data: encoded.data,
-      };
+      });
       const message = { key: caseId, value: JSON.stringify(envelope) };
       await producer.send({ topic: `${prefix}${topic}.events.v1`, messages: Array.from({ length: deliveries }, () => message) });
     },

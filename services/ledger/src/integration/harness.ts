@@ -1,5 +1,5 @@
 import { createKafka, createLogger, deriveId, loadConfig, newId, signToken, type Principal } from '@rapid-search/events';
-import { createTestDatabase, TEST_JWT_SECRET, TEST_KAFKA_BROKERS, testTopicPrefix, requireKafka, type TestDatabase } from '@rapid-search/events/testing';
+import { createTestDatabase, publishedEnvelope, TEST_JWT_SECRET, TEST_KAFKA_BROKERS, testTopicPrefix, requireKafka, type TestDatabase } from '@rapid-search/events/testing';
 import type { Producer } from 'kafkajs';
 import pg from 'pg';
 import { LedgerConfig } from '../config.js';
@@ -43,20 +43,13 @@ export async function startHarness(label: string): Promise<Harness> {
     producer,
     publish: async (from, type, caseId, data, eventId = newId()) => {
       position++;
-      const now = new Date().toISOString();
-      const envelope = {
+      const envelope = publishedEnvelope({ type, data }, caseId, {
         eventId,
-        type,
-        version: 1,
         streamId: `${from}-${caseId}`,
         streamVersion: position,
         position,
-        caseId,
         metadata: { actor: { id: `${from}-test`, role: 'system' }, correlationId: deriveId(caseId, 'correlation'), causationId: null },
-        occurredAt: now,
-        recordedAt: now,
-        data,
-      };
+      });
       await producer.send({ topic: `${prefix}${from}.events.v1`, messages: [{ key: caseId, value: JSON.stringify(envelope) }] });
       return eventId;
     },
