@@ -52,47 +52,52 @@ export function openStream(streamId: string, events: StoredEventInput[]): Append
 
 /** The database's cost per report grows with the batch (jsonb handling); small batches stay cheapest. */
 const MAX_BATCH = 32;
-/** A second batch waits on the store's write lock while the first commits, ready to go at once. */
-const MAX_IN_FLIGHT = 2;
 
 /**
  * Group commit for reports: while a batch is in its transaction the next reports queue, and each
  * batch is one `accept_reports` call — one round trip and one commit for the idempotency records,
  * the events and the projection rows of every report in it. A report is answered only once its
  * batch committed.
+ *
+ * One batch at a time: every batch takes the store's write lock, so a second one in flight would
+ * only wait for it, and would leave with the one or two reports that arrived meanwhile instead of
+ * everything that queued. Measured on 2 cores (bench:alert): one in flight 2,700/s with p99 19 ms
+ * at 32 connections, two in flight 2,390/s with p99 20 ms, half of their batches a single report.
  */
 export class AcceptBatcher {
   #queue: { item: AcceptItem; resolve: (r: AcceptOutcome) => void; reject: (e: unknown) => void }[] = [];
-  #flushes = new Set<Promise<void>>();
+  #flushing: Promise<void> | null = null;
 
   constructor(private readonly pool: Pool) {}
 
   submit(item: AcceptItem): Promise<AcceptOutcome> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ item, resolve, reject });
-      if (this.#flushes.size < MAX_IN_FLIGHT) {
-        const flush: Promise<void> = this.#flush().finally(() => this.#flushes.delete(flush));
-        this.#flushes.add(flush);
-      }
+      this.#flushing ??= this.#flush();
     });
   }
 
   /** Resolves once every report submitted so far is answered. */
   async drain(): Promise<void> {
-    while (this.#flushes.size > 0) await Promise.all(this.#flushes);
+    while (this.#flushing) await this.#flushing;
   }
 
+  /** Runs until the queue is empty, and says so in the same step, so no report is left waiting. */
   async #flush(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, MAX_BATCH);
-      try {
-        const { rows } = await this.pool.query<{ r: AcceptOutcome[] }>('SELECT alert.accept_reports($1::jsonb) AS r', [
-          JSON.stringify(batch.map((p) => p.item)),
-        ]);
-        batch.forEach((p, i) => p.resolve(rows[0]!.r[i]!));
-      } catch (error) {
-        for (const p of batch) p.reject(error);
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, MAX_BATCH);
+        try {
+          const { rows } = await this.pool.query<{ r: AcceptOutcome[] }>('SELECT alert.accept_reports($1::jsonb) AS r', [
+            JSON.stringify(batch.map((p) => p.item)),
+          ]);
+          batch.forEach((p, i) => p.resolve(rows[0]!.r[i]!));
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        }
       }
+    } finally {
+      this.#flushing = null;
     }
   }
 }
