@@ -189,14 +189,40 @@ t.test('given a consumer that has handled messages since its last commit, when i
     if (!applied.includes(marker.eventId)) throw new Error('not applied yet');
   }, 30000);
   await stopping.stop();
+  t.ok(Number(await committedOffset(groupId, sent!.partition)) > Number(sent!.baseOffset), 'committed past the marker');
+});
 
-  const admin = kafka.admin();
-  await admin.connect();
-  t.teardown(() => admin.disconnect());
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  const offset = committed!.partitions.find((p) => p.partition === sent!.partition)?.offset;
+t.test('given a batch still being handled when stop is called, when it finishes, then its offsets are committed before the consumer leaves', async (t) => {
+  const groupId = `consumer-stop-midway-${newId()}`;
+  const marker = closedEnvelope(newId(), 'handled while stopping');
+  let entered!: () => void;
+  const inHandler = new Promise<void>((resolve) => (entered = resolve));
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const stopping = await selfDeduping(groupId, async (events) => {
+    if (!events.some((e) => e.eventId === marker.eventId)) return;
+    entered();
+    await gate;
+  });
+  const [sent] = await producer.send({ topic, messages: [{ key: marker.caseId, value: JSON.stringify(marker) }] });
+  await inHandler;
+  const stopped = stopping.stop();
+  release();
+  await stopped;
+  const offset = await committedOffset(groupId, sent!.partition);
   t.ok(Number(offset) > Number(sent!.baseOffset), `the committed offset (${offset}) is past the marker's (${sent!.baseOffset})`);
 });
+
+async function committedOffset(groupId: string, partition: number): Promise<string | undefined> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return committed!.partitions.find((p) => p.partition === partition)?.offset;
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 t.test('given a consumer that gathers, when a few messages arrive moments apart, then the broker holds the fetch and they are handled as one chunk', async (t) => {
   const chunks: string[][] = [];

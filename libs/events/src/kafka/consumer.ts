@@ -102,6 +102,7 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
   await Promise.all([consumer.connect(), producer.connect()]);
   let lag = 0;
   let running = true;
+  let stopping = false;
   consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
     lag = Number(e.payload.offsetLagLow ?? e.payload.offsetLag ?? 0);
     options.metrics?.consumerLag.set({ consumer: options.groupId }, lag);
@@ -169,7 +170,9 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
         await heartbeat();
       }
       // Stopping: the batch in hand commits what it handled before the consumer leaves its group.
-      if (!isRunning()) await commitHandled();
+      // `stopping` covers a batch that ends after stop() committed but before the consumer is told
+      // to stop; without it, the offsets of its last chunk would never be committed.
+      if (!isRunning() || stopping) await commitHandled();
     },
   });
 
@@ -178,6 +181,7 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
     running: () => running,
     stop: async () => {
       running = false;
+      stopping = true;
       await commitHandled?.().catch((error: unknown) => log.warn({ err: error }, 'offsets not committed on stop; they will be redelivered'));
       await consumer.disconnect();
       await producer.disconnect();
