@@ -139,7 +139,6 @@ try {
 }
 
 /** Plain keep-alive HTTP rather than fetch: the bench shares the two cores with the system it measures. */
-
 function postJson(path: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: string; at: number }> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -156,7 +155,6 @@ function postJson(path: string, headers: Record<string, string>, body: unknown):
     req.end(payload);
   });
 }
-
 
 /** The case id of a console's event message (a UUID), found without parsing the whole frame. */
 function caseIdOf(raw: Buffer): string | undefined {

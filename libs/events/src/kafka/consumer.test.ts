@@ -20,7 +20,6 @@ const producer = kafka.producer();
 await producer.connect();
 t.teardown(() => producer.disconnect());
 
-
 let failOnce = true;
 const consumer = await startIdempotentConsumer({
   kafka,

@@ -87,7 +87,7 @@ t.test('given a row written around the chain function, when its hash is not 64 l
     ['upper case', 'AB'.repeat(32)],
     ['63 digits', good.slice(1)],
     ['65 digits', `${good}0`],
-    ['not hex', `${'g'.repeat(64)}`],
+    ['not hex', 'g'.repeat(64)],
     ['empty', ''],
   ] as const) {
     await t.rejects(insert(bad, good), { code: '23514', constraint: 'entries_prev_hash_check' }, `prev_hash: ${label}`);
