@@ -21,6 +21,7 @@ export * from './http/errors.js';
 export * from './http/metrics.js';
 export * from './http/openapi.js';
 export * from './http/route.js';
+export * from './http/listen.js';
 export * from './runtime.js';
 export * from './seeds.js';
 export * from './lifecycle.js';
