@@ -1,5 +1,6 @@
 /**
- * The three services as `npm start` runs them; dispatch keeps V8's young generation small (RSS).
+ * The three services as `npm start` runs them (every instance of one shares its port, so its url
+ * reaches any of them); dispatch keeps V8's young generation small (RSS).
  * The ledger runs at a lower CPU priority (nice 10): it is off the path from an alert to the
  * consoles and only has to keep up eventually, so when the cores are contended the alert and
  * dispatch services go first and the ledger catches up in larger, cheaper chunks.

@@ -1,21 +1,34 @@
 /**
  * `npm start`: the real topology on this machine. Postgres (DATABASE_URL, else 127.0.0.1:5432,
  * else embedded), the local Kafka broker when none answers at KAFKA_BROKERS, and the three
- * services as separate processes on 3001–3003. `--demo` then plays the scripted case. Ctrl-C
- * shuts everything down in reverse order.
+ * services as separate processes on 3001–3003, `--replicas N` of each (default one) sharing the
+ * service's port. An instance that exits is started again; only Ctrl-C (SIGINT or SIGTERM) stops
+ * the system, in reverse order. `--demo` then plays the scripted case.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { DATA_DIR, ROOT, jwtSecret } from './dev-secret.js';
 import { resolvePostgres } from './local-postgres.js';
 import { runDemo } from './demo.js';
 import { SERVICES, waitUntilReady } from './services.js';
+import { Supervisor } from './supervisor.js';
 
-const demo = process.argv.includes('--demo');
 const log = (message: string) => console.log(`rapid-search: ${message}`);
+const { demo, replicas } = parseCommandLine();
+
+function parseCommandLine(): { demo: boolean; replicas: number } {
+  try {
+    const { values } = parseArgs({ options: { demo: { type: 'boolean', default: false }, replicas: { type: 'string', default: '1' } } });
+    const replicas = Number(values.replicas);
+    if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`--replicas takes a whole number of at least 1, not ${values.replicas}`);
+    return { demo: values.demo, replicas };
+  } catch (error) {
+    console.error(`rapid-search: ${error instanceof Error ? error.message : String(error)} (usage: npm start -- [--replicas N] [--demo])`);
+    process.exit(2);
+  }
+}
 
 const postgres = await resolvePostgres(DATA_DIR, log);
 // infra/kafka/kafka.js is plain JS so it runs before any build; loaded from the repository root.
@@ -25,23 +38,13 @@ const secret = jwtSecret({ create: true });
 const logDir = join(DATA_DIR, 'logs');
 mkdirSync(logDir, { recursive: true });
 
-const children: ChildProcess[] = [];
+const supervisor = new Supervisor(log);
 let stopping = false;
 async function stopAll(code: number): Promise<never> {
   if (stopping) process.exit(code);
   stopping = true;
   log('shutting down: services, then Kafka and Postgres if started here');
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 15000).unref();
-        }),
-    ),
-  );
+  await supervisor.stop();
   await kafka.stop();
   await postgres.stop();
   process.exit(code);
@@ -50,33 +53,21 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 for (const service of SERVICES) {
-  const out = createWriteStream(join(logDir, `${service.name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [...service.nodeOptions, join(ROOT, `services/${service.name}/dist/main.js`)], {
-    env: {
-      ...process.env,
-      DATABASE_URL: postgres.url,
-      KAFKA_BROKERS: kafka.brokers,
-      RS_JWT_SECRET: secret,
-      [service.portVariable]: String(service.port),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (service.nice !== 0 && child.pid !== undefined) {
-    try {
-      setPriority(child.pid, service.nice);
-    } catch (error) {
-      log(`${service.name} runs at normal priority (${String(error)})`);
-    }
+  for (let n = 1; n <= replicas; n++) {
+    supervisor.run({
+      id: `${service.name}-${n}`,
+      args: [...service.nodeOptions, join(ROOT, `services/${service.name}/dist/main.js`)],
+      env: {
+        ...process.env,
+        DATABASE_URL: postgres.url,
+        KAFKA_BROKERS: kafka.brokers,
+        RS_JWT_SECRET: secret,
+        [service.portVariable]: String(service.port),
+      },
+      nice: service.nice,
+      logFile: join(logDir, `${service.name}-${n}.log`),
+    });
   }
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
-  child.once('exit', (code, signal) => {
-    if (!stopping) {
-      log(`${service.name} exited (${signal ?? code}); see .data/logs/${service.name}.log`);
-      void stopAll(1);
-    }
-  });
-  children.push(child);
 }
 
 try {
@@ -89,7 +80,7 @@ try {
 console.log(`
 Rapid Search is running (Postgres: ${postgres.origin}, Kafka: ${kafka.brokers}${kafka.startedHere ? ', started here' : ''}).
 ${SERVICES.map((s) => `  ${s.name.padEnd(9)} ${s.url}   docs ${s.url}/docs`).join('\n')}
-  logs      .data/logs/<service>.log
+  ${replicas === 1 ? 'one instance' : `${replicas} instances`} of each, logs in .data/logs/<service>-<n>.log
 Tokens for the running system:
   npm run token -- upstream --system up-kunming-110
   npm run token -- console --command-center cc-kunming
