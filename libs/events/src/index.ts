@@ -12,6 +12,7 @@ export * from './store/migrations.js';
 export * from './store/notifier.js';
 export * from './store/subscription.js';
 export * from './store/transaction.js';
+export * from './store/leadership.js';
 export * from './store/schema.js';
 export * from './kafka/client.js';
 export * from './kafka/relay.js';
