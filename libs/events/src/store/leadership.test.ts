@@ -1,3 +1,5 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import t from 'tap';
 import { newId } from '../ids.js';
@@ -102,13 +104,31 @@ t.test(
   },
 );
 
+t.test('given a holder in another process, when that process is killed with SIGKILL, then the contender here takes over within a few seconds', async (t) => {
+  const name = `test:${newId().slice(0, 8)}`;
+  const child = fork(fileURLToPath(new URL('../testing/lead-process.js', import.meta.url)), [db.url, name], { stdio: 'inherit' });
+  t.teardown(() => void child.kill('SIGKILL'));
+  await new Promise<void>((resolve) => child.once('message', () => resolve()));
+  let running = 0;
+  const here = lead({ connectionString: db.url, name, logger: quiet, run: async () => ((running += 1), { stop: async () => void (running -= 1) }) });
+  t.teardown(() => here.stop());
+  await new Promise((r) => setTimeout(r, 1500));
+  t.notOk(here.isLeader(), 'it stands by while the other process leads');
+  const killedAt = Date.now();
+  child.kill('SIGKILL');
+  await eventually(async () => {
+    if (!here.isLeader() || running !== 1) throw new Error('not leading yet');
+  }, 5000, 10);
+  t.ok(Date.now() - killedAt < 3000, `took over in ${Date.now() - killedAt} ms`);
+});
+
 t.test('given a holder, when stop() is called on it, then its work stops, its session ends and the other takes over', async (t) => {
   const c = contenders(2);
   t.teardown(c.stop);
   const first = await c.settled();
   await c.all[first]!.stop();
   t.equal(c.running[first], 0, 'its work was stopped before stop() returned');
-  t.notOk(c.all[first]!.isLeader());
+  t.notOk(c.all[first]!.isLeader(), 'it no longer leads');
   t.equal(await c.settled(5000), 1 - first, 'the other leads');
   t.equal(await sessions(c.name), 1, 'the stopped one left no session behind');
   await c.all[first]!.stop();
