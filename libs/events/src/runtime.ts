@@ -2,12 +2,16 @@ import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { tokenVerifier, type TokenVerifier } from './auth.js';
+import { startInBackground, type BackgroundTask, type Stoppable } from './background.js';
+import { backoffMs, sleep } from './backoff.js';
 import type { BaseConfig } from './config.js';
 import { topicOf, deadLetterTopic, TOPICS, type ServiceName } from './envelope.js';
+import type { Readiness } from './http/app.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createKafka, ensureTopics, kafkaReachable } from './kafka/client.js';
-import { startRelay, type Relay } from './kafka/relay.js';
+import { startRelay } from './kafka/relay.js';
 import { PgEventStore } from './store/event-store.js';
+import { lead } from './store/leadership.js';
 import { migrate, type Migration } from './store/migrations.js';
 import { AppendNotifier } from './store/notifier.js';
 import { eventStoreMigrations } from './store/schema.js';
@@ -20,19 +24,29 @@ export interface ServiceRuntime {
   store: PgEventStore;
   notifier: AppendNotifier;
   kafka: Kafka;
-  relay: Relay;
   metrics: Metrics;
   verify: TokenVerifier;
   topics: Record<ServiceName, string>;
-  /** Postgres answers, migrations ran, Kafka answers. Services add their consumers' state. */
-  readiness(): Promise<Record<string, boolean>>;
+  /** Starts a Kafka-side task (a consumer) in the background once the topics exist; it shows on /readyz. */
+  background(name: string, start: () => Promise<Stoppable>): BackgroundTask;
+  /**
+   * Starts work that must run on one instance at a time (a relay, a timer) under a Postgres
+   * advisory lock; on the other instances it stands by and takes over when the holder dies.
+   */
+  singleton(name: string, start: () => Promise<Stoppable>, waitingFor: string): BackgroundTask;
+  /** Ready (200) when Postgres answers: what every service's main job needs. The rest is named. */
+  readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
 
+const POSTGRES_CHECK_MS = 2000;
+const KAFKA_CHECK_MS = 5000;
+
 /**
- * Everything an event-sourced service needs before its own code runs: the pool, the migrated
- * schema (event store plus the service's own projection tables), the append notifier, Kafka topics
- * and the outbox relay to the service's topic.
+ * Everything an event-sourced service needs before its own code runs, and no more before it may
+ * listen: the pool and the migrated schema (retried until Postgres answers), the append notifier.
+ * Topics, the outbox relay and every consumer start in the background, so intake, which runs on
+ * Postgres alone, never waits for the broker or for a consumer group to settle.
  */
 export async function startServiceRuntime(options: {
   service: ServiceName;
@@ -42,9 +56,15 @@ export async function startServiceRuntime(options: {
 }): Promise<ServiceRuntime> {
   const { service, config, logger } = options;
   const schema = service;
-  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 20, application_name: `rapid-search-${service}` });
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres client error'));
-  await migrate(pool, schema, [...eventStoreMigrations(schema), ...(options.migrations ?? [])]);
+  const pool = new pg.Pool({
+    connectionString: config.DATABASE_URL,
+    max: 20,
+    application_name: `rapid-search-${service}`,
+    // With Postgres unreachable a request fails in seconds instead of waiting for ever.
+    connectionTimeoutMillis: 10000,
+  });
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres client lost'));
+  await untilDone('migrations', logger, () => migrate(pool, schema, [...eventStoreMigrations(schema), ...(options.migrations ?? [])]));
   const store = new PgEventStore(pool, schema);
   const notifier = new AppendNotifier(config.DATABASE_URL, schema, logger);
   await notifier.start();
@@ -52,18 +72,65 @@ export async function startServiceRuntime(options: {
     (Object.keys(TOPICS) as ServiceName[]).map((name) => [name, topicOf(name, config.KAFKA_TOPIC_PREFIX)]),
   ) as Record<ServiceName, string>;
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `rapid-search-${service}`, logger });
-  await ensureTopics(kafka, Object.values(topics).flatMap((t) => [t, deadLetterTopic(t)]));
   const metrics = createMetrics(service);
-  const relay = await startRelay({
-    store,
-    kafka,
-    topic: topics[service],
+  const tasks: BackgroundTask[] = [];
+
+  let topicsExist = false;
+  const ensured = startInBackground(
+    'topics',
     logger,
-    notifier,
-    onPublished: (events) => events.forEach((e) => metrics.eventsAppended.inc({ type: e.type })),
-  });
-  let kafkaUp = true;
-  let lastKafkaCheck = 0;
+    async () => {
+      await ensureTopics(kafka, Object.values(topics).flatMap((t) => [t, deadLetterTopic(t)]));
+      topicsExist = true;
+      return { stop: async () => {} };
+    },
+    'kafka',
+  );
+  tasks.push(ensured);
+  const afterTopics = (start: () => Promise<Stoppable>) => async () => {
+    if (!topicsExist) throw new Error('the topics are not there yet');
+    return start();
+  };
+
+  const background = (name: string, start: () => Promise<Stoppable>): BackgroundTask => {
+    const task = startInBackground(name, logger, afterTopics(start), 'kafka');
+    tasks.push(task);
+    return task;
+  };
+  const singleton = (name: string, start: () => Promise<Stoppable>, waitingFor: string): BackgroundTask => {
+    let work: BackgroundTask | undefined;
+    const leadership = lead({
+      connectionString: config.DATABASE_URL,
+      name: `${service}:${name}`,
+      logger,
+      run: async () => (work = startInBackground(name, logger, start, waitingFor)),
+    });
+    const task: BackgroundTask = {
+      name,
+      state: () => (leadership.isLeader() ? (work?.state() ?? 'starting') : 'standby (another instance holds it)'),
+      stop: () => leadership.stop(),
+    };
+    tasks.push(task);
+    return task;
+  };
+
+  singleton(
+    'relay',
+    afterTopics(() =>
+      startRelay({
+        store,
+        kafka,
+        topic: topics[service],
+        logger,
+        notifier,
+        onPublished: (events) => events.forEach((e) => metrics.eventsAppended.inc({ type: e.type })),
+      }),
+    ),
+    'kafka',
+  );
+
+  const postgresUp = cached(POSTGRES_CHECK_MS, () => pool.query('SELECT 1').then(() => true, () => false));
+  const kafkaUp = cached(KAFKA_CHECK_MS, () => kafkaReachable(kafka));
   return {
     service,
     config,
@@ -72,22 +139,50 @@ export async function startServiceRuntime(options: {
     store,
     notifier,
     kafka,
-    relay,
     metrics,
     topics,
+    background,
+    singleton,
     verify: tokenVerifier(config.RS_JWT_SECRET),
     readiness: async () => {
-      const postgres = await pool.query('SELECT 1').then(() => true, () => false);
-      if (Date.now() - lastKafkaCheck > 5000) {
-        kafkaUp = await kafkaReachable(kafka);
-        lastKafkaCheck = Date.now();
-      }
-      return { postgres, migrations: true, kafka: kafkaUp };
+      const [postgres, broker] = await Promise.all([postgresUp(), kafkaUp()]);
+      const checks: Record<string, string> = {
+        postgres: postgres ? 'ok' : 'down',
+        kafka: broker ? 'ok' : 'down',
+        notifier: notifier.listening() ? 'ok' : 'reconnecting (subscriptions poll meanwhile)',
+      };
+      for (const task of tasks) checks[task.name] = task.state();
+      return { ready: postgres, checks };
     },
     close: async () => {
-      await relay.stop();
+      await Promise.all(tasks.map((t) => t.stop()));
       await notifier.close();
       await pool.end();
     },
+  };
+}
+
+/** Retries `work` with capped backoff until it succeeds: a service that starts before its database waits for it. */
+async function untilDone<T>(what: string, logger: Logger, work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      logger.warn({ err: error, attempt }, `${what} could not run; retrying`);
+      await sleep(backoffMs(attempt, { baseMs: 250, capMs: 5000 }));
+    }
+  }
+}
+
+/** A check answered from its last result while it is fresh, so a busy /readyz costs nothing. */
+function cached(ttlMs: number, check: () => Promise<boolean>): () => Promise<boolean> {
+  let at = 0;
+  let last: Promise<boolean> = Promise.resolve(false);
+  return () => {
+    if (Date.now() - at > ttlMs) {
+      at = Date.now();
+      last = check();
+    }
+    return last;
   };
 }

@@ -15,7 +15,10 @@ export interface AlertService {
   close(): Promise<void>;
 }
 
-/** The whole alert service, ready to listen: intake, queries, the radius scheduler and the case-closing consumer. */
+/**
+ * The whole alert service, ready to listen as soon as its schema is migrated: intake and queries
+ * need Postgres alone; the case-closing consumer and the radius scheduler start in the background.
+ */
 export async function startAlertService(options: {
   config: AlertConfig;
   logger: Logger;
@@ -26,30 +29,31 @@ export async function startAlertService(options: {
   const clock = options.clock ?? (() => new Date());
   const runtime = await startServiceRuntime({ service: 'alert', config, logger, migrations: alertMigrations });
   const systems = loadUpstreamSystems();
-  const closing = await startCaseClosingConsumer({
-    kafka: runtime.kafka,
-    metrics: runtime.metrics,
-    pool: runtime.pool,
-    store: runtime.store,
-    topic: runtime.topics.ledger,
-    groupId: `${config.KAFKA_TOPIC_PREFIX}alert.case-closing`,
-    clock,
-    logger,
-  });
-  const scheduler = startRadiusScheduler({
-    pool: runtime.pool,
-    store: runtime.store,
-    clock,
-    intervalMs: config.ALERT_SCHEDULER_INTERVAL_MS,
-    logger,
-  });
+  runtime.background('caseClosingConsumer', () =>
+    startCaseClosingConsumer({
+      kafka: runtime.kafka,
+      metrics: runtime.metrics,
+      pool: runtime.pool,
+      store: runtime.store,
+      topic: runtime.topics.ledger,
+      groupId: `${config.KAFKA_TOPIC_PREFIX}alert.case-closing`,
+      clock,
+      logger,
+    }),
+  );
+  runtime.singleton(
+    'radiusScheduler',
+    async () =>
+      startRadiusScheduler({ pool: runtime.pool, store: runtime.store, clock, intervalMs: config.ALERT_SCHEDULER_INTERVAL_MS, logger }),
+    'postgres',
+  );
   const batcher = new AcceptBatcher(runtime.pool);
   const { app, routes } = createServiceApp({
     service: 'alert',
     logger,
     verify: upstreamAwareVerifier(systems, runtime.verify),
     metrics: runtime.metrics,
-    readiness: async () => ({ ...(await runtime.readiness()), caseClosingConsumer: closing.running() }),
+    readiness: runtime.readiness,
   });
   registerIntakeRoutes(routes, { batcher, systems: new Map(systems.map((s) => [s.id, s])), clock });
   registerQueryRoutes(routes, { pool: runtime.pool });
@@ -60,8 +64,6 @@ export async function startAlertService(options: {
     close: async () => {
       await app.close();
       await batcher.drain();
-      await scheduler.stop();
-      await closing.stop();
       await runtime.close();
     },
   };

@@ -1,4 +1,4 @@
-import { createServiceApp, startServiceRuntime, type IdempotentConsumer } from '@rapid-search/events';
+import { createServiceApp, startServiceRuntime } from '@rapid-search/events';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { LedgerConfig } from './config.js';
@@ -13,35 +13,18 @@ export interface LedgerService {
   close(): Promise<void>;
 }
 
+/** The ledger: case commands over HTTP at once; its two consumers join in the background. */
 export async function startLedgerService(config: LedgerConfig, logger: Logger): Promise<LedgerService> {
   const runtime = await startServiceRuntime({ service: 'ledger', config, logger, migrations: ledgerMigrations });
-  const consumers: IdempotentConsumer[] = [];
-  try {
-    consumers.push(await startCaseEventsConsumer(runtime), await startAuditLedgerConsumer(runtime));
-  } catch (error) {
-    await Promise.all(consumers.map((c) => c.stop()));
-    await runtime.close();
-    throw error;
-  }
-  const [caseEvents, auditLedger] = consumers as [IdempotentConsumer, IdempotentConsumer];
-  const { app, routes } = createServiceApp({
-    service: 'ledger',
-    logger,
-    verify: runtime.verify,
-    metrics: runtime.metrics,
-    readiness: async () => ({
-      ...(await runtime.readiness()),
-      caseEventsConsumer: caseEvents.running(),
-      auditLedgerConsumer: auditLedger.running(),
-    }),
-  });
+  runtime.background('caseEventsConsumer', () => startCaseEventsConsumer(runtime));
+  runtime.background('auditLedgerConsumer', () => startAuditLedgerConsumer(runtime));
+  const { app, routes } = createServiceApp({ service: 'ledger', logger, verify: runtime.verify, metrics: runtime.metrics, readiness: runtime.readiness });
   registerCaseRoutes(routes, runtime.store);
   registerLedgerRoutes(routes, runtime.pool);
   return {
     app,
     close: async () => {
       await app.close();
-      await Promise.all(consumers.map((c) => c.stop()));
       await runtime.close();
     },
   };

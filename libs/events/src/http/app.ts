@@ -13,13 +13,21 @@ export interface ServiceApp {
   openapi: OpenApiRegistry;
 }
 
+/**
+ * `ready` says the service can do its main job (a load balancer sends it traffic); `checks` names
+ * each dependency and capability, `ok` or what it is waiting for.
+ */
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, string>;
+}
+
 export interface ServiceAppOptions {
   service: string;
   logger: Logger;
   verify: TokenVerifier;
   metrics: Metrics;
-  /** Named readiness checks: Postgres, Kafka, migrations, consumers. */
-  readiness: () => Promise<Record<string, boolean>>;
+  readiness: () => Promise<Readiness>;
   bodyLimit?: number;
 }
 
@@ -61,8 +69,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
 
   app.get('/healthz', async () => ({ status: 'alive', service: options.service }));
   app.get('/readyz', async (_request, reply) => {
-    const checks = await options.readiness().catch(() => ({ readiness: false }));
-    const ready = Object.values(checks).every(Boolean);
+    const { ready, checks } = await options.readiness().catch(() => ({ ready: false, checks: { readiness: 'failed' } }));
     return reply.status(ready ? 200 : 503).send({ ready, checks });
   });
   app.get('/metrics', async (_request, reply) =>

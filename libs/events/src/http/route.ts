@@ -4,6 +4,7 @@ import { requireRole, type Principal, type TokenVerifier } from '../auth.js';
 import type { Role } from '../envelope.js';
 import { ValidationError } from '../errors.js';
 import type { OpenApiRegistry } from './openapi.js';
+import { unsafeInput } from './unsafe-input.js';
 
 export interface RouteContext<B, Q, P> {
   body: B;
@@ -64,6 +65,8 @@ export function routeKit(app: FastifyInstance, verify: TokenVerifier, openapi: O
 }
 
 export function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where: string): S extends z.ZodType ? z.infer<S> : unknown {
+  const unsafe = unsafeInput(value, where);
+  if (unsafe.length > 0) throw new ValidationError(unsafe);
   if (!schema) return value as never;
   const result = schema.safeParse(value);
   if (result.success) return result.data as never;

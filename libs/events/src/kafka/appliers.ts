@@ -1,6 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { PoolClient } from 'pg';
 import { DomainError } from '../errors.js';
+import { refusedByPostgres } from '../store/refusals.js';
 import { quoteIdent } from '../store/sql.js';
 import { inTransaction } from '../store/transaction.js';
 import type { ConsumedEvent, RecordingConsumerOptions, SelfDedupingConsumerOptions } from './consumer.js';
@@ -18,7 +19,14 @@ export interface Refusal {
 /** Applies a chunk's events and returns the ones a rule refused, for the dead-letter topic. */
 export type Applier = (events: Decoded[]) => Promise<Refusal[]>;
 
-const refusal = (message: KafkaMessage, error: DomainError): Refusal => ({ message, reason: `${error.code}: ${error.message}` });
+/** A rule's refusal, or Postgres refusing one message's data: either fails that message alone. */
+const refusable = (error: unknown): error is DomainError | (Error & { code: string }) => error instanceof DomainError || refusedByPostgres(error);
+
+/** Postgres' own message may quote the data, so only its SQLSTATE goes into the dead letter. */
+const refusal = (message: KafkaMessage, error: DomainError | (Error & { code: string })): Refusal => ({
+  message,
+  reason: error instanceof DomainError ? `${error.code}: ${error.message}` : `SQLSTATE ${error.code}`,
+});
 
 /**
  * Effect and dedupe record in one transaction. Together first, with one statement recording which
@@ -49,7 +57,7 @@ export function recordingApplier(options: Pick<RecordingConsumerOptions, 'pool' 
         if (recorded.rowCount === 1) await handle([event], tx);
         await tx.query('RELEASE SAVEPOINT message');
       } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
+        if (!refusable(error)) throw error;
         await tx.query('ROLLBACK TO SAVEPOINT message');
         refused.push(refusal(message, error));
       }
@@ -62,7 +70,7 @@ export function recordingApplier(options: Pick<RecordingConsumerOptions, 'pool' 
       await inTransaction(pool, (tx) => together(events, tx));
       return [];
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
+      if (!refusable(error)) throw error;
       return inTransaction(pool, (tx) => oneByOne(events, tx));
     }
   };
@@ -78,13 +86,13 @@ export function selfDedupingApplier(handle: SelfDedupingConsumerOptions['handle'
       await handle(events.map((e) => e.event));
       return [];
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
+      if (!refusable(error)) throw error;
       const refused: Refusal[] = [];
       for (const { message, event } of events) {
         try {
           await handle([event]);
         } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
+          if (!refusable(error)) throw error;
           refused.push(refusal(message, error));
         }
       }

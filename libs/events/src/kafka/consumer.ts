@@ -92,14 +92,20 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
     sessionTimeout: 10000,
     heartbeatInterval: 1000,
     // How long the broker holds a fetch that finds nothing; a message that arrives ends it at once.
-    // An idle consumer polls twice a second instead of fifty times (five consumers cost a third
-    // of a core doing nothing at 20 ms).
+    // An idle consumer polls twice a second, not fifty times.
     maxWaitTimeInMs: options.gather?.maxWaitMs ?? 500,
     minBytes: options.gather?.minBytes ?? 1,
     retry: { retries: 10 },
   });
   const producer: Producer = options.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await Promise.all([consumer.connect(), producer.connect()]);
+  try {
+    await Promise.all([consumer.connect(), producer.connect()]);
+    for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
+  } catch (error) {
+    // Tried again later by the caller: what did connect is let go now, so nothing leaks.
+    await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
+    throw error;
+  }
   let lag = 0;
   let running = true;
   let stopping = false;
@@ -111,9 +117,6 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
     log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
     running = e.payload.restart;
   });
-  for (const topic of options.topics) {
-    await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
-  }
 
   const deadLetter = async (topic: string, message: KafkaMessage, reason: string): Promise<void> => {
     log.warn({ topic, offset: message.offset, reason }, 'message sent to dead-letter topic');
@@ -154,9 +157,9 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
   await consumer.run({
     partitionsConsumedConcurrently: 3,
     eachBatchAutoResolve: false,
-    // Offsets are committed at most once a second (and on stop), not after every batch: at 20
-    // alerts/s the commits after each batch were 40 % of all requests to the broker. Handling is
-    // idempotent, so a crash redelivers at most that second's messages and changes nothing.
+    // Offsets are committed at most once a second (and on stop), not after every batch, which
+    // would be most of the requests to the broker. Handling is idempotent, so a crash redelivers
+    // at most that second's messages and changes nothing.
     autoCommit: false,
     autoCommitInterval: COMMIT_INTERVAL_MS,
     eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale }) => {

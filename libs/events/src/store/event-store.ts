@@ -3,7 +3,9 @@ import { decodeEvent, encodeEvent, type DomainEvent } from '../catalog/index.js'
 import type { EventEnvelope, EventMetadata } from '../envelope.js';
 import { ConcurrencyConflict } from '../errors.js';
 import { newId } from '../ids.js';
+import { checkOut } from './checkout.js';
 import { copyBinaryRows, int8At, type CopyChunk } from './copy-binary.js';
+import { itemError } from './refusals.js';
 import { quoteIdent } from './sql.js';
 
 export type ExpectedVersion = number | 'no-stream' | 'stream-exists' | 'any';
@@ -114,22 +116,21 @@ export class PgEventStore {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, MAX_BATCH);
       try {
-        const { rows } = await this.#pool.query<{ r: ItemResult[] }>(`SELECT ${this.#fn}($1::jsonb) AS r`, [
-          JSON.stringify(batch.map((p) => p.item)),
-        ]);
-        const results = rows[0]!.r;
-        batch.forEach((p, i) => {
-          try {
-            p.resolve(settle(p.streamId, p.expected, results[i]!));
-          } catch (error) {
-            p.reject(error);
-          }
-        });
+        const results = await this.#appendBatch(batch.map((p) => p.item));
+        batch.forEach((p, i) => settleInto(p, results[i]!));
       } catch (error) {
-        for (const p of batch) p.reject(error);
+        if (batch.length === 1) batch[0]!.reject(itemError(error));
+        // The batch was one transaction and wrote nothing: each item again on its own, so one that
+        // Postgres refuses fails alone and the rest commit.
+        else for (const p of batch) await this.#appendBatch([p.item]).then((r) => settleInto(p, r[0]!), (e: unknown) => p.reject(itemError(e)));
       }
     }
     this.#flushing = false;
+  }
+
+  async #appendBatch(items: BatchItem[]): Promise<ItemResult[]> {
+    const { rows } = await this.#pool.query<{ r: ItemResult[] }>(`SELECT ${this.#fn}($1::jsonb) AS r`, [JSON.stringify(items)]);
+    return rows[0]!.r;
   }
 
   async readStream(streamId: string, options: { fromVersion?: number; tx?: PoolClient } = {}): Promise<StoredEvent[]> {
@@ -159,7 +160,7 @@ export class PgEventStore {
    * next rows while the caller decodes these.
    */
   async *readAllPages(afterPosition: number): AsyncGenerator<StoredEvent[]> {
-    const client = await this.#pool.connect();
+    const { client, release } = await checkOut(this.#pool);
     let complete = false;
     try {
       const query = `SELECT ${BINARY_COLUMNS} FROM ${this.#table} WHERE position > ${Math.trunc(afterPosition)} ORDER BY position`;
@@ -167,7 +168,7 @@ export class PgEventStore {
       complete = true;
     } finally {
       // Stopped midway, the connection is still in COPY mode: it is discarded, not pooled.
-      client.release(!complete);
+      release(!complete);
     }
   }
 
@@ -182,6 +183,14 @@ export function decodeStored(stored: StoredEvent): (EventEnvelope<DomainEvent['d
   const result = decodeEvent(stored.type, stored.version, stored.data);
   if (!result.ok) return { error: result.reason };
   return { ...stored, version: result.version, data: result.event.data, event: result.event };
+}
+
+function settleInto(p: Pending, r: ItemResult): void {
+  try {
+    p.resolve(settle(p.streamId, p.expected, r));
+  } catch (error) {
+    p.reject(error);
+  }
 }
 
 function settle(streamId: string, expected: ExpectedVersion, r: ItemResult): AppendResult {

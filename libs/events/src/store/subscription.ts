@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { PgEventStore, StoredEvent } from './event-store.js';
 import type { AppendNotifier } from './notifier.js';
+import { backoffMs } from '../backoff.js';
 import { quoteIdent } from './sql.js';
 import { inTransaction } from './transaction.js';
 
@@ -59,10 +60,12 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
    */
   let notified = false;
   const waiters: { position: number; resolve: () => void }[] = [];
+  /** Batches failed in a row; while there are any, the wait backs off. */
+  let failures = 0;
 
   const onAppend = (): void => {
     notified = true;
-    wake?.();
+    if (failures === 0) wake?.();
   };
   options.notifier?.on('append', onAppend);
 
@@ -87,16 +90,21 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
             waiters.splice(waiters.indexOf(w), 1);
             w.resolve();
           }
+          failures = 0;
           if (events.length === batchSize) continue;
         }
-        // After a failure the poll interval is the back-off, notified or not.
+        failures = 0;
         if (notified) continue;
       } catch (error) {
         if (stopped) break;
-        options.logger.error({ err: error, subscription: options.name, position }, 'subscription batch failed; retrying');
+        failures += 1;
+        options.logger.error({ err: error, subscription: options.name, position, failures }, 'subscription batch failed; retrying');
       }
+      // After a failure the wait grows and appends do not cut it short: a relay whose broker is
+      // down retries calmly instead of once per append.
+      const waitMs = failures === 0 ? pollMs : backoffMs(failures, { baseMs: pollMs, capMs: 5000 });
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
+        const timer = setTimeout(resolve, waitMs);
         wake = () => {
           clearTimeout(timer);
           resolve();

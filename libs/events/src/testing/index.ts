@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { EventEnvelope } from '../envelope.js';
 import { newId } from '../ids.js';
@@ -115,4 +116,21 @@ export function publishedEnvelope<D>(
     ...overrides,
     data: event.data,
   };
+}
+
+/**
+ * Waits until every check a service reports on /readyz is `ok` or `standby`: its topics exist, its
+ * consumers have joined, and each singleton runs here or on another instance. A service answers requests long before that; a test
+ * that reads or writes its topics needs this too.
+ */
+export async function settled(app: FastifyInstance, timeoutMs = 60000): Promise<void> {
+  await eventually(
+    async () => {
+      const { checks } = (await app.inject({ url: '/readyz' })).json<{ checks: Record<string, string> }>();
+      const waiting = Object.entries(checks).filter(([, state]) => state !== 'ok' && !state.startsWith('standby'));
+      if (waiting.length > 0) throw new Error(`not settled: ${waiting.map(([name, state]) => `${name} ${state}`).join(', ')}`);
+    },
+    timeoutMs,
+    100,
+  );
 }

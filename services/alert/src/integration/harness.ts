@@ -1,5 +1,5 @@
 import { createLogger, loadConfig, signToken, type Principal } from '@rapid-search/events';
-import { TEST_JWT_SECRET, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
+import { settled, TEST_JWT_SECRET, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
@@ -60,6 +60,7 @@ export async function startService(options: {
     ...(options.clock ? { clock: options.clock.now } : {}),
   });
   const address = await service.app.listen({ port: 0, host: '127.0.0.1' });
+  await settled(service.app);
   return { service, base: address };
 }
 

@@ -1,4 +1,4 @@
-import { DomainError, Forbidden, type Principal, type TokenVerifier } from '@rapid-search/events';
+import { DomainError, Forbidden, unsafeInput, ValidationError, type Principal, type TokenVerifier } from '@rapid-search/events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -81,6 +81,8 @@ export function consoleSocket(app: FastifyInstance, deps: ConsoleDeps): void {
         } catch {
           return connection.reply({ type: 'error', code: 'MALFORMED_JSON', message: 'message is not valid JSON' });
         }
+        const unsafe = unsafeInput(json, 'message');
+        if (unsafe.length > 0) return connection.reply({ type: 'error', code: 'VALIDATION_FAILED', message: new ValidationError(unsafe).message });
         const parsed = Incoming.safeParse(json);
         if (!parsed.success) {
           const message = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

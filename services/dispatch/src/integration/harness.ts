@@ -7,7 +7,7 @@ import {
   type DomainEvent,
   type EventEnvelope,
 } from '@rapid-search/events';
-import { createTestDatabase, publishedEnvelope, requireKafka, TEST_JWT_SECRET, TEST_KAFKA_BROKERS, testTopicPrefix, type TestDatabase } from '@rapid-search/events/testing';
+import { createTestDatabase, publishedEnvelope, requireKafka, settled, TEST_JWT_SECRET, TEST_KAFKA_BROKERS, testTopicPrefix, type TestDatabase } from '@rapid-search/events/testing';
 import type { Consumer, Producer } from 'kafkajs';
 import { WebSocket } from 'ws';
 import type { Clock } from '../clock.js';
@@ -58,6 +58,7 @@ export async function startHarness(label: string, overrides: Record<string, stri
   const start = async () => {
     const service = await startDispatchService({ config: loadConfig(DispatchConfig, env), logger, clock });
     await service.app.listen({ port: 0, host: '127.0.0.1' });
+    await settled(service.app);
     return service;
   };
   let service = await start();

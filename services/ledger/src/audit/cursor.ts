@@ -1,3 +1,4 @@
+import { checkOut } from '@rapid-search/events';
 import type { Pool } from 'pg';
 
 /**
@@ -12,7 +13,7 @@ export async function* cursorBatches(
   params: unknown[],
   batchSize: number,
 ): AsyncGenerator<unknown[][]> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   let pending: Promise<{ rows: unknown[][] }> | undefined;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -28,7 +29,10 @@ export async function* cursorBatches(
     }
   } finally {
     await pending?.catch(() => undefined);
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release();
+    const clean = await client.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
+    release(!clean);
   }
 }

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { copyBinaryRows, int8At, uuidAt, type CopyChunk } from '@rapid-search/events';
+import { checkOut, copyBinaryRows, int8At, uuidAt, type CopyChunk } from '@rapid-search/events';
 import { CaseRules } from './case-rules.js';
 import { GENESIS_HASH } from './canonical.js';
 import { HASH_HEX, type ChainHead } from './chain-links.js';
@@ -18,7 +18,7 @@ export async function verifyLedger(pool: Pool): Promise<VerifyReport> {
   const rules = new CaseRules();
   const links = new LinksWorker();
   try {
-    const client = await pool.connect();
+    const { client, release } = await checkOut(pool);
     let complete = false;
     try {
       let after: ChainHead = { seq: 0, hash: GENESIS_HASH };
@@ -29,7 +29,7 @@ export async function verifyLedger(pool: Pool): Promise<VerifyReport> {
       }
       complete = true;
     } finally {
-      client.release(!complete);
+      release(!complete);
     }
     return reportOf(await links.verdicts(), rules);
   } finally {

@@ -1,5 +1,5 @@
 import { createKafka, createLogger, deriveId, loadConfig, newId, signToken, type Principal } from '@rapid-search/events';
-import { createTestDatabase, publishedEnvelope, TEST_JWT_SECRET, TEST_KAFKA_BROKERS, testTopicPrefix, requireKafka, type TestDatabase } from '@rapid-search/events/testing';
+import { createTestDatabase, publishedEnvelope, settled, TEST_JWT_SECRET, TEST_KAFKA_BROKERS, testTopicPrefix, requireKafka, type TestDatabase } from '@rapid-search/events/testing';
 import type { Producer } from 'kafkajs';
 import pg from 'pg';
 import { LedgerConfig } from '../config.js';
@@ -31,6 +31,7 @@ export async function startHarness(label: string): Promise<Harness> {
   });
   const logger = createLogger('ledger-test', 'silent');
   const service = await startLedgerService(config, logger);
+  await settled(service.app);
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
   const producer = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'ledger-test', logger }).producer();
   await producer.connect();

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import t from 'tap';
+import { newId } from '../ids.js';
+import { eventually } from '../testing/index.js';
+import { AppendNotifier } from './notifier.js';
+import { UnstorableInput } from './refusals.js';
+import { newEvent, quiet, storeFixture } from './test-fixtures.js';
+import { inTransaction } from './transaction.js';
+
+const fx = await storeFixture('faults');
+t.teardown(fx.close);
+const { store, pool, db } = fx;
+const admin = new pg.Pool({ connectionString: db.url, max: 2 });
+t.teardown(() => admin.end());
+
+/** Ends every other backend of this test's database, as a failover or an operator would. */
+async function terminateAll(applicationName?: string): Promise<number> {
+  const { rowCount } = await admin.query(
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+      WHERE datname = $1 AND pid <> pg_backend_pid() AND ($2::text IS NULL OR application_name = $2)`,
+    [db.name, applicationName ?? null],
+  );
+  return rowCount ?? 0;
+}
+
+const sessions = async (applicationName: string): Promise<number> =>
+  Number((await admin.query('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [db.name, applicationName])).rows[0].n);
+
+t.test('given a transaction holding a pooled client, when its backend is terminated, then only that transaction fails and the pool serves the next', async (t) => {
+  const failed = inTransaction(pool, async (tx) => {
+    await tx.query('SELECT 1');
+    await terminateAll();
+    await tx.query('SELECT pg_sleep(1)');
+  });
+  await t.rejects(failed);
+  t.equal((await pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one, 1);
+  t.equal((await store.append(`s-${newId()}`, [newEvent('c')], { expectedVersion: 'no-stream' })).version, 1);
+});
+
+t.test('given a replay reading pages, when its backend is terminated, then the read fails and the process carries on', async (t) => {
+  for (let i = 0; i < 5; i++) await store.append(`r-${newId()}`, [newEvent('c')], { expectedVersion: 'no-stream' });
+  const replay = (async () => {
+    for await (const page of store.readAllPages(0)) {
+      if (page.length > 0) await terminateAll();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  await replay.catch(() => undefined);
+  t.ok((await store.readAll(0, 10)).length > 0);
+});
+
+t.test('given the notifier, when its connection is terminated 20 times in a row, then it holds one connection and still hears appends', async (t) => {
+  const notifier = new AppendNotifier(db.url, 'alert', quiet);
+  t.teardown(() => notifier.close());
+  await notifier.start();
+  const name = 'rapid-search-alert-listen';
+  for (let i = 0; i < 20; i++) {
+    await eventually(async () => assert.ok(notifier.listening() && (await sessions(name)) === 1), 15000);
+    await terminateAll(name);
+  }
+  await eventually(async () => assert.ok(notifier.listening() && (await sessions(name)) === 1), 15000);
+  t.pass('one LISTEN connection after 20 terminations');
+  const heard = new Promise<number>((resolve) => notifier.once('append', resolve));
+  await store.append(`n-${newId()}`, [newEvent('c')], { expectedVersion: 'no-stream' });
+  t.ok((await heard) > 0);
+});
+
+t.test('given a batch with poisoned appends, when it is group-committed, then each poisoned one fails alone with 400 and the rest commit', async (t) => {
+  const poisoned = (text: string) => ({ ...newEvent('c'), event: { ...newEvent('c').event, data: { ...newEvent('c').event.data, reason: text } } }) as ReturnType<typeof newEvent>;
+  const appends = [
+    ...Array.from({ length: 8 }, () => [newEvent('c')]),
+    [poisoned('nul \u0000 here')],
+    [poisoned('lone \ud800 surrogate')],
+  ].map((events) => store.append(`p-${newId()}`, events, { expectedVersion: 'no-stream' }));
+  const settled = await Promise.allSettled(appends);
+  t.equal(settled.filter((s) => s.status === 'fulfilled').length, 8);
+  const refused = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
+  t.equal(refused.length, 2);
+  t.ok(refused.every((r) => r instanceof UnstorableInput && r.status === 400));
+});
