@@ -12,7 +12,8 @@
 // Plain ESM, node: built-ins only (runs on Node 20 and 24). The broker is the Apache Kafka
 // 3.9.1 jar set that Maven fetches from Maven Central into ./lib (see pom.xml); it runs with
 // this folder as its working directory, keeps its data in ./run/data and logs to ./run/kafka.log.
-// See ../README.md.
+// KAFKA_RUN_DIR names another run folder (data, log, pid, lock), so a second broker on another
+// port can be started, killed and restarted beside the first. See ../README.md.
 
 import fs from 'node:fs';
 import net from 'node:net';
@@ -23,9 +24,10 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const RUN = path.join(HERE, 'run');
+const DEFAULT_RUN = path.join(HERE, 'run');
+const RUN = process.env.KAFKA_RUN_DIR ? path.resolve(process.env.KAFKA_RUN_DIR) : DEFAULT_RUN;
 
-/** Files and folders this module uses (all under infra/kafka/). */
+/** Files and folders this module uses (under infra/kafka/, the run folder wherever KAFKA_RUN_DIR puts it). */
 export const paths = Object.freeze({
   dir: HERE,
   pom: path.join(HERE, 'pom.xml'),
@@ -210,12 +212,15 @@ function pidAlive(pid) {
   }
 }
 
-/** A live broker started from this folder (checked via /proc where there is one). */
+/**
+ * A live broker started from this folder with this run folder (checked via /proc where there is
+ * one), so a stale pid file never names the broker of another run folder.
+ */
 function isOurBroker(pid) {
   if (!pid || !pidAlive(pid)) return false;
   try {
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes('kafka.Kafka') && cmdline.includes(HERE);
+    return cmdline.includes('kafka.Kafka') && cmdline.includes(HERE) && cmdline.includes(`-Dkafka.logs.dir=${paths.run}\0`);
   } catch {
     return process.platform !== 'linux'; // no /proc: trust the pid file
   }
@@ -261,6 +266,18 @@ function jvmArgs() {
   ];
 }
 
+/**
+ * server.properties names its data dir relative to this folder; a run folder of its own gets a copy
+ * that points into it, for the storage tool and the broker alike.
+ */
+function brokerProperties() {
+  if (RUN === DEFAULT_RUN) return paths.serverProperties;
+  const file = path.join(RUN, 'server.properties');
+  fs.mkdirSync(RUN, { recursive: true });
+  fs.writeFileSync(file, fs.readFileSync(paths.serverProperties, 'utf8').replace(/^log\.dirs=.*$/m, `log.dirs=${paths.data}`));
+  return file;
+}
+
 /** Format the KRaft storage once (skipped when run/data/meta.properties exists). */
 export async function formatStorage({ log = console.error } = {}) {
   if (fs.existsSync(paths.meta)) return false;
@@ -271,7 +288,7 @@ export async function formatStorage({ log = console.error } = {}) {
     [
       '-Xmx256m', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', log4jOpt(),
       '-cp', path.join(paths.lib, '*'), 'kafka.tools.StorageTool',
-      'format', '-t', CLUSTER_ID, '-c', paths.serverProperties, '--ignore-formatted',
+      'format', '-t', CLUSTER_ID, '-c', brokerProperties(), '--ignore-formatted',
     ],
     { cwd: HERE },
   );
@@ -283,8 +300,8 @@ export async function formatStorage({ log = console.error } = {}) {
 
 /**
  * --override arguments when the wanted local port is not the one in server.properties: the
- * broker listens on that port and its controller on the next one. (One data dir per folder, so
- * two brokers need two copies of this folder.)
+ * broker listens on that port and its controller on the next one. (One data dir per run folder, so
+ * two brokers need two run folders: see KAFKA_RUN_DIR.)
  */
 function listenerOverrides({ port }) {
   if (port === DEFAULT_PORT) return [];
@@ -302,7 +319,7 @@ async function startBroker({ target, log, timeoutMs = START_TIMEOUT_MS }) {
   const out = fs.openSync(paths.log, 'a');
   const args = [
     ...jvmArgs(),
-    '-cp', path.join(paths.lib, '*'), 'kafka.Kafka', paths.serverProperties,
+    '-cp', path.join(paths.lib, '*'), 'kafka.Kafka', brokerProperties(),
     ...listenerOverrides(target),
   ];
   const t0 = Date.now();
