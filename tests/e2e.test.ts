@@ -8,14 +8,13 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import t from 'tap';
 import WebSocket from 'ws';
-import { createTestDatabase, requireKafka, TEST_KAFKA_BROKERS, testTopicPrefix } from '@rapid-search/events/testing';
+import { createTestDatabase, requireKafka, TEST_JWKS, TEST_KAFKA_BROKERS, TEST_SIGNING_KEY, testTopicPrefix } from '@rapid-search/events/testing';
 import { call, tokensFor } from '@rapid-search/scripts/client';
 import { loadDemoCase } from '@rapid-search/scripts/demo-case';
 import { waitUntilReady } from '@rapid-search/scripts/services';
 
 await requireKafka();
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SECRET = 'e2e-secret-e2e-secret-e2e-secret-0123456';
 const db = await createTestDatabase('e2e');
 const ports = { alert: 3101, dispatch: 3102, ledger: 3103 };
 const urls = { alert: `http://127.0.0.1:${ports.alert}`, dispatch: `http://127.0.0.1:${ports.dispatch}`, ledger: `http://127.0.0.1:${ports.ledger}` };
@@ -24,7 +23,7 @@ const env = {
   DATABASE_URL: db.url,
   KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
   KAFKA_TOPIC_PREFIX: testTopicPrefix(),
-  RS_JWT_SECRET: SECRET,
+  RS_TOKEN_JWKS: TEST_JWKS,
   ALERT_PORT: String(ports.alert),
   DISPATCH_PORT: String(ports.dispatch),
   LEDGER_PORT: String(ports.ledger),
@@ -49,7 +48,7 @@ await Promise.race([
 
 const demo = loadDemoCase();
 const CONSOLE_CENTER = 'cc-kunming';
-const tokens = await tokensFor(SECRET, { consoleCenter: CONSOLE_CENTER, officer: demo.group.chiefOfficerId, upstreamSystem: demo.alert.upstreamSystemId });
+const tokens = await tokensFor(TEST_SIGNING_KEY, { consoleCenter: CONSOLE_CENTER, officer: demo.group.chiefOfficerId, upstreamSystem: demo.alert.upstreamSystemId });
 
 interface ConsoleMessage {
   type: string;

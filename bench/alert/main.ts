@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { createTestDatabase } from '@rapid-search/events/testing';
+import { createTestDatabase, TEST_JWKS } from '@rapid-search/events/testing';
 import { ensureKafka, ROOT, waitForService } from '../shared/processes.js';
 
 const PORT = Number(process.env.BENCH_ALERT_PORT ?? 3901);
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       ...process.env,
       DATABASE_URL: db.url,
       ALERT_PORT: String(PORT),
-      RS_JWT_SECRET: randomBytes(24).toString('hex'),
+      RS_TOKEN_JWKS: TEST_JWKS,
       KAFKA_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}.`,
       LOG_LEVEL: 'warn',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',

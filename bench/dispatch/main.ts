@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { createKafka, createLogger, encodeEvent, newId, signToken } from '@rapid-search/events';
-import { createTestDatabase, publishedEnvelope, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
+import { createTestDatabase, publishedEnvelope, TEST_JWKS, TEST_KAFKA_BROKERS, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import { ensureKafka, peakRssMb, percentile, ROOT, waitForService } from '../shared/processes.js';
 
 const PORT = Number(process.env.BENCH_DISPATCH_PORT ?? 3902);
@@ -21,7 +21,6 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 30);
 /** The alert service's first release radius is 100 km; 20 km is a denser-city, lighter load. */
 const RADIUS_KM = Number(process.env.BENCH_RADIUS_KM ?? 20);
 const KUNMING_WEIGHT = Number(process.env.BENCH_KUNMING_WEIGHT ?? 3);
-const SECRET = randomBytes(24).toString('hex');
 const DISPATCH_NODE_OPTIONS = '--max-semi-space-size=4';
 const PREFIX = `bench${randomBytes(3).toString('hex')}.`;
 const logger = createLogger('bench-dispatch', 'warn');
@@ -63,7 +62,7 @@ async function main(): Promise<void> {
       DATABASE_URL: db.url,
       KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
       KAFKA_TOPIC_PREFIX: PREFIX,
-      RS_JWT_SECRET: SECRET,
+      RS_TOKEN_JWKS: TEST_JWKS,
       DISPATCH_PORT: String(PORT),
       LOG_LEVEL: 'warn',
       // As services/dispatch's start script runs it: a capped young generation. Without the cap
@@ -84,7 +83,7 @@ async function main(): Promise<void> {
     let cutOff = 0;
     const sockets = await Promise.all(
       consoleCenters().map(async (centerId, i) => {
-        const token = await signToken({ sub: `bench-console-${i}`, role: 'console', commandCenterId: centerId }, SECRET);
+        const token = await signToken({ sub: `bench-console-${i}`, role: 'console', commandCenterId: centerId }, TEST_SIGNING_KEY);
         const ws = new WebSocket(`ws://127.0.0.1:${PORT}/v1/consoles`, { headers: { authorization: `Bearer ${token}` } });
         ws.on('message', (raw: Buffer) => {
           const at = performance.now();

@@ -11,17 +11,19 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { readSeed, signToken } from '@rapid-search/events';
-import { createTestDatabase, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
+import { createTestDatabase, TEST_JWKS, TEST_KAFKA_BROKERS, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import { waitUntilReady } from '@rapid-search/scripts/services';
 import { peakRssMb, percentile, ROOT } from '../shared/processes.js';
 import { z } from 'zod';
+
+/** Tells this run's idempotency keys from an earlier run's. */
+const RUN = randomBytes(4).toString('hex');
 
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 /** Seconds at the same rate before the measured ones, while V8 compiles the hot paths; reported apart. */
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 const CONSOLES = Number(process.env.BENCH_CONSOLES ?? 50);
-const SECRET = randomBytes(32).toString('base64url');
 const ports = { alert: 3201, dispatch: 3202, ledger: 3203 };
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const EVENT = Buffer.from('{"type":"event"');
@@ -45,7 +47,7 @@ const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], {
     DATABASE_URL: db.url,
     KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
     KAFKA_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}.`,
-    RS_JWT_SECRET: SECRET,
+    RS_TOKEN_JWKS: TEST_JWKS,
     LOG_LEVEL: 'warn',
     ALERT_PORT: String(ports.alert),
     DISPATCH_PORT: String(ports.dispatch),
@@ -67,7 +69,7 @@ try {
   const sockets = await Promise.all(
     Array.from({ length: CONSOLES }, async (_, i) => {
       const center = centers[i % centers.length]!;
-      const token = await signToken({ sub: center, role: 'console', commandCenterId: center }, SECRET);
+      const token = await signToken({ sub: center, role: 'console', commandCenterId: center }, TEST_SIGNING_KEY);
       const socket = new WebSocket(`ws://127.0.0.1:${ports.dispatch}/v1/consoles`, { headers: { authorization: `Bearer ${token}` } });
       socket.on('message', (raw: Buffer) => {
         const caseId = caseIdOf(raw);
@@ -78,14 +80,14 @@ try {
     }),
   );
 
-  const upstream = await signToken({ sub: 'up-kunming-110', role: 'upstream', upstreamSystemId: 'up-kunming-110' }, SECRET);
+  const upstream = await signToken({ sub: 'up-kunming-110', role: 'upstream', upstreamSystemId: 'up-kunming-110' }, TEST_SIGNING_KEY);
   /** Case id → when its alert was answered, and whether that was during the warm-up. */
   const answered = new Map<string, { at: number; warmup: boolean }>();
   let failures = 0;
   const post = async (n: number) => {
     const place = PLACES[n % PLACES.length]!;
     const now = Date.now();
-    const response = await postJson(`/v1/alerts`, { authorization: `Bearer ${upstream}`, 'idempotency-key': `bench-${n}-${SECRET.slice(0, 8)}` }, {
+    const response = await postJson(`/v1/alerts`, { authorization: `Bearer ${upstream}`, 'idempotency-key': `bench-${n}-${RUN}` }, {
       source: '110',
       reportedAt: new Date(now).toISOString(),
       child: { name: `Bench Child ${n}`, sex: n % 2 ? 'female' : 'male', ageYears: 3 + (n % 12) },

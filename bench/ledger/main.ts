@@ -12,7 +12,7 @@ import { spawn, execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createTestDatabase, TEST_JWT_SECRET } from '@rapid-search/events/testing';
+import { createTestDatabase, TEST_JWKS } from '@rapid-search/events/testing';
 import pg from 'pg';
 
 const TOTAL = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
@@ -106,7 +106,7 @@ function* ledgerRows(): Generator<Row> {
 async function migrateWithService(databaseUrl: string): Promise<void> {
   const child = spawn(process.execPath, ['services/ledger/dist/main.js'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LEDGER_PORT: '0', RS_JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', KAFKA_TOPIC_PREFIX: `bench${Date.now()}.` },
+    env: { ...process.env, DATABASE_URL: databaseUrl, LEDGER_PORT: '0', RS_TOKEN_JWKS: TEST_JWKS, LOG_LEVEL: 'warn', KAFKA_TOPIC_PREFIX: `bench${Date.now()}.` },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });

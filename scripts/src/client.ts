@@ -1,5 +1,6 @@
-import { signToken, type Principal } from '@rapid-search/events';
+import { signToken, type Principal, type SigningKey } from '@rapid-search/events';
 import type { z } from 'zod';
+import { officerUnit } from './officer-unit.js';
 
 export interface Answer<T = unknown> {
   status: number;
@@ -35,12 +36,12 @@ export async function call<T = Record<string, unknown>>(
 }
 
 /** Tokens for each role the scenario plays, signed with the running system's key. */
-export async function tokensFor(secret: string, ids: { consoleCenter: string; officer: string; upstreamSystem: string }) {
-  const sign = (p: z.input<typeof Principal>) => signToken(p, secret, 3600);
+export async function tokensFor(key: SigningKey, ids: { consoleCenter: string; officer: string; upstreamSystem: string }) {
+  const sign = (p: z.input<typeof Principal>) => signToken(p, key, 3600);
   return {
     upstream: await sign({ sub: ids.upstreamSystem, role: 'upstream', upstreamSystemId: ids.upstreamSystem }),
     console: await sign({ sub: ids.consoleCenter, role: 'console', commandCenterId: ids.consoleCenter }),
-    officer: await sign({ sub: ids.officer, role: 'officer', officerId: ids.officer }),
+    officer: await sign({ sub: ids.officer, role: 'officer', officerId: ids.officer, unit: officerUnit(ids.officer) }),
     lab: await sign({ sub: 'lab-kunming-psb-forensic-dna', role: 'lab' }),
     civilAffairs: await sign({ sub: 'ca-kunming-childrens-welfare-institute', role: 'civil-affairs' }),
     auditor: await sign({ sub: 'auditor-joint-meeting-office', role: 'auditor' }),

@@ -3,6 +3,7 @@
  * group, a premature dissolution refused, the DNA match, rescue, handover to civil affairs, the
  * case solved, the group dissolved, the ledger verified.
  */
+import type { SigningKey } from '@rapid-search/events';
 import WebSocket from 'ws';
 import { call, tokensFor } from './client.js';
 import { loadDemoCase } from './demo-case.js';
@@ -10,10 +11,10 @@ import { loadDemoCase } from './demo-case.js';
 type Urls = Record<'alert' | 'dispatch' | 'ledger', string>;
 const CONSOLE_CENTER = 'cc-kunming-guandu';
 
-export async function runDemo({ secret, urls }: { secret: string; urls: Urls }): Promise<void> {
+export async function runDemo({ key, urls }: { key: SigningKey; urls: Urls }): Promise<void> {
   const say = (step: string, detail = '') => console.log(`\n▶ ${step}${detail ? `\n  ${detail}` : ''}`);
   const demo = loadDemoCase();
-  const tokens = await tokensFor(secret, { consoleCenter: CONSOLE_CENTER, officer: demo.group.chiefOfficerId, upstreamSystem: demo.alert.upstreamSystemId });
+  const tokens = await tokensFor(key, { consoleCenter: CONSOLE_CENTER, officer: demo.group.chiefOfficerId, upstreamSystem: demo.alert.upstreamSystemId });
   console.log(`\n=== Demo: ${demo.title} ===`);
 
   const consoleEvents: { type: string; event?: { type: string; data: Record<string, unknown> } }[] = [];

@@ -9,7 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DATA_DIR, ROOT, jwtSecret } from './dev-secret.js';
+import { signingKeyOf } from '@rapid-search/events';
+import { DATA_DIR, ROOT, servicesJwks, signingJwk } from './signing-keys.js';
 import { resolvePostgres } from './local-postgres.js';
 import { runDemo } from './demo.js';
 import { SERVICES, waitUntilReady } from './services.js';
@@ -34,7 +35,8 @@ const postgres = await resolvePostgres(DATA_DIR, log);
 // infra/kafka/kafka.js is plain JS so it runs before any build; loaded from the repository root.
 const { ensureKafka } = (await import(pathToFileURL(join(ROOT, 'infra/kafka/kafka.js')).href)) as typeof import('../../infra/kafka/kafka.js');
 const kafka = await ensureKafka({ log });
-const secret = jwtSecret({ create: true });
+const jwk = signingJwk({ create: true });
+const jwks = servicesJwks(jwk);
 const logDir = join(DATA_DIR, 'logs');
 mkdirSync(logDir, { recursive: true });
 
@@ -61,7 +63,7 @@ for (const service of SERVICES) {
         ...process.env,
         DATABASE_URL: postgres.url,
         KAFKA_BROKERS: kafka.brokers,
-        RS_JWT_SECRET: secret,
+        RS_TOKEN_JWKS: jwks,
         [service.portVariable]: String(service.port),
       },
       nice: service.nice,
@@ -90,7 +92,7 @@ Ctrl-C stops everything.`);
 
 if (demo) {
   try {
-    await runDemo({ secret, urls: Object.fromEntries(SERVICES.map((s) => [s.name, s.url])) as Record<'alert' | 'dispatch' | 'ledger', string> });
+    await runDemo({ key: signingKeyOf(jwk), urls: Object.fromEntries(SERVICES.map((s) => [s.name, s.url])) as Record<'alert' | 'dispatch' | 'ledger', string> });
   } catch (error) {
     log(`the demo failed: ${error instanceof Error ? error.message : String(error)}`);
   }

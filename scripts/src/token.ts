@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { Role, signToken } from '@rapid-search/events';
-import { jwtSecret } from './dev-secret.js';
+import { officerUnit } from './officer-unit.js';
+import { signingKey } from './signing-keys.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -13,7 +14,7 @@ const { values, positionals } = parseArgs({
     officer: { type: 'string' },
     system: { type: 'string' },
     grant: { type: 'string', multiple: true },
-    ttl: { type: 'string', default: String(8 * 3600) },
+    ttl: { type: 'string' },
   },
 });
 
@@ -32,11 +33,11 @@ const token = await signToken(
     sub,
     role: role.data,
     ...(values['command-center'] ? { commandCenterId: values['command-center'] } : {}),
-    ...(values.officer ? { officerId: values.officer } : {}),
+    ...(values.officer ? { officerId: values.officer, unit: officerUnit(values.officer) } : {}),
     ...(values.system ? { upstreamSystemId: values.system } : {}),
     grants: values.grant ?? [],
   },
-  jwtSecret({ create: false }),
-  Number(values.ttl),
+  signingKey({ create: false }),
+  values.ttl === undefined ? undefined : Number(values.ttl),
 );
 console.log(token);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { Jwks } from './token-keys.js';
 
 /** What every service reads from the environment. */
 export const BaseConfig = z.object({
@@ -11,8 +12,21 @@ export const BaseConfig = z.object({
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'host:port')).min(1)),
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-z0-9._-]*$/).default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** HS256 signing key for bearer tokens; at least 32 characters. */
-  RS_JWT_SECRET: z.string().min(32, 'at least 32 characters'),
+  /**
+   * The public keys bearer tokens are checked against, as a JWKS in JSON (Ed25519, each with its
+   * `kid`). Services hold no signing key: reading one's configuration lets nobody mint a token.
+   */
+  RS_TOKEN_JWKS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(Jwks),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
 

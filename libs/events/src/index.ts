@@ -5,6 +5,7 @@ export * from './ids.js';
 export * from './config.js';
 export * from './logger.js';
 export * from './auth.js';
+export * from './token-keys.js';
 export * from './geo.js';
 export * from './store/event-store.js';
 export * from './store/checkout.js';

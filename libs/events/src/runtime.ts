@@ -143,7 +143,7 @@ export async function startServiceRuntime(options: {
     topics,
     background,
     singleton,
-    verify: tokenVerifier(config.RS_JWT_SECRET),
+    verify: tokenVerifier(config.RS_TOKEN_JWKS),
     readiness: async () => {
       const [postgres, broker] = await Promise.all([postgresUp(), kafkaUp()]);
       const checks: Record<string, string> = {

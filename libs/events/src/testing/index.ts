@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { EventEnvelope } from '../envelope.js';
 import { newId } from '../ids.js';
+import { generateSigningJwk, publicJwkOf, signingKeyOf } from '../token-keys.js';
 import { createKafka, kafkaReachable } from '../kafka/client.js';
 import { createLogger } from '../logger.js';
 
@@ -15,7 +16,13 @@ const started = ((): { adminUrl?: string; kafkaBrokers?: string } => {
 })();
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? started.adminUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? started.kafkaBrokers ?? '127.0.0.1:9092').split(',');
-export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
+/**
+ * A signing key made afresh for each test process, and the JWKS its services are given: what the
+ * token command and `npm start` do with the key on disk.
+ */
+const testJwk = generateSigningJwk('test-key');
+export const TEST_SIGNING_KEY = signingKeyOf(testJwk);
+export const TEST_JWKS = JSON.stringify({ keys: [publicJwkOf(testJwk)] });
 
 export interface TestDatabase {
   url: string;

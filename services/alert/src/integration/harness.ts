@@ -1,5 +1,5 @@
 import { createLogger, loadConfig, signToken, type Principal } from '@rapid-search/events';
-import { settled, TEST_JWT_SECRET, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
+import { settled, TEST_JWKS, TEST_SIGNING_KEY, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
@@ -50,7 +50,7 @@ export async function startService(options: {
     DATABASE_URL: options.databaseUrl,
     KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
     KAFKA_TOPIC_PREFIX: options.topicPrefix,
-    RS_JWT_SECRET: TEST_JWT_SECRET,
+    RS_TOKEN_JWKS: TEST_JWKS,
     ALERT_SCHEDULER_INTERVAL_MS: String(options.schedulerIntervalMs ?? 100),
     LOG_LEVEL: 'silent',
   });
@@ -65,7 +65,7 @@ export async function startService(options: {
 }
 
 export async function token(principal: z.input<typeof Principal>): Promise<string> {
-  return signToken(principal, TEST_JWT_SECRET, 600);
+  return signToken(principal, TEST_SIGNING_KEY, 600);
 }
 
 export interface Answer {

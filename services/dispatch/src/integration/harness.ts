@@ -7,7 +7,7 @@ import {
   type DomainEvent,
   type EventEnvelope,
 } from '@rapid-search/events';
-import { createTestDatabase, publishedEnvelope, requireKafka, settled, TEST_JWT_SECRET, TEST_KAFKA_BROKERS, testTopicPrefix, type TestDatabase } from '@rapid-search/events/testing';
+import { createTestDatabase, publishedEnvelope, requireKafka, settled, TEST_JWKS, TEST_SIGNING_KEY, TEST_KAFKA_BROKERS, testTopicPrefix, type TestDatabase } from '@rapid-search/events/testing';
 import type { Consumer, Producer } from 'kafkajs';
 import { WebSocket } from 'ws';
 import type { Clock } from '../clock.js';
@@ -48,7 +48,7 @@ export async function startHarness(label: string, overrides: Record<string, stri
     DATABASE_URL: db.url,
     KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
     KAFKA_TOPIC_PREFIX: prefix,
-    RS_JWT_SECRET: TEST_JWT_SECRET,
+    RS_TOKEN_JWKS: TEST_JWKS,
     LOG_LEVEL: 'warn',
     DISPATCH_PORT: '0',
     DISPATCH_ESCALATOR_INTERVAL_MS: '50',
@@ -95,7 +95,7 @@ export async function startHarness(label: string, overrides: Record<string, stri
       await producer.send({ topic: `${prefix}${topic}.events.v1`, messages: Array.from({ length: deliveries }, () => message) });
     },
     token: (role, commandCenterId) =>
-      signToken({ sub: `${role}-${commandCenterId ?? 'x'}`, role: role as never, ...(commandCenterId ? { commandCenterId } : {}) }, TEST_JWT_SECRET),
+      signToken({ sub: `${role}-${commandCenterId ?? 'x'}`, role: role as never, ...(commandCenterId ? { commandCenterId } : {}) }, TEST_SIGNING_KEY),
     restart: async () => {
       await service.close();
       service = await start();

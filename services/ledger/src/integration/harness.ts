@@ -1,5 +1,5 @@
 import { createKafka, createLogger, deriveId, loadConfig, newId, signToken, type Principal } from '@rapid-search/events';
-import { createTestDatabase, publishedEnvelope, settled, TEST_JWT_SECRET, TEST_KAFKA_BROKERS, testTopicPrefix, requireKafka, type TestDatabase } from '@rapid-search/events/testing';
+import { createTestDatabase, publishedEnvelope, settled, TEST_JWKS, TEST_SIGNING_KEY, TEST_KAFKA_BROKERS, testTopicPrefix, requireKafka, type TestDatabase } from '@rapid-search/events/testing';
 import type { Producer } from 'kafkajs';
 import pg from 'pg';
 import { LedgerConfig } from '../config.js';
@@ -26,7 +26,7 @@ export async function startHarness(label: string): Promise<Harness> {
     DATABASE_URL: db.url,
     KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
     KAFKA_TOPIC_PREFIX: prefix,
-    RS_JWT_SECRET: TEST_JWT_SECRET,
+    RS_TOKEN_JWKS: TEST_JWKS,
     LEDGER_PORT: '0',
   });
   const logger = createLogger('ledger-test', 'silent');
@@ -54,7 +54,7 @@ export async function startHarness(label: string): Promise<Harness> {
       await producer.send({ topic: `${prefix}${from}.events.v1`, messages: [{ key: caseId, value: JSON.stringify(envelope) }] });
       return eventId;
     },
-    token: (principal) => signToken({ sub: `${principal.role}-test`, grants: [], ...principal }, TEST_JWT_SECRET),
+    token: (principal) => signToken({ sub: `${principal.role}-test`, grants: [], ...principal }, TEST_SIGNING_KEY),
     close: async () => {
       await producer.disconnect();
       await service.close();

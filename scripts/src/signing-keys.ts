@@ -1,0 +1,34 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateSigningJwk, Jwks, PrivateJwk, publicJwkOf, signingKeyOf, type SigningKey } from '@rapid-search/events';
+
+/** The repository root, from scripts/dist/src/ where this module runs. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const DATA_DIR = join(ROOT, '.data');
+const KEY_FILE = join(DATA_DIR, 'token-signing-key.json');
+
+/**
+ * The issuer's Ed25519 key: RS_TOKEN_SIGNING_KEY (a private JWK in JSON) when set, else a dev key
+ * generated on first start into .data/ (never committed), so `npm run token` signs tokens the
+ * running system accepts. The services are given only its public half.
+ */
+export function signingJwk(options: { create: boolean }): PrivateJwk {
+  if (process.env.RS_TOKEN_SIGNING_KEY) return PrivateJwk.parse(JSON.parse(process.env.RS_TOKEN_SIGNING_KEY));
+  if (existsSync(KEY_FILE)) return PrivateJwk.parse(JSON.parse(readFileSync(KEY_FILE, 'utf8')));
+  if (!options.create) {
+    throw new Error('no signing key yet: start the system once with `npm start` (it creates .data/token-signing-key.json) or set RS_TOKEN_SIGNING_KEY');
+  }
+  const jwk = generateSigningJwk();
+  mkdirSync(dirname(KEY_FILE), { recursive: true });
+  writeFileSync(KEY_FILE, `${JSON.stringify(jwk)}\n`, { mode: 0o600 });
+  return jwk;
+}
+
+export const signingKey = (options: { create: boolean }): SigningKey => signingKeyOf(signingJwk(options));
+
+/** What the services hold: RS_TOKEN_JWKS when set (keys being rotated in), else the dev key's public half. */
+export function servicesJwks(jwk: PrivateJwk): string {
+  if (process.env.RS_TOKEN_JWKS) return JSON.stringify(Jwks.parse(JSON.parse(process.env.RS_TOKEN_JWKS)));
+  return JSON.stringify({ keys: [publicJwkOf(jwk)] });
+}
