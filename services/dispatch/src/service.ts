@@ -1,6 +1,6 @@
 import { Gauge } from 'prom-client';
 import websocket from '@fastify/websocket';
-import { createServiceApp, startServiceRuntime, type IdempotentConsumer, type ServiceRuntime, type Subscription } from '@rapid-search/events';
+import { createServiceApp, startServiceRuntime, type BackgroundTask, type ServiceRuntime, type Subscription } from '@rapid-search/events';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
@@ -8,7 +8,7 @@ import { dnaCommands } from './commands/dna-commands.js';
 import { taskCommands } from './commands/task-commands.js';
 import type { DispatchConfig } from './config.js';
 import { startAlertConsumer } from './consumers/alert-consumer.js';
-import { startEscalator, type Escalator } from './consumers/escalator.js';
+import { startEscalator } from './consumers/escalator.js';
 import { startHandoverConsumer } from './consumers/handover-consumer.js';
 import type { Directory } from './domain/directory.js';
 import { commandCenterRoutes } from './http/command-center-routes.js';
@@ -16,6 +16,7 @@ import { consoleSocket } from './http/console-socket.js';
 import { dnaRoutes } from './http/dna-routes.js';
 import { taskRoutes } from './http/task-routes.js';
 import { ConsoleHub } from './live/console-hub.js';
+import { startFeedFollower } from './live/feed-follower.js';
 import { projectionMigrations } from './projections/migrations.js';
 import { startTaskProjection } from './projections/task-projection.js';
 import { loadDirectory } from './seeds.js';
@@ -23,8 +24,9 @@ import { loadDirectory } from './seeds.js';
 export interface DispatchService {
   app: FastifyInstance;
   runtime: ServiceRuntime;
+  /** How far the projection's commits have reached this instance's consoles; it may run on another instance. */
   projection: Subscription;
-  escalator: Escalator;
+  escalator: BackgroundTask;
   hub: ConsoleHub;
   directory: Directory;
   close(): Promise<void>;
@@ -46,14 +48,25 @@ export async function startDispatchService(options: { config: DispatchConfig; lo
       this.set(hub.count());
     },
   });
-  const projection = await startTaskProjection({ store, notifier: runtime.notifier, directory, logger, onCommitted: (d) => hub.publish(d) });
-  const consumers: IdempotentConsumer[] = [];
+  const feed = await startFeedFollower({
+    pool,
+    schema: store.schema,
+    connectionString: config.DATABASE_URL,
+    centers: directory.centers().map((c) => c.id),
+    logger,
+    publish: (d) => hub.publish(d),
+  });
+  runtime.singleton(
+    'task-projection',
+    () => startTaskProjection({ store, notifier: runtime.notifier, directory, logger, onCommitted: feed.offer }),
+    'postgres',
+  );
   const { app, routes } = createServiceApp({
     service: 'dispatch',
     logger,
     verify: runtime.verify,
     metrics: runtime.metrics,
-    readiness: async () => ({ ...(await runtime.readiness()), consumers: consumers.length === 2 && consumers.every((c) => c.running()) }),
+    readiness: runtime.readiness,
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const tasks = taskCommands(store, clock);
@@ -72,13 +85,18 @@ export async function startDispatchService(options: { config: DispatchConfig; lo
     logger,
   });
   const ctx = { directory, deadlines, clock };
-  consumers.push(await startAlertConsumer(runtime, ctx), await startHandoverConsumer(runtime, ctx));
-  const escalator = startEscalator({ store, directory, deadlines, clock, intervalMs: config.DISPATCH_ESCALATOR_INTERVAL_MS, logger });
+  runtime.background('alertConsumer', () => startAlertConsumer(runtime, ctx));
+  runtime.background('handoverConsumer', () => startHandoverConsumer(runtime, ctx));
+  const escalator = runtime.singleton(
+    'escalator',
+    async () => startEscalator({ store, directory, deadlines, clock, intervalMs: config.DISPATCH_ESCALATOR_INTERVAL_MS, logger }),
+    'postgres',
+  );
 
   return {
     app,
     runtime,
-    projection,
+    projection: feed,
     escalator,
     hub,
     directory,
@@ -86,8 +104,7 @@ export async function startDispatchService(options: { config: DispatchConfig; lo
       hub.closeAll();
       await app.close();
       await escalator.stop();
-      await Promise.all(consumers.map((c) => c.stop()));
-      await projection.stop();
+      await feed.stop();
       await runtime.close();
     },
   };

@@ -52,8 +52,7 @@ export function readFeed(pool: Pool, schema: string, centerId: string, after: nu
     let from = after;
     for (;;) {
       const { rows } = await tx.query<FeedRow>(
-        `SELECT e.position, e.stream_id, e.stream_version, e.event_id, e.type, e.schema_version, e.case_id, e.data,
-                e.metadata, e.occurred_at, e.recorded_at
+        `SELECT ${FEED_COLUMNS}
          FROM ${schema}.console_feed f JOIN ${schema}.events e ON e.position = f.position
          WHERE f.command_center_id = $1 AND f.position > $2 AND f.position <= $3 ORDER BY f.position LIMIT 1000`,
         [centerId, from, upTo],
@@ -89,7 +88,11 @@ export function eventMessage(stored: StoredEvent): string {
   return JSON.stringify({ type: 'event', position: stored.position, event: stored });
 }
 
-interface FeedRow {
+/** The columns of `e`, an events row, that make a `FeedRow`. */
+export const FEED_COLUMNS = `e.position, e.stream_id, e.stream_version, e.event_id, e.type, e.schema_version, e.case_id, e.data,
+  e.metadata, e.occurred_at, e.recorded_at`;
+
+export interface FeedRow {
   position: string;
   stream_id: string;
   stream_version: number;
@@ -103,7 +106,7 @@ interface FeedRow {
   recorded_at: Date;
 }
 
-function toStored(r: FeedRow): StoredEvent {
+export function toStored(r: FeedRow): StoredEvent {
   return {
     eventId: r.event_id,
     type: r.type,

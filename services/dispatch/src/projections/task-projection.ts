@@ -12,6 +12,19 @@ export interface Delivery {
   centers: string[];
 }
 
+/** A committed batch: every event in (after, upTo] was projected; `deliveries` are those consoles see. */
+export interface CommittedBatch {
+  after: number;
+  upTo: number;
+  deliveries: Delivery[];
+}
+
+/**
+ * Names the append notifier that hears the projection's commits on every instance: it listens on
+ * `<name>_events`, the channel the projection's write notifies.
+ */
+export const feedNotices = (schema: string): string => `${schema}_feed`;
+
 interface TaskRow {
   task_id: string;
   case_id: string;
@@ -34,7 +47,7 @@ export async function startTaskProjection(options: {
   notifier: AppendNotifier;
   directory: Directory;
   logger: Logger;
-  onCommitted: (deliveries: Delivery[]) => void;
+  onCommitted: (batch: CommittedBatch) => void;
 }): Promise<Subscription> {
   const s = options.store.schema;
   let started!: (sub: Subscription) => void;
@@ -105,9 +118,12 @@ export async function startTaskProjection(options: {
       for (const center of seenBy) feed.push([center, stored.position]);
       deliveries.push({ stored, centers: [...seenBy] });
     }
-    await write(tx, s, [...changed.values()], created, visibility, feed);
     const last = events[events.length - 1]!.position;
-    void ready.then((sub) => sub.caughtUp(last)).then(() => options.onCommitted(deliveries));
+    await write(tx, s, [...changed.values()], created, visibility, feed, last);
+    // Nothing lies between the checkpoint and the first event read; positions have gaps, so the
+    // checkpoint may be further back, and claiming less than the batch covered is safe.
+    const batch = { after: events[0]!.position - 1, upTo: last, deliveries };
+    void ready.then((sub) => sub.caughtUp(last)).then(() => options.onCommitted(batch));
   };
 
   const subscription = await subscribe(options.store, { name: PROJECTION, notifier: options.notifier, logger: options.logger, pollMs: 250, handle });
@@ -117,7 +133,8 @@ export async function startTaskProjection(options: {
 
 /**
  * Every write of a batch in one statement (one round trip): new tasks, changed tasks, which centers
- * see which task, and the consoles' feed. New and changed tasks are never the same rows, as a task
+ * see which task, the consoles' feed, and the notice to the feed followers, which Postgres sends
+ * only once the transaction commits. New and changed tasks are never the same rows, as a task
  * created in this batch is written once with its latest state. A read model is rebuilt from the
  * store: a commit lost in a crash rolls back with its checkpoint and is simply projected again, so
  * the transaction need not wait for the WAL flush (`set_config(…, true)` is `SET LOCAL`).
@@ -129,6 +146,7 @@ async function write(
   created: Set<string>,
   visibility: [string, string][],
   feed: [string, number][],
+  last: number,
 ): Promise<void> {
   await tx.query(
     `WITH created AS (
@@ -142,7 +160,7 @@ async function write(
      ), fed AS (
        INSERT INTO ${s}.console_feed (command_center_id, position) SELECT * FROM unnest($5::text[], $6::bigint[]) ON CONFLICT DO NOTHING
      )
-     SELECT set_config('synchronous_commit', 'off', true)`,
+     SELECT set_config('synchronous_commit', 'off', true), pg_notify('${feedNotices(s)}_events', $7)`,
     [
       JSON.stringify(rows.filter((r) => created.has(r.task_id))),
       JSON.stringify(rows.filter((r) => !created.has(r.task_id))),
@@ -150,6 +168,7 @@ async function write(
       visibility.map((v) => v[1]),
       feed.map((f) => f[0]),
       feed.map((f) => f[1]),
+      String(last),
     ],
   );
 }
