@@ -32,3 +32,4 @@ export * from './lifecycle.js';
 export * from './backoff.js';
 export * from './http/unsafe-input.js';
 export * from './background.js';
+export * from './regions.js';

@@ -4,6 +4,8 @@ import type { PackageName, Packages } from './state.js';
 /** Who issues a command: the actor written on the events, plus the token's grants. */
 export interface CommandActor extends Actor {
   grants: readonly string[];
+  /** An officer's unit and its region, from the token: the cases it has jurisdiction over. */
+  unit?: { id: string; regionCode: string };
 }
 
 type Base<K extends string, P> = { kind: K; caseId: string; actor: CommandActor; at: string } & P;

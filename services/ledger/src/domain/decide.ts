@@ -1,5 +1,6 @@
 import { Forbidden, NotFound, RuleViolation, ValidationError, type DomainEvent, type Role } from '@rapid-search/events';
 import { JOINT_MEETING_OFFICE, type CaseCommand, type CommandActor } from './commands.js';
+import { needAuthorityOverCase } from './authority.js';
 import type { CaseState } from './state.js';
 
 /** 县级以上公安机关: a chief must head an organ at county level or above. */
@@ -22,7 +23,7 @@ export function decide(command: CaseCommand, state: CaseState): DomainEvent[] {
 
   switch (command.kind) {
     case 'FormGroup': {
-      needRole(command.actor, ['officer']);
+      needAuthorityOverCase(command.actor, state);
       if (state.group) throw new RuleViolation('GROUP_ALREADY_FORMED', `case ${caseId} already has a case group`);
       checkChief(command.chief.unitLevel);
       const missing = (['investigation', 'rescue', 'familySupport'] as const).filter((p) => !command.packages[p]?.trim());
@@ -32,7 +33,7 @@ export function decide(command: CaseCommand, state: CaseState): DomainEvent[] {
       return [{ type: 'CaseGroupFormed', data: { caseId, chief: command.chief, packages: command.packages, formedAt: at } }];
     }
     case 'ReplaceChief': {
-      needRole(command.actor, ['officer']);
+      needAuthorityOverCase(command.actor, state);
       const group = activeGroup(state);
       checkChief(command.chief.unitLevel);
       if (group.chief.officerId === command.chief.officerId) {
@@ -41,40 +42,41 @@ export function decide(command: CaseCommand, state: CaseState): DomainEvent[] {
       return [{ type: 'CaseGroupChiefReplaced', data: { caseId, previousChief: group.chief, chief: command.chief, reason: command.reason, replacedAt: at } }];
     }
     case 'ReassignPackage': {
-      needRole(command.actor, ['officer']);
+      needAuthorityOverCase(command.actor, state);
       const group = activeGroup(state);
       const previousOwner = group.packages[command.package];
       if (previousOwner === command.owner) return [];
       return [{ type: 'PackageOwnerReassigned', data: { caseId, package: command.package, previousOwner, owner: command.owner, reassignedAt: at } }];
     }
     case 'NoteProgress':
-      needRole(command.actor, ['officer']);
+      needAuthorityOverCase(command.actor, state);
       activeGroup(state);
       return [{ type: 'PackageProgressNoted', data: { caseId, package: command.package, note: command.note, notedAt: at } }];
     case 'SolveCase':
-      needRole(command.actor, ['officer']);
+      needAuthorityOverCase(command.actor, state);
       if (state.solvedAt) throw new RuleViolation('CASE_ALREADY_SOLVED', `case ${caseId} was solved at ${state.solvedAt}`);
       return [{ type: 'CaseSolved', data: { caseId, summary: command.summary, solvedAt: at } }];
     case 'DissolveGroup':
-      needRole(command.actor, ['officer']);
+      needAuthorityOverCase(command.actor, state);
       activeGroup(state);
       if (!state.solvedAt) {
         throw new RuleViolation('CASE_NOT_SOLVED', `case ${caseId} is not solved: 案件不破，专案组不得撤销 (the group may not be dissolved)`);
       }
       return [{ type: 'CaseGroupDissolved', data: { caseId, reason: command.reason, dissolvedAt: at } }];
     case 'RescueChild': {
-      needRole(command.actor, ['officer']);
+      needAuthorityOverCase(command.actor, state);
       if (state.rescue) throw new RuleViolation('CHILD_ALREADY_RESCUED', `the child of case ${caseId} was rescued at ${state.rescue.rescuedAt}`);
       const data = { caseId, foundAt: command.foundAt, rescuedAt: at };
       return [{ type: 'ChildRescued', data: command.household ? { ...data, household: command.household } : data }];
     }
     case 'IdentifyParents':
       // A DNA match reaches the case only through the dispatch service's confirmed result.
-      needRole(command.actor, command.method === 'dna' ? ['system'] : ['officer']);
+      if (command.method === 'dna') needRole(command.actor, ['system']);
+      else needAuthorityOverCase(command.actor, state);
       if (state.parents) return [];
       return [{ type: 'ParentsIdentified', data: { caseId, method: command.method, evidenceRef: command.evidenceRef, identifiedAt: at } }];
     case 'ReturnToParents': {
-      needRole(command.actor, ['officer']);
+      needAuthorityOverCase(command.actor, state);
       needRescued(state);
       if (state.returnedAt) throw new RuleViolation('CHILD_ALREADY_RETURNED', `the child of case ${caseId} was returned at ${state.returnedAt}`);
       if (!state.parents) {
@@ -84,7 +86,7 @@ export function decide(command: CaseCommand, state: CaseState): DomainEvent[] {
       return [{ type: 'ChildReturnedToParents', data: command.notes ? { ...data, notes: command.notes } : data }];
     }
     case 'InitiateHandover':
-      needRole(command.actor, ['officer']);
+      needAuthorityOverCase(command.actor, state);
       return [{ type: 'HandoverToCivilAffairsInitiated', data: handover(command, state) }];
     case 'AcceptHandover': {
       needRole(command.actor, ['civil-affairs']);
@@ -96,16 +98,16 @@ export function decide(command: CaseCommand, state: CaseState): DomainEvent[] {
       return [{ type: 'HandoverToCivilAffairsAccepted', data: { caseId, handoverId: h.handoverId, acceptedBy: command.actor.id, acceptedAt: at } }];
     }
     case 'OpenDedicatedFile':
-      needRole(command.actor, ['officer']);
+      needAuthorityOverCase(command.actor, state);
       acceptedHandover(state);
       if (state.dedicatedFile) throw new RuleViolation('DEDICATED_FILE_ALREADY_OPEN', `case ${caseId} already has a dedicated file`);
       return [{ type: 'DedicatedFileOpened', data: { caseId, policeStationId: command.policeStationId, openedAt: at } }];
     case 'RecordFollowUp':
-      needRole(command.actor, ['officer']);
+      needAuthorityOverCase(command.actor, state);
       if (!state.dedicatedFile) throw new RuleViolation('DEDICATED_FILE_NOT_OPEN', `case ${caseId} has no dedicated file (专门档案) yet`);
       return [{ type: 'FollowUpVisitRecorded', data: { caseId, visitedAt: at, notes: command.notes } }];
     case 'RecordRegistrationEligibility': {
-      needRole(command.actor, ['officer']);
+      needAuthorityOverCase(command.actor, state);
       const handedOverAt = acceptedHandover(state);
       if (state.registrationEligibleAt) throw new RuleViolation('ALREADY_ELIGIBLE', `case ${caseId} recorded eligibility at ${state.registrationEligibleAt}`);
       if (state.parents) throw new RuleViolation('PARENTS_IDENTIFIED', `the parents in case ${caseId} are identified: the child goes home, not to registration`);

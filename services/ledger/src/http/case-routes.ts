@@ -181,7 +181,12 @@ export function registerCaseRoutes(routes: RouteKit, store: PgEventStore): void 
 }
 
 export function actorOf(principal: Principal): CommandActor {
-  const actor: CommandActor = { id: principal.officerId ?? principal.sub, role: principal.role, grants: principal.grants };
+  const actor: CommandActor = {
+    id: principal.officerId ?? principal.sub,
+    role: principal.role,
+    grants: principal.grants,
+    ...(principal.unit ? { unit: principal.unit } : {}),
+  };
   return principal.commandCenterId ? { ...actor, commandCenterId: principal.commandCenterId } : actor;
 }
 

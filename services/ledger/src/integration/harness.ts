@@ -5,6 +5,8 @@ import pg from 'pg';
 import { LedgerConfig } from '../config.js';
 import { startLedgerService, type LedgerService } from '../service.js';
 
+const KUNMING = { id: 'cc-kunming', regionCode: '530100' };
+
 export interface Harness {
   db: TestDatabase;
   pool: pg.Pool;
@@ -54,7 +56,9 @@ export async function startHarness(label: string): Promise<Harness> {
       await producer.send({ topic: `${prefix}${from}.events.v1`, messages: [{ key: caseId, value: JSON.stringify(envelope) }] });
       return eventId;
     },
-    token: (principal) => signToken({ sub: `${principal.role}-test`, grants: [], ...principal }, TEST_SIGNING_KEY),
+    // An officer serves in Kunming, whose cases the tests run, unless the test names another unit.
+    token: (principal) =>
+      signToken({ sub: `${principal.role}-test`, grants: [], ...(principal.role === 'officer' ? { unit: KUNMING } : {}), ...principal }, TEST_SIGNING_KEY),
     close: async () => {
       await producer.disconnect();
       await service.close();
