@@ -1,6 +1,8 @@
 export * from './catalog/index.js';
 export * from './envelope.js';
 export * from './errors.js';
+export * from './decider.js';
+export * from './command-handler.js';
 export * from './ids.js';
 export * from './config.js';
 export * from './logger.js';
@@ -27,6 +29,7 @@ export * from './http/openapi.js';
 export * from './http/route.js';
 export * from './http/listen.js';
 export * from './runtime.js';
+export * from './service-options.js';
 export * from './seeds.js';
 export * from './lifecycle.js';
 export * from './backoff.js';

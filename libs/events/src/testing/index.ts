@@ -9,6 +9,8 @@ import { generateSigningJwk, publicJwkOf, signingKeyOf } from '../token-keys.js'
 import { createKafka, kafkaReachable } from '../kafka/client.js';
 import { createLogger } from '../logger.js';
 
+export { spec, type Assert, type Given, type Refusal, type When } from './decider-spec.js';
+
 /** Where infra/test-before.js said the services are (containers), else the local defaults. */
 const started = ((): { adminUrl?: string; kafkaBrokers?: string } => {
   const file = fileURLToPath(new URL('../../../../.data/test-services.json', import.meta.url));
