@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       DISPATCH_PORT: String(PORT),
       LOG_LEVEL: 'warn',
       // As services/dispatch's start script runs it: a capped young generation. Without the cap
-      // V8 grows it under the fan-out's allocation rate and peak RSS ends near 280 MB.
+      // V8 grows it under the fan-out's allocation rate, and peak RSS with it, past the target.
       NODE_OPTIONS: process.env.BENCH_DISPATCH_NODE_OPTIONS ?? DISPATCH_NODE_OPTIONS,
     },
   });

@@ -154,13 +154,13 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
     // Same contract again. Group commits of independent appends (a consumer assigning a task per
     // stream, many reports at once) are the common batch, and their cost was one INSERT statement
     // per item. Such a batch is now classified item by item as before and written with a single
-    // INSERT: half the database time per appended event. A batch that repeats a stream or an
+    // INSERT, so that cost is paid once per batch. A batch that repeats a stream or an
     // event id still goes one item at a time, so later items see what earlier ones wrote.
     sql: (s) => `
       ALTER FUNCTION ${s}.append_events(jsonb) RENAME TO append_events_in_order;
 
       -- jit off: the planner takes every jsonb_array_elements for 100 rows, so a batch of 16
-      -- looks costly enough to compile, and compiling costs more (~13 ms) than the whole append.
+      -- looks costly enough to compile, and compiling costs more than the whole append.
       CREATE FUNCTION ${s}.append_events(p_batch jsonb) RETURNS jsonb LANGUAGE plpgsql SET jit = off AS $fn$
       DECLARE
         ${batchItemVariables}

@@ -21,7 +21,7 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * hash = sha256(prev_hash ‖ canonical entry), over the UTF-8 bytes, as lowercase hex. The one-shot
- * `crypto.hash` costs a third of a Hash object per call, which is most of what a replay spends.
+ * `crypto.hash` costs less per call than a Hash object, and hashing is most of a replay's work.
  */
 export function chainHash(prevHash: string, canonicalEntry: string): string {
   return hash('sha256', prevHash + canonicalEntry, 'hex');
