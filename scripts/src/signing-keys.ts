@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSigningJwk, Jwks, PrivateJwk, publicJwkOf, signingKeyOf, type SigningKey } from '@rapid-search/events';
 
 /** The repository root, from scripts/dist/src/ where this module runs. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const DATA_DIR = join(ROOT, '.data');
+/** What `npm start` keeps (signing key, logs, an embedded Postgres): RS_DATA_DIR, else the repository's .data/. */
+export const DATA_DIR = process.env.RS_DATA_DIR ? resolve(process.env.RS_DATA_DIR) : join(ROOT, '.data');
 const KEY_FILE = join(DATA_DIR, 'token-signing-key.json');
 
 /**
