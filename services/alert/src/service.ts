@@ -1,6 +1,5 @@
-import { createServiceApp, startServiceRuntime } from '@rapid-search/events';
+import { createServiceApp, startServiceRuntime, systemClock, type ServiceOptions } from '@rapid-search/events';
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
 import type { AlertConfig } from './config.js';
 import { startCaseClosingConsumer } from './consumers/case-closing.js';
 import { AcceptBatcher } from './db/accept-batcher.js';
@@ -19,14 +18,9 @@ export interface AlertService {
  * The whole alert service, ready to listen as soon as its schema is migrated: intake and queries
  * need Postgres alone; the case-closing consumer and the radius scheduler start in the background.
  */
-export async function startAlertService(options: {
-  config: AlertConfig;
-  logger: Logger;
-  /** The service's notion of now; tests move it forward to make widenings fall due. */
-  clock?: () => Date;
-}): Promise<AlertService> {
+export async function startAlertService(options: ServiceOptions<AlertConfig>): Promise<AlertService> {
   const { config, logger } = options;
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const runtime = await startServiceRuntime({ service: 'alert', config, logger, migrations: alertMigrations });
   const systems = loadUpstreamSystems();
   runtime.background('caseClosingConsumer', () =>
@@ -55,7 +49,7 @@ export async function startAlertService(options: {
     metrics: runtime.metrics,
     readiness: runtime.readiness,
   });
-  registerIntakeRoutes(routes, { batcher, systems: new Map(systems.map((s) => [s.id, s])), clock });
+  registerIntakeRoutes(routes, { batcher, systems: new Map(systems.map((s) => [s.id, s])), clock: () => clock.now() });
   registerQueryRoutes(routes, { pool: runtime.pool });
   await app.ready();
 

@@ -1,8 +1,8 @@
-import { deriveId, eachEvent, startIdempotentConsumer, type IdempotentConsumer, type Metrics, type PgEventStore } from '@rapid-search/events';
+import { deriveId, eachEvent, handleCommand, startIdempotentConsumer, type Clock, type IdempotentConsumer, type Metrics, type PgEventStore } from '@rapid-search/events';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { decideClose, evolve } from '../domain/alert.js';
+import { alertDecider, alertStream } from '../domain/alert.js';
 import { findAlertByCase, saveState, stateOf } from '../projections/alerts.js';
 
 /** The case events that mean the child is found: the alert stands down and stops widening. */
@@ -19,7 +19,7 @@ export async function startCaseClosingConsumer(options: {
   store: PgEventStore;
   topic: string;
   groupId: string;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   metrics: Metrics;
 }): Promise<IdempotentConsumer> {
@@ -39,25 +39,22 @@ export async function startCaseClosingConsumer(options: {
       const row = await findAlertByCase(tx, consumed.caseId);
       if (!row) return;
       const state = stateOf(row);
-      const closedAt = options.clock();
-      const events = decideClose(state, consumed.event.type, closedAt);
+      const closedAt = options.clock.now();
+      const { events, state: closed } = await handleCommand(store, alertDecider(state.alertId), { kind: 'Close', reason: consumed.event.type, now: closedAt }, {
+        streamId: alertStream(state.alertId),
+        from: { state, version: state.version },
+        tx,
+        caseId: () => state.caseId,
+        eventId: () => deriveId(consumed.eventId, 'alert-closed'),
+        metadata: {
+          actor: { id: 'alert-case-closing', role: 'system' },
+          correlationId: consumed.metadata.correlationId,
+          causationId: consumed.eventId,
+        },
+        occurredAt: closedAt,
+      });
       if (events.length === 0) return;
-      await store.append(
-        `alert-${state.alertId}`,
-        events.map((event) => ({
-          event,
-          caseId: state.caseId,
-          eventId: deriveId(consumed.eventId, 'alert-closed'),
-          metadata: {
-            actor: { id: 'alert-case-closing', role: 'system' },
-            correlationId: consumed.metadata.correlationId,
-            causationId: consumed.eventId,
-          },
-          occurredAt: closedAt,
-        })),
-        { expectedVersion: state.version, tx },
-      );
-      await saveState(tx, events.reduce(evolve, state), { at: closedAt.toISOString(), reason: consumed.event.type });
+      await saveState(tx, closed, { at: closedAt.toISOString(), reason: consumed.event.type });
       options.logger.info({ alertId: state.alertId, caseId: state.caseId, reason: consumed.event.type }, 'alert closed');
     }),
   });

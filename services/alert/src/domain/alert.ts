@@ -1,4 +1,4 @@
-import type { DomainEvent, DomainEventOf } from '@rapid-search/events';
+import type { Decider, DomainEvent, DomainEventOf } from '@rapid-search/events';
 import type { AlertReport, Reporter } from './report.js';
 import { checkReport } from './rules.js';
 import { dueWidenings, INITIAL_RADIUS_KM } from './schedule.js';
@@ -47,6 +47,32 @@ export interface ReportCommand {
   reporter: Reporter;
   now: Date;
 }
+
+export type AlertCommand =
+  | ({ kind: 'Report' } & ReportCommand)
+  | { kind: 'LinkDuplicate'; report: AlertReport; reporter: Reporter; now: Date }
+  | { kind: 'Widen'; now: Date }
+  | { kind: 'Close'; reason: string; now: Date };
+
+/** One alert, in its stream `alert-<alertId>`. */
+export const alertDecider = (alertId: string): Decider<AlertCommand, AlertState> => ({
+  initialState: () => emptyAlert(alertId),
+  evolve,
+  decide: (command, state) => {
+    switch (command.kind) {
+      case 'Report':
+        return decideReport(command);
+      case 'LinkDuplicate':
+        return decideLink(state, command.report, command.reporter, command.now);
+      case 'Widen':
+        return decideWidening(state, command.now);
+      case 'Close':
+        return decideClose(state, command.reason, command.now);
+    }
+  },
+});
+
+export const alertStream = (alertId: string): string => `alert-${alertId}`;
 
 /**
  * A new report opens the alert, and with it the case (命案机制) and the quick search (快速查找) at the
@@ -98,7 +124,7 @@ export function decideLink(existing: AlertState, report: AlertReport, reporter: 
 }
 
 /** Every widening of the public release that has fallen due; none once the alert is closed. */
-export function decideWidening(state: AlertState, now: Date): DomainEventOf<'PublicReleaseRadiusWidened'>[] {
+function decideWidening(state: AlertState, now: Date): DomainEventOf<'PublicReleaseRadiusWidened'>[] {
   if (state.status !== 'open' || !state.lastSeen) return [];
   const { at, lat, lon, regionCode } = state.lastSeen;
   return dueWidenings(new Date(at), state.radiusKm, now).map((w) => ({
@@ -115,7 +141,7 @@ export function decideWidening(state: AlertState, now: Date): DomainEventOf<'Pub
 }
 
 /** The child is found (rescued or back with the parents): the alert stands down, once. */
-export function decideClose(state: AlertState, reason: string, now: Date): DomainEventOf<'AlertClosed'>[] {
+function decideClose(state: AlertState, reason: string, now: Date): DomainEventOf<'AlertClosed'>[] {
   if (state.status !== 'open') return [];
   return [{ type: 'AlertClosed', data: { caseId: state.caseId, alertId: state.alertId, reason, closedAt: now.toISOString() } }];
 }

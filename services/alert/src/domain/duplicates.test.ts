@@ -1,6 +1,6 @@
 import t from 'tap';
 import { duplicateKey } from './duplicates.js';
-import { sampleReport } from './testing.js';
+import { sampleReport } from './fixtures.test-helper.js';
 
 const now = new Date('2026-11-22T12:00:00Z');
 const base = sampleReport(now);

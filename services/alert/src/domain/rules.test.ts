@@ -2,7 +2,7 @@ import { ValidationError } from '@rapid-search/events';
 import t from 'tap';
 import { AlertReportBody } from './report.js';
 import { checkReport, isAdultOn } from './rules.js';
-import { sampleReport } from './testing.js';
+import { sampleReport } from './fixtures.test-helper.js';
 
 const now = new Date('2026-11-22T12:00:00Z');
 

@@ -57,7 +57,7 @@ export async function startService(options: {
   const service = await startAlertService({
     config,
     logger: options.logger ?? createLogger('alert-test', 'silent'),
-    ...(options.clock ? { clock: options.clock.now } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const address = await service.app.listen({ port: 0, host: '127.0.0.1' });
   await settled(service.app);

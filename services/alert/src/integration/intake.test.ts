@@ -3,7 +3,7 @@ import { readSeed } from '@rapid-search/events';
 import pg from 'pg';
 import t from 'tap';
 import { z } from 'zod';
-import { sampleReport } from '../domain/testing.js';
+import { sampleReport } from '../domain/fixtures.test-helper.js';
 import { call, capturingLogger, collectTopic, KEYS, startService, token } from './harness.js';
 
 await requireKafka();

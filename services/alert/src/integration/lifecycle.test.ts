@@ -1,7 +1,7 @@
 import { createTestDatabase, eventually, publishedEnvelope, requireKafka, testTopicPrefix } from '@rapid-search/events/testing';
 import pg from 'pg';
 import t from 'tap';
-import { sampleReport } from '../domain/testing.js';
+import { sampleReport } from '../domain/fixtures.test-helper.js';
 import { call, collectTopic, KEYS, publish, startService, TestClock, token, type RunningService } from './harness.js';
 
 const MINUTE = 60_000;

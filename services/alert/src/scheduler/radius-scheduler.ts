@@ -1,7 +1,7 @@
-import { deriveId, inTransaction, type PgEventStore } from '@rapid-search/events';
+import { deriveId, handleCommand, inTransaction, type Clock, type PgEventStore } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { decideWidening, evolve } from '../domain/alert.js';
+import { alertDecider, alertStream } from '../domain/alert.js';
 import { dueAlerts, findAlert, saveState, stateOf } from '../projections/alerts.js';
 
 export interface RadiusScheduler {
@@ -21,7 +21,7 @@ const BATCH = 200;
 export function startRadiusScheduler(options: {
   pool: Pool;
   store: PgEventStore;
-  clock: () => Date;
+  clock: Clock;
   intervalMs: number;
   logger: Logger;
 }): RadiusScheduler {
@@ -32,28 +32,24 @@ export function startRadiusScheduler(options: {
     inTransaction(pool, async (tx) => {
       await tx.query('SELECT alert.lock_event_writes()');
       const row = await findAlert(tx, alertId);
-      const state = row ? stateOf(row) : undefined;
-      const events = state ? decideWidening(state, now) : [];
-      if (state && events.length > 0) {
-        await store.append(
-          `alert-${alertId}`,
-          events.map((event) => ({
-            event,
-            caseId: state.caseId,
-            eventId: deriveId(alertId, 'public-release-radius', String(event.data.toKm)),
-            metadata: { actor: ACTOR, correlationId: state.caseId, causationId: null },
-            occurredAt: now,
-          })),
-          { expectedVersion: state.version, tx },
-        );
-        await saveState(tx, events.reduce(evolve, state));
-      }
+      if (!row) return false;
+      const state = stateOf(row);
+      const { events, state: widened } = await handleCommand(store, alertDecider(alertId), { kind: 'Widen', now }, {
+        streamId: alertStream(alertId),
+        from: { state, version: state.version },
+        tx,
+        caseId: () => state.caseId,
+        eventId: (event) => deriveId(alertId, 'public-release-radius', String((event.data as { toKm: number }).toKm)),
+        metadata: { actor: ACTOR, correlationId: state.caseId, causationId: null },
+        occurredAt: now,
+      });
+      if (events.length > 0) await saveState(tx, widened);
       return events.length > 0;
     });
 
   /** Appends every widening due by the clock's now. */
   const tick = async (): Promise<void> => {
-    const now = clock();
+    const now = clock.now();
     let widened = 0;
     for (const row of await dueAlerts(pool, now, BATCH)) {
       try {
