@@ -1,7 +1,7 @@
 import { deriveId, eachEvent, startIdempotentConsumer, type ConsumedEvent, type IdempotentConsumer } from '@rapid-search/events';
 import type { ServiceRuntime } from '@rapid-search/events';
 import type { PoolClient } from 'pg';
-import { executeWithRetry } from '../case-store.js';
+import { executeCommand } from '../case-store.js';
 import type { CaseCommand } from '../domain/commands.js';
 
 const LEDGER = { id: 'ledger', role: 'system', grants: [] } as const;
@@ -60,10 +60,10 @@ function commandFor(consumed: ConsumedEvent): CaseCommand | null {
 }
 
 async function run(runtime: ServiceRuntime, consumed: ConsumedEvent, command: CaseCommand, tx: PoolClient): Promise<void> {
-  await executeWithRetry(
+  await executeCommand(
     runtime.store,
     command,
     { correlationId: consumed.metadata.correlationId, causationId: consumed.eventId },
-    { tx, eventIds: (i) => deriveId(consumed.eventId, command.kind, String(i)) },
+    { tx, eventId: (_event, i) => deriveId(consumed.eventId, command.kind, String(i)), retry: true },
   );
 }
