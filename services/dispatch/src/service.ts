@@ -1,14 +1,11 @@
 import { Gauge } from 'prom-client';
 import websocket from '@fastify/websocket';
-import { createServiceApp, startServiceRuntime, type BackgroundTask, type ServiceRuntime, type Subscription } from '@rapid-search/events';
+import { createServiceApp, startServiceRuntime, systemClock, type BackgroundTask, type ServiceOptions, type ServiceRuntime, type Subscription } from '@rapid-search/events';
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
-import { systemClock, type Clock } from './clock.js';
 import { dnaCommands } from './commands/dna-commands.js';
 import { taskCommands } from './commands/task-commands.js';
 import type { DispatchConfig } from './config.js';
 import { startAlertConsumer } from './consumers/alert-consumer.js';
-import { startEscalator } from './consumers/escalator.js';
 import { startHandoverConsumer } from './consumers/handover-consumer.js';
 import type { Directory } from './domain/directory.js';
 import { commandCenterRoutes } from './http/command-center-routes.js';
@@ -19,6 +16,7 @@ import { ConsoleHub } from './live/console-hub.js';
 import { startFeedFollower } from './live/feed-follower.js';
 import { projectionMigrations } from './projections/migrations.js';
 import { startTaskProjection } from './projections/task-projection.js';
+import { startEscalator } from './scheduler/escalator.js';
 import { loadDirectory } from './seeds.js';
 
 export interface DispatchService {
@@ -33,7 +31,7 @@ export interface DispatchService {
 }
 
 /** Composes the dispatch service: runtime, read models, consoles, HTTP, consumers, escalator. */
-export async function startDispatchService(options: { config: DispatchConfig; logger: Logger; clock?: Clock }): Promise<DispatchService> {
+export async function startDispatchService(options: ServiceOptions<DispatchConfig>): Promise<DispatchService> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const directory = loadDirectory();

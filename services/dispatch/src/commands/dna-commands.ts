@@ -1,32 +1,30 @@
-import type { Actor, DomainEvent, PgEventStore } from '@rapid-search/events';
-import type { Clock } from '../clock.js';
-import { decideCollect, decideLabResult, decideReceive, decideSeal, dnaStream, replayDna, type DnaState, type LabResult } from '../domain/dna.js';
-import { replayTask, taskStream, type TaskState } from '../domain/task.js';
-import { execute } from './execute.js';
-import { commandMetadata } from './metadata.js';
+import { handleCommand, type Actor, type Clock, type PgEventStore } from '@rapid-search/events';
+import { dnaDecider, dnaStream, type DnaCommand, type LabResult } from '../domain/dna.js';
+import { taskStream } from '../domain/task.js';
+import { caseOf, commandMetadata } from './metadata.js';
 
 type Donor = 'mother' | 'father' | 'guardian' | 'child';
 
 /** The chain of custody of a DNA task's samples lives in one stream per task: `dna-<taskId>`. */
 export function dnaCommands(store: PgEventStore, clock: Clock) {
-  const run = async (taskId: string, actor: Actor, decide: (task: TaskState | null, dna: DnaState, now: Date) => DomainEvent[]) => {
-    const { positions, events } = await execute(
-      store,
-      dnaStream(taskId),
-      async (history, own) => decide(replayTask(await history(taskStream(taskId))), replayDna(own), clock.now()),
-      { metadata: commandMetadata(actor), caseId: (events) => (events[0]?.data as { caseId: string }).caseId },
-    );
-    return { taskId, positions, types: events.map((e) => e.type) };
+  const run = async (command: DnaCommand) => {
+    const { positions, events } = await handleCommand(store, dnaDecider, command, {
+      streamId: dnaStream(command.taskId),
+      reads: [taskStream(command.taskId)],
+      metadata: commandMetadata(command.actor),
+      caseId: caseOf,
+    });
+    return { taskId: command.taskId, positions, types: events.map((e) => e.type) };
   };
   return {
     collect: (taskId: string, sampleId: string, donor: Donor, actor: Actor) =>
-      run(taskId, actor, (task, dna, now) => decideCollect(task, dna, { taskId, sampleId, donor, actor, now })),
+      run({ kind: 'Collect', taskId, sampleId, donor, actor, now: clock.now() }),
     seal: (taskId: string, sampleId: string, sealNumber: string, actor: Actor) =>
-      run(taskId, actor, (task, dna, now) => decideSeal(task, dna, { taskId, sampleId, sealNumber, actor, now })),
+      run({ kind: 'Seal', taskId, sampleId, sealNumber, actor, now: clock.now() }),
     receive: (taskId: string, sampleId: string, labId: string, actor: Actor) =>
-      run(taskId, actor, (task, dna, now) => decideReceive(task, dna, { taskId, sampleId, labId, actor, now })),
+      run({ kind: 'Receive', taskId, sampleId, labId, actor, now: clock.now() }),
     result: (taskId: string, sampleId: string, labId: string, result: LabResult, actor: Actor) =>
-      run(taskId, actor, (task, dna, now) => decideLabResult(task, dna, { taskId, sampleId, labId, actor, now, ...result })),
+      run({ kind: 'LabResult', taskId, sampleId, labId, actor, now: clock.now(), ...result }),
   };
 }
 export type DnaCommands = ReturnType<typeof dnaCommands>;

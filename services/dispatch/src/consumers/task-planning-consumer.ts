@@ -1,5 +1,4 @@
-import { startIdempotentConsumer, type DomainEvent, type IdempotentConsumer, type ServiceRuntime } from '@rapid-search/events';
-import type { Clock } from '../clock.js';
+import { startIdempotentConsumer, type Clock, type DomainEvent, type IdempotentConsumer, type ServiceRuntime } from '@rapid-search/events';
 import type { PlanContext, PlannedTask } from '../domain/assignment.js';
 import type { AckDeadlines } from '../domain/deadlines.js';
 import type { Directory } from '../domain/directory.js';

@@ -1,5 +1,5 @@
-import { NotFound, RuleViolation, type Actor, type DomainEvent } from '@rapid-search/events';
-import type { TaskState } from './task.js';
+import { NotFound, RuleViolation, type Actor, type Decider, type DomainEvent } from '@rapid-search/events';
+import { evolveTask, type TaskState } from './task.js';
 
 /** Chain of custody of one sample, in the only order the rules allow. */
 export type SampleStage = 'collected' | 'sealed' | 'received' | 'profiled' | 'matched' | 'no-match';
@@ -44,8 +44,6 @@ export function evolveDna(state: DnaState, event: DomainEvent): DnaState {
   }
 }
 
-export const replayDna = (events: readonly DomainEvent[]): DnaState => events.reduce(evolveDna, emptyDna());
-
 function dnaTask(task: TaskState | null, taskId: string): TaskState {
   if (!task) throw new NotFound('task', taskId);
   if (task.kind !== 'dna-sampling') throw new RuleViolation('NOT_A_DNA_TASK', `task ${taskId} is not a DNA-sampling task`);
@@ -69,12 +67,46 @@ interface Cmd {
   now: Date;
 }
 
+export type LabResult =
+  | { result: 'profile-entered'; profileRef: string }
+  | { result: 'match'; matchRef: string }
+  | { result: 'no-match' };
+
+export type DnaCommand =
+  | ({ kind: 'Collect'; donor: 'mother' | 'father' | 'guardian' | 'child' } & Cmd)
+  | ({ kind: 'Seal'; sealNumber: string } & Cmd)
+  | ({ kind: 'Receive'; labId: string } & Cmd)
+  | ({ kind: 'LabResult'; labId: string } & Cmd & LabResult);
+
+/** What a step of custody is decided on: the DNA-sampling task and the custody of its samples. */
+export interface DnaCustody {
+  task: TaskState | null;
+  dna: DnaState;
+}
+
+/**
+ * The custody of a task's samples, in `dna-<taskId>`; the task itself is read from its own stream
+ * (`reads` of the command handler) and folded in first.
+ */
+export const dnaDecider: Decider<DnaCommand, DnaCustody> = {
+  initialState: () => ({ task: null, dna: emptyDna() }),
+  evolve: (state, event) => ({ task: evolveTask(state.task, event), dna: evolveDna(state.dna, event) }),
+  decide: (command, { task, dna }) => {
+    switch (command.kind) {
+      case 'Collect':
+        return collect(task, dna, command);
+      case 'Seal':
+        return seal(task, dna, command);
+      case 'Receive':
+        return receive(task, dna, command);
+      case 'LabResult':
+        return labResult(task, dna, command);
+    }
+  },
+};
+
 /** 采血: only police collect DNA, never a lab or anyone else. */
-export function decideCollect(
-  task: TaskState | null,
-  state: DnaState,
-  cmd: Cmd & { donor: 'mother' | 'father' | 'guardian' | 'child' },
-): DomainEvent[] {
+function collect(task: TaskState | null, state: DnaState, cmd: Extract<DnaCommand, { kind: 'Collect' }>): DomainEvent[] {
   const t = dnaTask(task, cmd.taskId);
   if (!(POLICE_ROLES as readonly string[]).includes(cmd.actor.role)) {
     throw new RuleViolation('DNA_COLLECTION_POLICE_ONLY', 'only police may collect DNA samples', { status: 403 });
@@ -89,7 +121,7 @@ export function decideCollect(
   ];
 }
 
-export function decideSeal(task: TaskState | null, state: DnaState, cmd: Cmd & { sealNumber: string }): DomainEvent[] {
+function seal(task: TaskState | null, state: DnaState, cmd: Extract<DnaCommand, { kind: 'Seal' }>): DomainEvent[] {
   const { taskId, caseId } = dnaTask(task, cmd.taskId);
   requireStage(state, cmd.sampleId, ['collected'], 'sealing');
   return [
@@ -100,7 +132,7 @@ export function decideSeal(task: TaskState | null, state: DnaState, cmd: Cmd & {
   ];
 }
 
-export function decideReceive(task: TaskState | null, state: DnaState, cmd: Cmd & { labId: string }): DomainEvent[] {
+function receive(task: TaskState | null, state: DnaState, cmd: Extract<DnaCommand, { kind: 'Receive' }>): DomainEvent[] {
   const { taskId, caseId } = dnaTask(task, cmd.taskId);
   requireStage(state, cmd.sampleId, ['sealed'], 'receipt by the lab');
   return [
@@ -111,18 +143,13 @@ export function decideReceive(task: TaskState | null, state: DnaState, cmd: Cmd 
   ];
 }
 
-export type LabResult =
-  | { result: 'profile-entered'; profileRef: string }
-  | { result: 'match'; matchRef: string }
-  | { result: 'no-match' };
-
 const TESTED: readonly SampleStage[] = ['profiled', 'matched', 'no-match'];
 
 /**
  * 入库比对: a profile is entered once the lab holds the sealed sample; a match is only acted on
  * when a second result confirms the same match reference, and then the parents are identified.
  */
-export function decideLabResult(task: TaskState | null, state: DnaState, cmd: Cmd & { labId: string } & LabResult): DomainEvent[] {
+function labResult(task: TaskState | null, state: DnaState, cmd: Extract<DnaCommand, { kind: 'LabResult' }>): DomainEvent[] {
   const { taskId, caseId } = dnaTask(task, cmd.taskId);
   const { sampleId, labId } = cmd;
   const at = cmd.now.toISOString();

@@ -1,8 +1,9 @@
 import t from 'tap';
-import type { DomainEvent } from '@rapid-search/events';
+import type { Actor, DomainEvent } from '@rapid-search/events';
+import { spec } from '@rapid-search/events/testing';
 import { DEFAULT_ACK_DEADLINES } from './deadlines.js';
 import { directory, NOW } from './fixtures.test-helper.js';
-import { decideAcknowledge, decideComplete, decideEscalation, replayTask } from './task.js';
+import { taskDecider, type TaskCommand } from './task.js';
 
 const assigned: DomainEvent = {
   type: 'InterceptionTaskAssigned',
@@ -21,44 +22,45 @@ const guanduConsole = { id: 'console-guandu', role: 'console' as const, commandC
 const kunmingConsole = { id: 'console-kunming', role: 'console' as const, commandCenterId: 'cc-kunming' };
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 const parentOf = (id: string) => directory.parentOf(id)?.id ?? null;
-const escalate = (events: DomainEvent[], minutes: number) =>
-  decideEscalation(replayTask(events), { now: at(minutes), parentOf, deadlines: DEFAULT_ACK_DEADLINES });
+const acknowledge = (actor: Actor, minutes: number, taskId = 'task-1'): TaskCommand => ({ kind: 'Acknowledge', taskId, actor, now: at(minutes) });
+const complete = (outcome: string, minutes: number): TaskCommand => ({ kind: 'Complete', taskId: 'task-1', actor: guanduConsole, outcome, now: at(minutes) });
+const escalate = (minutes: number): TaskCommand => ({ kind: 'Escalate', now: at(minutes), parentOf, deadlines: DEFAULT_ACK_DEADLINES });
+const task = spec(taskDecider);
 
 t.test('given an assigned task, when its own center acknowledges, then TaskAcknowledged', async (t) => {
-  const events = decideAcknowledge(replayTask([assigned]), { taskId: 'task-1', actor: guanduConsole, now: at(1) });
-  t.match(events, [{ type: 'TaskAcknowledged', data: { taskId: 'task-1', commandCenterId: 'cc-kunming-guandu', acknowledgedBy: 'console-guandu' } }]);
+  task(t).given([assigned]).when(acknowledge(guanduConsole, 1)).thenMatches([
+    { type: 'TaskAcknowledged', data: { taskId: 'task-1', commandCenterId: 'cc-kunming-guandu', acknowledgedBy: 'console-guandu' } },
+  ]);
 });
 
-t.test('when another center acknowledges, then TASK_NOT_YOURS', async (t) => {
-  t.throws(() => decideAcknowledge(replayTask([assigned]), { taskId: 'task-1', actor: kunmingConsole, now: at(1) }), { code: 'TASK_NOT_YOURS', status: 403 });
+t.test('given an assigned task, when another center acknowledges, then TASK_NOT_YOURS', async (t) => {
+  task(t).given([assigned]).when(acknowledge(kunmingConsole, 1)).thenThrows({ code: 'TASK_NOT_YOURS', status: 403 });
 });
 
-t.test('when the task does not exist, then NOT_FOUND', async (t) => {
-  t.throws(() => decideAcknowledge(null, { taskId: 'nope', actor: guanduConsole, now: at(1) }), { code: 'NOT_FOUND', status: 404 });
+t.test('given no task, when it is acknowledged, then NOT_FOUND', async (t) => {
+  task(t).given([]).when(acknowledge(guanduConsole, 1, 'nope')).thenThrows({ code: 'NOT_FOUND', status: 404 });
 });
 
-t.test('given a completed task, acknowledging or completing again is refused', async (t) => {
-  const [done] = decideComplete(replayTask([assigned]), { taskId: 'task-1', actor: guanduConsole, outcome: 'nothing seen', now: at(2) });
-  t.match(done, { type: 'TaskCompleted', data: { outcome: 'nothing seen', completedBy: 'console-guandu' } });
-  const state = replayTask([assigned, done!]);
-  t.throws(() => decideAcknowledge(state, { taskId: 'task-1', actor: guanduConsole, now: at(3) }), { code: 'TASK_ALREADY_COMPLETED' });
-  t.throws(() => decideComplete(state, { taskId: 'task-1', actor: guanduConsole, outcome: 'x', now: at(3) }), { code: 'TASK_ALREADY_COMPLETED' });
+t.test('given a completed task, when it is acknowledged or completed again, then it is refused', async (t) => {
+  const completion = task(t).given([assigned]).when(complete('nothing seen', 2));
+  completion.thenMatches([{ type: 'TaskCompleted', data: { outcome: 'nothing seen', completedBy: 'console-guandu' } }]);
+  const done = [assigned, ...completion.events];
+  task(t).given(done).when(acknowledge(guanduConsole, 3)).thenThrows('TASK_ALREADY_COMPLETED');
+  task(t).given(done).when(complete('x', 3)).thenThrows('TASK_ALREADY_COMPLETED');
 });
 
-t.test('given an acknowledged task, a second acknowledgement is refused', async (t) => {
-  const acked = decideAcknowledge(replayTask([assigned]), { taskId: 'task-1', actor: guanduConsole, now: at(1) });
-  t.throws(() => decideAcknowledge(replayTask([assigned, ...acked]), { taskId: 'task-1', actor: guanduConsole, now: at(2) }), {
-    code: 'TASK_ALREADY_ACKNOWLEDGED',
-  });
+t.test('given an acknowledged task, when it is acknowledged again, then it is refused', async (t) => {
+  const acked = task(t).given([assigned]).when(acknowledge(guanduConsole, 1)).events;
+  task(t).given([assigned, ...acked]).when(acknowledge(guanduConsole, 2)).thenThrows('TASK_ALREADY_ACKNOWLEDGED');
 });
 
-t.test('before the deadline nothing is escalated', async (t) => {
-  t.same(escalate([assigned], 4.9), []);
+t.test('given an assigned task, when its deadline has not passed, then nothing is escalated', async (t) => {
+  task(t).given([assigned]).when(escalate(4.9)).thenNothingHappened();
 });
 
-t.test('past the deadline an unacknowledged task goes one level up with a new deadline', async (t) => {
-  const events = escalate([assigned], 5);
-  t.match(events, [
+t.test('given an unacknowledged task, when its deadline passes, then it goes one level up with a new deadline', async (t) => {
+  const escalation = task(t).given([assigned]).when(escalate(5));
+  escalation.thenMatches([
     {
       type: 'TaskEscalated',
       data: {
@@ -69,28 +71,24 @@ t.test('past the deadline an unacknowledged task goes one level up with a new de
       },
     },
   ]);
-  t.equal(replayTask([assigned, ...events])?.commandCenterId, 'cc-kunming', 'the task now belongs to the center above');
+  escalation.thenState({ commandCenterId: 'cc-kunming' }, 'the task now belongs to the center above');
 });
 
-t.test('escalation repeats up the chain until the national center, then stops', async (t) => {
+t.test('given a task nobody acknowledges, when each deadline passes, then it climbs the chain to the national center and stops', async (t) => {
   const history: DomainEvent[] = [assigned];
   const chain: string[] = [];
   for (let minutes = 5; minutes <= 40; minutes += 5) {
-    const events = escalate(history, minutes);
+    const events = task(t).given(history).when(escalate(minutes)).events;
     history.push(...events);
     for (const e of events) if (e.type === 'TaskEscalated') chain.push(e.data.toCommandCenterId);
   }
   t.same(chain, ['cc-kunming', 'cc-yunnan', 'cc-mps-cid']);
 });
 
-t.test('an acknowledged task is never escalated; after escalation the old center may no longer act', async (t) => {
-  const acked = decideAcknowledge(replayTask([assigned]), { taskId: 'task-1', actor: guanduConsole, now: at(1) });
-  t.same(escalate([assigned, ...acked], 60), []);
-  const escalated = escalate([assigned], 5);
-  t.throws(() => decideAcknowledge(replayTask([assigned, ...escalated]), { taskId: 'task-1', actor: guanduConsole, now: at(6) }), {
-    code: 'TASK_NOT_YOURS',
-  });
-  t.match(decideAcknowledge(replayTask([assigned, ...escalated]), { taskId: 'task-1', actor: kunmingConsole, now: at(6) }), [
-    { type: 'TaskAcknowledged', data: { commandCenterId: 'cc-kunming' } },
-  ]);
+t.test('given an acknowledged task, then it is never escalated; given an escalated one, then only the center above may act', async (t) => {
+  const acked = task(t).given([assigned]).when(acknowledge(guanduConsole, 1)).events;
+  task(t).given([assigned, ...acked]).when(escalate(60)).thenNothingHappened();
+  const escalated = [assigned, ...task(t).given([assigned]).when(escalate(5)).events];
+  task(t).given(escalated).when(acknowledge(guanduConsole, 6)).thenThrows('TASK_NOT_YOURS');
+  task(t).given(escalated).when(acknowledge(kunmingConsole, 6)).thenMatches([{ type: 'TaskAcknowledged', data: { commandCenterId: 'cc-kunming' } }]);
 });

@@ -1,4 +1,4 @@
-import { NotFound, RuleViolation, type Actor, type DomainEvent, type DomainEventOf } from '@rapid-search/events';
+import { NotFound, RuleViolation, type Actor, type Decider, type DomainEvent, type DomainEventOf } from '@rapid-search/events';
 import { deadlineFor, type AckDeadlines, type TaskKind } from './deadlines.js';
 
 export type TaskStatus = 'assigned' | 'acknowledged' | 'completed';
@@ -59,7 +59,26 @@ export function evolveTask(state: TaskState | null, event: DomainEvent): TaskSta
   }
 }
 
-export const replayTask = (events: readonly DomainEvent[]): TaskState | null => events.reduce(evolveTask, null);
+export type TaskCommand =
+  | { kind: 'Acknowledge'; taskId: string; actor: Actor; now: Date }
+  | { kind: 'Complete'; taskId: string; actor: Actor; outcome: string; notes?: string | undefined; now: Date }
+  | { kind: 'Escalate'; now: Date; parentOf: (centerId: string) => string | null; deadlines: AckDeadlines };
+
+/** A task in its own stream `task-<taskId>`, opened by its assignment; null until then. */
+export const taskDecider: Decider<TaskCommand, TaskState | null> = {
+  initialState: () => null,
+  evolve: evolveTask,
+  decide: (command, state) => {
+    switch (command.kind) {
+      case 'Acknowledge':
+        return acknowledge(state, command);
+      case 'Complete':
+        return complete(state, command);
+      case 'Escalate':
+        return escalate(state, command);
+    }
+  },
+};
 
 /** Only the center the task is assigned to may act on it from a console; officers act in the field. */
 function actOn(state: TaskState | null, taskId: string, actor: Actor): TaskState {
@@ -73,7 +92,7 @@ function actOn(state: TaskState | null, taskId: string, actor: Actor): TaskState
   return state;
 }
 
-export function decideAcknowledge(state: TaskState | null, cmd: { taskId: string; actor: Actor; now: Date }): DomainEvent[] {
+function acknowledge(state: TaskState | null, cmd: Extract<TaskCommand, { kind: 'Acknowledge' }>): DomainEvent[] {
   const task = actOn(state, cmd.taskId, cmd.actor);
   if (task.status === 'acknowledged') {
     throw new RuleViolation('TASK_ALREADY_ACKNOWLEDGED', `task ${cmd.taskId} is already acknowledged`);
@@ -92,10 +111,7 @@ export function decideAcknowledge(state: TaskState | null, cmd: { taskId: string
   ];
 }
 
-export function decideComplete(
-  state: TaskState | null,
-  cmd: { taskId: string; actor: Actor; outcome: string; notes?: string | undefined; now: Date },
-): DomainEvent[] {
+function complete(state: TaskState | null, cmd: Extract<TaskCommand, { kind: 'Complete' }>): DomainEvent[] {
   const task = actOn(state, cmd.taskId, cmd.actor);
   return [
     {
@@ -117,10 +133,7 @@ export function decideComplete(
  * A task still unacknowledged at its deadline goes to the center one level up, with a fresh
  * deadline of the same length; at the top of the chain it stays where it is.
  */
-export function decideEscalation(
-  state: TaskState | null,
-  cmd: { now: Date; parentOf: (centerId: string) => string | null; deadlines: AckDeadlines },
-): DomainEvent[] {
+function escalate(state: TaskState | null, cmd: Extract<TaskCommand, { kind: 'Escalate' }>): DomainEvent[] {
   if (!state || state.status !== 'assigned' || cmd.now.getTime() < Date.parse(state.deadlineAt)) return [];
   const parent = cmd.parentOf(state.commandCenterId);
   if (!parent) return [];

@@ -4,13 +4,13 @@ import {
   encodeEvent,
   loadConfig,
   signToken,
+  type Clock,
   type DomainEvent,
   type EventEnvelope,
 } from '@rapid-search/events';
 import { createTestDatabase, publishedEnvelope, requireKafka, settled, TEST_JWKS, TEST_SIGNING_KEY, TEST_KAFKA_BROKERS, testTopicPrefix, type TestDatabase } from '@rapid-search/events/testing';
 import type { Consumer, Producer } from 'kafkajs';
 import { WebSocket } from 'ws';
-import type { Clock } from '../clock.js';
 import { DispatchConfig } from '../config.js';
 import { startDispatchService, type DispatchService } from '../service.js';
 

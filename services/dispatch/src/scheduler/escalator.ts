@@ -1,11 +1,9 @@
-import { deriveId, type PgEventStore } from '@rapid-search/events';
+import { deriveId, handleCommand, type Clock, type PgEventStore } from '@rapid-search/events';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import { execute } from '../commands/execute.js';
-import { SYSTEM_ACTOR, commandMetadata } from '../commands/metadata.js';
+import { SYSTEM_ACTOR, caseOf, commandMetadata } from '../commands/metadata.js';
 import type { AckDeadlines } from '../domain/deadlines.js';
 import type { Directory } from '../domain/directory.js';
-import { decideEscalation, replayTask, taskStream } from '../domain/task.js';
+import { taskDecider, taskStream } from '../domain/task.js';
 
 export interface Escalator {
   /** One pass over the due tasks; returns how many were escalated. */
@@ -31,14 +29,15 @@ export function startEscalator(options: {
   const tick = async (): Promise<number> => {
     const now = clock.now();
     const { rows } = await store.pool.query<{ task_id: string }>(
-      `SELECT task_id FROM ${store.schema}.tasks WHERE status = 'assigned' AND deadline_at <= $1 ORDER BY deadline_at LIMIT 500`,
+      `SELECT task_id FROM dispatch.tasks WHERE status = 'assigned' AND deadline_at <= $1 ORDER BY deadline_at LIMIT 500`,
       [now],
     );
     let escalated = 0;
     for (const { task_id: taskId } of rows) {
-      const { events } = await execute(store, taskStream(taskId), (_h, own) => decideEscalation(replayTask(own), { now, parentOf, deadlines }), {
+      const { events } = await handleCommand(store, taskDecider, { kind: 'Escalate', now, parentOf, deadlines }, {
+        streamId: taskStream(taskId),
         metadata: commandMetadata(SYSTEM_ACTOR),
-        caseId: (events) => (events[0]?.data as { caseId: string }).caseId,
+        caseId: caseOf,
         eventId: (event) => deriveId(taskId, 'escalated', (event.data as { missedDeadlineAt: string }).missedDeadlineAt),
       });
       escalated += events.length;
