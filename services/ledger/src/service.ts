@@ -1,6 +1,5 @@
-import { createServiceApp, startServiceRuntime } from '@rapid-search/events';
+import { createServiceApp, startServiceRuntime, type ServiceOptions } from '@rapid-search/events';
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
 import type { LedgerConfig } from './config.js';
 import { startAuditLedgerConsumer } from './consumers/audit-ledger.js';
 import { startCaseEventsConsumer } from './consumers/case-events.js';
@@ -14,7 +13,7 @@ export interface LedgerService {
 }
 
 /** The ledger: case commands over HTTP at once; its two consumers join in the background. */
-export async function startLedgerService(config: LedgerConfig, logger: Logger): Promise<LedgerService> {
+export async function startLedgerService({ config, logger }: ServiceOptions<LedgerConfig>): Promise<LedgerService> {
   const runtime = await startServiceRuntime({ service: 'ledger', config, logger, migrations: ledgerMigrations });
   runtime.background('caseEventsConsumer', () => startCaseEventsConsumer(runtime));
   runtime.background('auditLedgerConsumer', () => startAuditLedgerConsumer(runtime));

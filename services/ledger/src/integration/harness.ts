@@ -32,7 +32,7 @@ export async function startHarness(label: string): Promise<Harness> {
     LEDGER_PORT: '0',
   });
   const logger = createLogger('ledger-test', 'silent');
-  const service = await startLedgerService(config, logger);
+  const service = await startLedgerService({ config, logger });
   await settled(service.app);
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
   const producer = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'ledger-test', logger }).producer();
