@@ -3,8 +3,18 @@ import type { CenterBatch } from './console-hub.js';
 
 /** Tells the console its buffer overflowed: reconnect and resume from the last position it has. */
 export const CLOSE_RESUME_REQUIRED = 4008;
+/** Tells a client it sent more messages than a console does: it is cut off. */
+export const CLOSE_TOO_MANY_MESSAGES = 4029;
 const MAX_PENDING = 10_000;
 const CLOSE_GRACE_MS = 2000;
+const DRAIN_POLL_MS = 20;
+
+/** Where a resume reads from: the head it may ask up to, and the events after a position, a page at a time. */
+export interface ReplayFeed {
+  pageSize: number;
+  head(): Promise<number>;
+  page(after: number, upTo: number): Promise<{ messages: string[]; last: number }>;
+}
 
 interface RawSocket {
   write(chunk: Buffer): boolean;
@@ -22,6 +32,7 @@ export class ConsoleConnection {
   #pending: { position: number; frame: Buffer }[] | null = null;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  #replaying = false;
 
   constructor(
     readonly centerId: string,
@@ -50,26 +61,72 @@ export class ConsoleConnection {
     });
   }
 
-  /** Runs a replay (snapshot or resume), holding live events back until it is sent. */
-  replay(read: () => Promise<{ position: number; messages: string[] }>, from?: number): Promise<void> {
+  /** True while a snapshot or a resume is being sent: a console has at most one in flight. */
+  get replaying(): boolean {
+    return this.#replaying;
+  }
+
+  /** Sends the snapshot, holding live events back until it is sent. */
+  snapshot(read: () => Promise<{ position: number; message: string }>): Promise<void> {
+    return this.#run(async () => {
+      const { position, message } = await read();
+      if (!this.#send(message)) return false;
+      this.#cursor = Math.max(this.#cursor, position);
+      return true;
+    });
+  }
+
+  /**
+   * Replays exactly the events after `from`, up to the head read when the resume starts, page by
+   * page: a page goes out only once the socket has drained below half its bound, so a replay of
+   * any length holds one page in memory and never trips the bound a live console lives under.
+   * A resume past the head is refused with the head, and the cursor stays where it was.
+   */
+  resume(from: number, feed: ReplayFeed): Promise<{ pastHead: number } | null> {
+    let refused: { pastHead: number } | null = null;
+    return this.#run(async () => {
+      const head = await feed.head();
+      if (from > head) {
+        refused = { pastHead: head };
+        return true;
+      }
+      this.#cursor = from;
+      for (let after = from; ; ) {
+        const page = await feed.page(after, head);
+        for (const message of page.messages) if (!this.#send(message)) return false;
+        if (page.messages.length < feed.pageSize) break;
+        after = page.last;
+        if (!(await this.#drained())) return false;
+      }
+      this.#cursor = Math.max(this.#cursor, head);
+      return true;
+    }).then(() => refused);
+  }
+
+  /** Holds live events back while `send` runs, then sends those past the cursor; false stops. */
+  #run(send: () => Promise<boolean>): Promise<void> {
     const run = async (): Promise<void> => {
       if (this.#closed) return;
       this.#pending = [];
+      this.#replaying = true;
       try {
-        const { position, messages } = await read();
-        if (from !== undefined) this.#cursor = from;
-        for (const message of messages) if (!this.#send(message)) return;
-        this.#cursor = Math.max(this.#cursor, position);
+        if (!(await send())) return;
         const held = this.#pending ?? [];
         this.#pending = null;
         for (const e of held) if (e.position > this.#cursor && !this.#write(e.frame, e.position)) return;
       } finally {
         this.#pending = null;
+        this.#replaying = false;
       }
     };
     const next = this.#queue.then(run);
     this.#queue = next.catch(() => undefined);
     return next;
+  }
+
+  async #drained(): Promise<boolean> {
+    while (!this.#closed && this.socket.bufferedAmount > this.bufferLimit / 2) await new Promise((r) => setTimeout(r, DRAIN_POLL_MS));
+    return !this.#closed;
   }
 
   /** A reply that is not part of the event stream (results, errors). */

@@ -1,5 +1,6 @@
 import { inTransaction, type StoredEvent } from '@rapid-search/events';
 import type { Pool, PoolClient } from 'pg';
+import { z } from 'zod';
 import { PROJECTION } from './task-projection.js';
 
 export interface TaskView {
@@ -45,32 +46,49 @@ export function readSnapshot(pool: Pool, schema: string, centerId: string): Prom
   });
 }
 
-/** The raw events a center's consoles saw after `after`, up to the returned position, in order. */
-export function readFeed(pool: Pool, schema: string, centerId: string, after: number): Promise<{ position: number; value: string[] }> {
-  return atCheckpoint(pool, schema, async (tx, upTo) => {
-    const out: string[] = [];
-    let from = after;
-    for (;;) {
-      const { rows } = await tx.query<FeedRow>(
-        `SELECT ${FEED_COLUMNS}
-         FROM ${schema}.console_feed f JOIN ${schema}.events e ON e.position = f.position
-         WHERE f.command_center_id = $1 AND f.position > $2 AND f.position <= $3 ORDER BY f.position LIMIT 1000`,
-        [centerId, from, upTo],
-      );
-      for (const r of rows) out.push(eventMessage(toStored(r)));
-      if (rows.length < 1000) return out;
-      from = Number(rows[rows.length - 1]!.position);
-    }
-  });
+/** The position the consoles' view reflects: the projection's checkpoint, the head a resume may ask up to. */
+export async function feedHead(pool: Pool, schema: string): Promise<number> {
+  const { rows } = await pool.query<{ position: string }>(`SELECT position FROM ${schema}.checkpoints WHERE name = $1`, [PROJECTION]);
+  return Number(rows[0]?.position ?? 0);
 }
 
-export async function readTasks(pool: Pool, schema: string, filter: { commandCenterId?: string | undefined; status?: string | undefined }): Promise<TaskView[]> {
+/**
+ * One page of the raw events a center's consoles saw after `after`, up to `upTo` (a head read
+ * before): rows up to a checkpoint never change, so pages read in turn make one consistent replay.
+ */
+export async function readFeedPage(
+  pool: Pool,
+  schema: string,
+  centerId: string,
+  after: number,
+  upTo: number,
+  limit: number,
+): Promise<{ messages: string[]; last: number }> {
+  const { rows } = await pool.query<FeedRow>(
+    `SELECT ${FEED_COLUMNS}
+     FROM ${schema}.console_feed f JOIN ${schema}.events e ON e.position = f.position
+     WHERE f.command_center_id = $1 AND f.position > $2 AND f.position <= $3 ORDER BY f.position LIMIT $4`,
+    [centerId, after, upTo, limit],
+  );
+  return { messages: rows.map((r) => eventMessage(toStored(r))), last: rows.length > 0 ? Number(rows[rows.length - 1]!.position) : after };
+}
+
+/** Where a page of tasks ends: newest assignment first, the task id breaking ties. */
+export const TaskCursor = z.tuple([z.iso.datetime(), z.string().min(1)]);
+
+/** A page of tasks, newest first; `before` is the last task of the previous page. */
+export async function readTasks(
+  pool: Pool,
+  schema: string,
+  filter: { commandCenterId?: string | undefined; status?: string | undefined; before?: z.infer<typeof TaskCursor> | undefined; limit: number },
+): Promise<TaskView[]> {
   const { rows } = await pool.query<TaskView>(
     `SELECT ${TASK_COLUMNS} FROM ${schema}.tasks t
      WHERE ($1::text IS NULL OR EXISTS (SELECT 1 FROM ${schema}.task_centers c WHERE c.task_id = t.task_id AND c.command_center_id = $1))
        AND ($2::text IS NULL OR t.status = $2)
-     ORDER BY t.position LIMIT 1000`,
-    [filter.commandCenterId ?? null, filter.status ?? null],
+       AND ($3::timestamptz IS NULL OR (t.assigned_at, t.task_id) < ($3::timestamptz, $4::text))
+     ORDER BY t.assigned_at DESC, t.task_id DESC LIMIT $5`,
+    [filter.commandCenterId ?? null, filter.status ?? null, filter.before?.[0] ?? null, filter.before?.[1] ?? null, filter.limit],
   );
   return rows.map(withIsoTimes);
 }
