@@ -1,7 +1,7 @@
 import t from 'tap';
-import type { DomainEvent } from '@rapid-search/events';
+import { fold, type DomainEvent } from '@rapid-search/events';
 import { breaches } from './audit-rules.js';
-import { evolve, initialState } from './state.js';
+import { caseFile } from './case-file.js';
 
 const caseId = 'c';
 const AT = '2025-01-01T00:00:00.000Z';
@@ -9,7 +9,8 @@ const opened: DomainEvent = { type: 'CaseFileOpened', data: { caseId, alertId: '
 const chief = { officerId: 'o', name: 'n', title: 't', unitLevel: 'city' as const };
 const formed: DomainEvent = { type: 'CaseGroupFormed', data: { caseId, chief, packages: { investigation: 'a', rescue: 'b', familySupport: 'c' }, formedAt: AT } };
 const rescued: DomainEvent = { type: 'ChildRescued', data: { caseId, foundAt: { lat: 1, lon: 1, regionCode: '530111' }, household: { id: 'h', headOfHousehold: 'x', address: 'y' }, rescuedAt: AT } };
-const given = (...events: DomainEvent[]) => events.reduce(evolve, initialState(caseId));
+/** The case as these events leave it: what `breaches` judges the next event against. */
+const given = (...events: DomainEvent[]) => fold(caseFile(caseId), events);
 
 t.test('recorded history is judged by the same case rules', async (t) => {
   const dissolved: DomainEvent = { type: 'CaseGroupDissolved', data: { caseId, reason: 'r', dissolvedAt: AT } };
