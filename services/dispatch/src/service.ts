@@ -8,10 +8,10 @@ import type { DispatchConfig } from './config.js';
 import { startAlertConsumer } from './consumers/alert-consumer.js';
 import { startHandoverConsumer } from './consumers/handover-consumer.js';
 import type { Directory } from './domain/directory.js';
-import { commandCenterRoutes } from './http/command-center-routes.js';
-import { consoleSocket } from './http/console-socket.js';
-import { dnaRoutes } from './http/dna-routes.js';
-import { taskRoutes } from './http/task-routes.js';
+import { registerCommandCenterRoutes } from './http/command-center-routes.js';
+import { registerConsoleRoutes } from './http/console-socket.js';
+import { registerDnaRoutes } from './http/dna-routes.js';
+import { registerTaskRoutes } from './http/task-routes.js';
 import { ConsoleHub } from './live/console-hub.js';
 import { startFeedFollower } from './live/feed-follower.js';
 import { projectionMigrations } from './projections/migrations.js';
@@ -69,10 +69,10 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const tasks = taskCommands(store, clock);
   const deadlines = config.DISPATCH_ACK_DEADLINES_MS;
-  commandCenterRoutes(routes, directory);
-  taskRoutes(routes, { pool, schema: store.schema, commands: tasks });
-  dnaRoutes(routes, dnaCommands(store, clock), store);
-  consoleSocket(app, {
+  registerCommandCenterRoutes(routes, directory);
+  registerTaskRoutes(routes, { pool, schema: store.schema, commands: tasks });
+  registerDnaRoutes(routes, dnaCommands(store, clock), store);
+  registerConsoleRoutes(app, {
     pool,
     schema: store.schema,
     hub,

@@ -3,7 +3,7 @@ import type { Directory } from '../domain/directory.js';
 
 const ANY_ROLE = ['upstream', 'console', 'officer', 'civil-affairs', 'lab', 'auditor'] as const;
 
-export function commandCenterRoutes(routes: RouteKit, directory: Directory): void {
+export function registerCommandCenterRoutes(routes: RouteKit, directory: Directory): void {
   routes.route({
     method: 'GET',
     url: '/v1/command-centers',

@@ -34,7 +34,7 @@ export interface ConsoleDeps {
  * connect: a snapshot and its position, then live events; `?fromPosition=` instead of a snapshot,
  * or a `resume` message at any time, replays exactly the events after that position.
  */
-export function consoleSocket(app: FastifyInstance, deps: ConsoleDeps): void {
+export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   const principals = new WeakMap<FastifyRequest, Principal>();
   const Query = z.object({ token: z.string().optional(), fromPosition: z.coerce.number().int().min(0).optional() });
 

@@ -10,7 +10,7 @@ const SampleParams = z.object({ taskId: Id, sampleId: Id });
 const Result = z.object({ taskId: z.string(), positions: z.array(z.number().int()), types: z.array(z.string()) });
 
 /** The chain of custody: police collect and seal, the lab receives and reports. */
-export function dnaRoutes(routes: RouteKit, dna: DnaCommands, store: PgEventStore): void {
+export function registerDnaRoutes(routes: RouteKit, dna: DnaCommands, store: PgEventStore): void {
   routes.route({
     method: 'GET',
     url: '/v1/dna/tasks/:taskId/custody',

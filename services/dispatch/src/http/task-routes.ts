@@ -8,7 +8,7 @@ import { readTasks } from '../projections/console-reads.js';
 const TaskParams = z.object({ taskId: z.string().min(1).max(200) });
 const Result = z.object({ taskId: z.string(), position: z.number().int() });
 
-export function taskRoutes(routes: RouteKit, deps: { pool: Pool; schema: string; commands: TaskCommands }): void {
+export function registerTaskRoutes(routes: RouteKit, deps: { pool: Pool; schema: string; commands: TaskCommands }): void {
   routes.route({
     method: 'GET',
     url: '/v1/tasks',
