@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { fieldIssues } from './issues.js';
+import { KafkaSecurityConfig, KafkaSecurityFields } from './kafka/security.js';
 import { Jwks } from './token-keys.js';
 
 /** What every service reads from the environment. */
-export const BaseConfig = z.object({
+export const BaseConfig = KafkaSecurityFields.extend({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/rapid_search'),
   KAFKA_BROKERS: z
     .string()
@@ -33,9 +35,10 @@ export type BaseConfig = z.infer<typeof BaseConfig>;
 /** Parses the environment; a bad or missing variable is a ConfigError that names it. */
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  }
+  if (!parsed.success) throw new ConfigError(fieldIssues(parsed.error.issues));
+  // Every service configuration carries the Kafka security fields; together they must make sense.
+  const security = KafkaSecurityConfig.safeParse(parsed.data);
+  if (!security.success) throw new ConfigError(fieldIssues(security.error.issues));
   return parsed.data;
 }
 

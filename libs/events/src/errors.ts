@@ -1,3 +1,5 @@
+import { describeIssues, type FieldIssue } from './issues.js';
+
 /**
  * The typed errors every service throws. Each carries the HTTP status and the UPPER_SNAKE code of
  * the public contract, so the one error handler per service can map them without guessing.
@@ -14,17 +16,12 @@ export abstract class DomainError extends Error {
   }
 }
 
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
-
 /** Input that does not satisfy its schema: 400 with the field paths. */
 export class ValidationError extends DomainError {
   readonly status = 400;
   constructor(
     readonly issues: FieldIssue[],
-    message = `invalid input: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+    message = `invalid input: ${describeIssues(issues)}`,
   ) {
     super('VALIDATION_FAILED', message, { issues });
   }
@@ -79,7 +76,7 @@ export class Forbidden extends DomainError {
 /** A bad environment variable: named, so an operator can fix it without reading code. */
 export class ConfigError extends Error {
   constructor(readonly issues: FieldIssue[]) {
-    super(`invalid configuration: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    super(`invalid configuration: ${describeIssues(issues)}`);
     this.name = 'ConfigError';
   }
 }

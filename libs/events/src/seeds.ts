@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { ValidationError } from './errors.js';
+import { fieldIssues } from './issues.js';
 
 /** `seeds/` at the repository root, unless SEEDS_DIR points elsewhere. */
 export function seedsDir(): string {
@@ -13,8 +14,6 @@ export function seedsDir(): string {
 export function readSeed<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
   const path = join(seedsDir(), file);
   const parsed = schema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) {
-    throw new ValidationError(parsed.error.issues.map((i) => ({ path: `${file}:${i.path.join('.')}`, message: i.message })));
-  }
+  if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error.issues, file));
   return parsed.data;
 }

@@ -72,14 +72,14 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   registerCommandCenterRoutes(routes, directory);
   registerTaskRoutes(routes, { pool, schema: store.schema, commands: tasks });
   registerDnaRoutes(routes, dnaCommands(store, clock), store);
-  registerConsoleRoutes(app, {
+  registerConsoleRoutes(routes, {
     pool,
     schema: store.schema,
     hub,
     directory,
-    verify: runtime.verify,
     commands: tasks,
     bufferLimit: config.DISPATCH_CONSOLE_BUFFER_BYTES,
+    messagesPerSecond: config.DISPATCH_CONSOLE_MESSAGES_PER_SECOND,
     logger,
   });
   const ctx = { directory, deadlines, clock };

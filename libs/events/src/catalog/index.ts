@@ -3,7 +3,8 @@ import { alertEvents } from './alert.js';
 import { caseEvents } from './case.js';
 import { dispatchEvents } from './dispatch.js';
 import type { EventDefinition } from './define.js';
-import { decodeWith, describeIssues } from './upcast.js';
+import { describeZodError } from '../issues.js';
+import { decodeWith } from './upcast.js';
 
 export * from './alert.js';
 export * from './case.js';
@@ -51,6 +52,6 @@ export function encodeEvent(event: DomainEvent): { type: string; version: number
   const definition = latest.get(event.type);
   if (!definition) throw new Error(`unknown event type ${event.type}`);
   const parsed = definition.schema.safeParse(event.data);
-  if (!parsed.success) throw new Error(`invalid ${event.type}: ${describeIssues(parsed.error)}`);
+  if (!parsed.success) throw new Error(`invalid ${event.type}: ${describeZodError(parsed.error)}`);
   return { type: event.type, version: definition.version, data: parsed.data };
 }

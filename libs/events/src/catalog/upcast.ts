@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { describeZodError } from '../issues.js';
 import type { EventDefinition } from './define.js';
 
 export type UpcastResult = { ok: true; data: unknown; version: number } | { ok: false; reason: string };
@@ -14,15 +14,11 @@ export function decodeWith(definition: EventDefinition, version: number, data: u
     if (steps[0]?.version !== version) return { ok: false, reason: `unknown version ${version} of ${type}` };
     for (const step of steps) {
       const parsed = step.schema.safeParse(data);
-      if (!parsed.success) return { ok: false, reason: `${type} v${step.version}: ${describeIssues(parsed.error)}` };
+      if (!parsed.success) return { ok: false, reason: `${type} v${step.version}: ${describeZodError(parsed.error)}` };
       data = step.upcast(parsed.data as never);
     }
   }
   const parsed = definition.schema.safeParse(data);
-  if (!parsed.success) return { ok: false, reason: `${type} v${definition.version}: ${describeIssues(parsed.error)}` };
+  if (!parsed.success) return { ok: false, reason: `${type} v${definition.version}: ${describeZodError(parsed.error)}` };
   return { ok: true, data: parsed.data, version: definition.version };
-}
-
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }

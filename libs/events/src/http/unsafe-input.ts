@@ -1,4 +1,4 @@
-import type { FieldIssue } from '../errors.js';
+import type { FieldIssue } from '../issues.js';
 
 /** Deeper than this, a body is refused before anything walks it recursively (a hash, a schema). */
 export const MAX_DEPTH = 32;

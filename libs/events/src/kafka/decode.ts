@@ -2,6 +2,7 @@ import type { KafkaMessage } from 'kafkajs';
 import type { DomainEvent } from '../catalog/index.js';
 import { decodeEvent } from '../catalog/index.js';
 import { EventEnvelope } from '../envelope.js';
+import { describeZodError } from '../issues.js';
 
 /**
  * A message as a consumer that takes only `accepts` (all types when null) sees it: a catalog event
@@ -23,9 +24,7 @@ export function decodeMessage(
   const type = (json as { type?: unknown } | null)?.type;
   if (accepts && typeof type === 'string' && !accepts.has(type)) return 'not-ours';
   const envelope = EventEnvelope.safeParse(json);
-  if (!envelope.success) {
-    return { error: `not an event envelope: ${envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
-  }
+  if (!envelope.success) return { error: `not an event envelope: ${describeZodError(envelope.error)}` };
   const result = decodeEvent(envelope.data.type, envelope.data.version, envelope.data.data);
   if (!result.ok) return { error: result.reason };
   return { envelope: { ...envelope.data, version: result.version, data: result.event.data }, event: result.event };

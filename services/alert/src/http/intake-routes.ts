@@ -1,4 +1,6 @@
+import { hash } from 'node:crypto';
 import {
+  canonicalJson,
   newId,
   RuleViolation,
   ValidationError,
@@ -11,11 +13,12 @@ import { decideLink, decideReport, emptyAlert } from '../domain/alert.js';
 import { DUPLICATE_WINDOW_HOURS, duplicateKey } from '../domain/duplicates.js';
 import { AlertReportBody } from '../domain/report.js';
 import { openedAlertRow } from '../projections/alerts.js';
-import { requestHash } from './canonical.js';
 import { reporterOf, type UpstreamSystem } from './upstream-auth.js';
 
 const AlertAnswer = z.object({ alertId: z.string(), caseId: z.string(), status: z.enum(['open', 'closed']), duplicateOf: z.string().optional() });
-const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, '1 to 200 visible ASCII characters');
+const IdempotencyKey = z
+  .string({ error: 'the Idempotency-Key header is required: 1 to 200 visible ASCII characters' })
+  .regex(/^[\x21-\x7e]{1,200}$/, '1 to 200 visible ASCII characters');
 
 /** The alert a duplicate report joins is found by `accept_reports`, which fills in its ids. */
 const MATCHED_BY_STORE = { ...emptyAlert(''), status: 'open' as const };
@@ -30,13 +33,10 @@ export function registerIntakeRoutes(
     summary: 'Report a missing child (upstream systems); opens the case and the quick search',
     tags: ['alerts'],
     roles: ['upstream'],
+    headers: z.looseObject({ 'idempotency-key': IdempotencyKey }),
     body: AlertReportBody,
-    responses: { 201: AlertAnswer, 200: AlertAnswer },
-    handler: async ({ body, principal, request, reply }) => {
-      const key = IdempotencyKey.safeParse(request.headers['idempotency-key']);
-      if (!key.success) {
-        throw new ValidationError([{ path: 'headers.idempotency-key', message: 'the Idempotency-Key header is required: 1 to 200 visible ASCII characters' }]);
-      }
+    responses: { 201: AlertAnswer.describe('A new alert was opened'), 200: AlertAnswer.describe('The report joined an open alert, or repeats an earlier request') },
+    handler: async ({ body, headers, principal, request, reply }) => {
       const reporter = reporterOf(principal, deps.systems);
       if (body.source !== reporter.source) {
         throw new ValidationError([
@@ -55,8 +55,9 @@ export function registerIntakeRoutes(
       const dupKey = duplicateKey(body);
       const item: AcceptItem = {
         upstreamSystemId: reporter.upstreamSystemId,
-        idempotencyKey: key.data,
-        requestHash: requestHash(request.body),
+        idempotencyKey: headers['idempotency-key'],
+        // Of the validated body: the same report spelled otherwise (key order, spacing) is the same request.
+        requestHash: hash('sha256', canonicalJson(body), 'hex'),
         duplicateKey: dupKey,
         lastSeenAt: body.lastSeen.at,
         windowHours: DUPLICATE_WINDOW_HOURS,

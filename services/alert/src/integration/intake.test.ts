@@ -259,9 +259,10 @@ t.test('the demo case from seeds/ is accepted as sent, and its long-overdue rele
 });
 
 t.test('the OpenAPI document lists the alert routes', async (t) => {
-  const docs = await call(base, 'GET', '/docs');
+  const docs = await call(base, 'GET', '/docs/openapi.json');
   t.equal(docs.status, 200);
-  t.ok(docs.body.paths['/v1/alerts'].post);
+  t.ok(docs.body.paths['/v1/alerts'].post.requestBody);
+  t.same(Object.keys(docs.body.paths['/v1/alerts'].post.responses).sort(), ['200', '201', '4XX', '5XX']);
   t.ok(docs.body.paths['/v1/alerts/{alertId}'].get);
 });
 

@@ -1,7 +1,20 @@
 import type { RouteKit } from '@rapid-search/events';
+import { z } from 'zod';
 import type { Directory } from '../domain/directory.js';
 
 const ANY_ROLE = ['upstream', 'console', 'officer', 'civil-affairs', 'lab', 'auditor'] as const;
+
+const CommandCenter = z.object({
+  id: z.string(),
+  name: z.string(),
+  nameZh: z.string().optional(),
+  regionCode: z.string(),
+  level: z.enum(['national', 'province', 'city', 'county']),
+  parentId: z.string().nullable(),
+  lat: z.number(),
+  lon: z.number(),
+  jurisdiction: z.array(z.string()).describe('GB/T 2260 region codes'),
+});
 
 export function registerCommandCenterRoutes(routes: RouteKit, directory: Directory): void {
   routes.route({
@@ -10,7 +23,8 @@ export function registerCommandCenterRoutes(routes: RouteKit, directory: Directo
     summary: 'The seeded command centers with their jurisdiction (GB/T 2260 region codes)',
     tags: ['command centers'],
     roles: ANY_ROLE,
-    handler: async () => ({
+    responses: { 200: z.object({ commandCenters: z.array(CommandCenter) }) },
+    handler: () => ({
       commandCenters: directory.centers().map((c) => ({
         id: c.id,
         name: c.name,

@@ -1,5 +1,4 @@
-import { DomainError, Forbidden, unsafeInput, ValidationError, type Principal, type TokenVerifier } from '@rapid-search/events';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { describeZodError, DomainError, Forbidden, unsafeInput, ValidationError, type RouteKit } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { RawData } from 'ws';
@@ -7,9 +6,12 @@ import { z } from 'zod';
 import { actorOf } from '../commands/metadata.js';
 import type { TaskCommands } from '../commands/task-commands.js';
 import type { Directory } from '../domain/directory.js';
-import { ConsoleConnection } from '../live/console-connection.js';
+import { CLOSE_TOO_MANY_MESSAGES, ConsoleConnection, type ReplayFeed } from '../live/console-connection.js';
+import { MessageBudget } from '../live/message-budget.js';
 import type { ConsoleHub } from '../live/console-hub.js';
-import { readFeed, readSnapshot } from '../projections/console-reads.js';
+import { feedHead, readFeedPage, readSnapshot } from '../projections/console-reads.js';
+
+const REPLAY_PAGE = 500;
 
 const Incoming = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume'), fromPosition: z.number().int().min(0) }),
@@ -22,57 +24,66 @@ export interface ConsoleDeps {
   schema: string;
   hub: ConsoleHub;
   directory: Directory;
-  verify: TokenVerifier;
   commands: TaskCommands;
   bufferLimit: number;
+  /** Messages a console socket may send per second on average (twice that at once). */
+  messagesPerSecond: number;
   logger: Logger;
 }
 
+const Query = z.object({
+  token: z.string().optional().describe('the bearer token, for browsers that cannot set the Authorization header on a WebSocket'),
+  fromPosition: z.coerce.number().int().min(0).optional().describe('replay the events after this position instead of a snapshot'),
+});
+
 /**
  * `GET /v1/consoles`: a console's live view of its own center. The bearer token comes in the
- * Authorization header or, for browsers that cannot set it on a WebSocket, as `?token=`. On
- * connect: a snapshot and its position, then live events; `?fromPosition=` instead of a snapshot,
- * or a `resume` message at any time, replays exactly the events after that position.
+ * Authorization header or, for browsers that cannot set it on a WebSocket, as `?token=`; the
+ * kit's onRequest hook checks it like any other route's, before the upgrade. On connect: a
+ * snapshot and its position, then live events; `?fromPosition=` instead of a snapshot, or a
+ * `resume` message at any time, replays exactly the events after that position.
  */
-export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
-  const principals = new WeakMap<FastifyRequest, Principal>();
-  const Query = z.object({ token: z.string().optional(), fromPosition: z.coerce.number().int().min(0).optional() });
-
-  app.get(
-    '/v1/consoles',
-    {
-      websocket: true,
-      preValidation: async (request) => {
-        const query = Query.parse(request.query);
-        const principal = await deps.verify(query.token ? `Bearer ${query.token}` : request.headers.authorization);
-        if (principal.role !== 'console') throw new Forbidden('only consoles may open a console socket');
-        if (!principal.commandCenterId || !deps.directory.center(principal.commandCenterId)) {
-          throw new Forbidden('the console token must name a known command center');
-        }
-        principals.set(request, principal);
-      },
+export function registerConsoleRoutes(routes: RouteKit, deps: ConsoleDeps): void {
+  routes.socket({
+    url: '/v1/consoles',
+    summary: "A console's live view of its own center, over WebSocket",
+    description:
+      'Server to console: `snapshot`, `event`, `ack-result`, `complete-result`, `error`. Console to server: ' +
+      '`{ type: "resume", fromPosition }`, `{ type: "ack", taskId }`, `{ type: "complete", taskId, outcome, notes? }`.',
+    tags: ['consoles'],
+    roles: ['console'],
+    tokenInQuery: true,
+    query: Query,
+    admit: (principal) => {
+      if (!principal.commandCenterId || !deps.directory.center(principal.commandCenterId)) {
+        throw new Forbidden('the console token must name a known command center');
+      }
     },
-    (socket, request) => {
-      const principal = principals.get(request)!;
+    handler: (socket, { query, principal }) => {
       const centerId = principal.commandCenterId!;
       const connection = new ConsoleConnection(centerId, socket, deps.bufferLimit, (c) => deps.hub.remove(c));
       deps.hub.add(connection);
-      const resume = (from: number) =>
-        connection.replay(async () => {
-          const { position, value } = await readFeed(deps.pool, deps.schema, centerId, from);
-          return { position, messages: value };
-        }, from);
-      const snapshot = () =>
-        connection.replay(async () => {
-          const { position, value } = await readSnapshot(deps.pool, deps.schema, centerId);
-          return { position, messages: [JSON.stringify({ type: 'snapshot', position, tasks: value })] };
-        });
-      const fromPosition = Query.parse(request.query).fromPosition;
+      const feed: ReplayFeed = {
+        pageSize: REPLAY_PAGE,
+        head: () => feedHead(deps.pool, deps.schema),
+        page: (after, upTo) => readFeedPage(deps.pool, deps.schema, centerId, after, upTo, REPLAY_PAGE),
+      };
       const failed = (error: unknown) => {
         deps.logger.error({ err: error, centerId }, 'console replay failed');
         socket.close(1011, 'replay failed');
       };
-      (fromPosition === undefined ? snapshot() : resume(fromPosition)).catch(failed);
+      const resume = (from: number): Promise<void> =>
+        connection.resume(from, feed).then((refused) => {
+          if (refused) connection.reply({ type: 'error', code: 'RESUME_PAST_HEAD', message: `position ${from} is past the head, ${refused.pastHead}`, head: refused.pastHead });
+        }, failed);
+      const snapshot = () =>
+        connection
+          .snapshot(async () => {
+            const { position, value } = await readSnapshot(deps.pool, deps.schema, centerId);
+            return { position, message: JSON.stringify({ type: 'snapshot', position, tasks: value }) };
+          })
+          .catch(failed);
+      void (query.fromPosition === undefined ? snapshot() : resume(query.fromPosition));
 
       const handle = async (raw: RawData): Promise<void> => {
         let json: unknown;
@@ -85,14 +96,16 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): 
         if (unsafe.length > 0) return connection.reply({ type: 'error', code: 'VALIDATION_FAILED', message: new ValidationError(unsafe).message });
         const parsed = Incoming.safeParse(json);
         if (!parsed.success) {
-          const message = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-          return connection.reply({ type: 'error', code: 'VALIDATION_FAILED', message, ...taskOf(raw) });
+          return connection.reply({ type: 'error', code: 'VALIDATION_FAILED', message: describeZodError(parsed.error), ...taskOf(raw) });
         }
         const msg = parsed.data;
         const actor = actorOf(principal);
         switch (msg.type) {
           case 'resume':
-            return resume(msg.fromPosition).catch(failed);
+            if (connection.replaying) {
+              return connection.reply({ type: 'error', code: 'RESUME_IN_FLIGHT', message: 'a snapshot or resume is still being sent; resume again once it is done' });
+            }
+            return void resume(msg.fromPosition);
           case 'ack':
             return connection.reply({ type: 'ack-result', ...(await deps.commands.acknowledge(msg.taskId, actor)) });
           case 'complete':
@@ -100,15 +113,25 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): 
         }
       };
 
+      // One message at a time per socket, within a budget: a flood from one socket waits on
+      // itself, never on the commands of every other console.
+      const budget = new MessageBudget(deps.messagesPerSecond, deps.messagesPerSecond * 2);
+      let inTurn: Promise<void> = Promise.resolve();
       socket.on('message', (raw: RawData) => {
-        void handle(raw).catch((error: unknown) => {
-          if (error instanceof DomainError) return connection.reply({ type: 'error', code: error.code, message: error.message, ...taskOf(raw) });
-          deps.logger.error({ err: error, centerId }, 'console message failed');
-          connection.reply({ type: 'error', code: 'INTERNAL', message: 'internal error', ...taskOf(raw) });
-        });
+        if (!budget.take()) {
+          socket.close(CLOSE_TOO_MANY_MESSAGES, 'too many messages');
+          return;
+        }
+        inTurn = inTurn.then(() =>
+          handle(raw).catch((error: unknown) => {
+            if (error instanceof DomainError) return connection.reply({ type: 'error', code: error.code, message: error.message, ...taskOf(raw) });
+            deps.logger.error({ err: error, centerId }, 'console message failed');
+            connection.reply({ type: 'error', code: 'INTERNAL', message: 'internal error', ...taskOf(raw) });
+          }),
+        );
       });
     },
-  );
+  });
 }
 
 function taskOf(raw: RawData): { taskId?: string } {

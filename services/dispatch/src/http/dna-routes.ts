@@ -1,4 +1,4 @@
-import { decodeStored, newId, type PgEventStore, type RouteKit } from '@rapid-search/events';
+import { Actor, decodeStored, newId, type PgEventStore, type RouteKit } from '@rapid-search/events';
 import { z } from 'zod';
 import { maskDnaRefs, type DnaCommands } from '../commands/dna-commands.js';
 import { dnaStream } from '../domain/dna.js';
@@ -7,7 +7,19 @@ import { actorOf } from '../commands/metadata.js';
 const Id = z.string().min(1).max(200);
 const TaskParams = z.object({ taskId: Id });
 const SampleParams = z.object({ taskId: Id, sampleId: Id });
-const Result = z.object({ taskId: z.string(), positions: z.array(z.number().int()), types: z.array(z.string()) });
+const Result = z.object({ taskId: z.string(), positions: z.array(z.number().int().nonnegative()), types: z.array(z.string()) });
+const Custody = z.object({
+  taskId: z.string(),
+  steps: z.array(
+    z.object({
+      position: z.number().int().nonnegative(),
+      type: z.string(),
+      actor: Actor,
+      recordedAt: z.string(),
+      data: z.record(z.string(), z.unknown()).describe("the event's data; DNA references masked for non-police"),
+    }),
+  ),
+});
 
 /** The chain of custody: police collect and seal, the lab receives and reports. */
 export function registerDnaRoutes(routes: RouteKit, dna: DnaCommands, store: PgEventStore): void {
@@ -18,6 +30,7 @@ export function registerDnaRoutes(routes: RouteKit, dna: DnaCommands, store: PgE
     tags: ['dna'],
     roles: ['officer', 'console', 'lab', 'auditor'],
     params: TaskParams,
+    responses: { 200: Custody },
     handler: async ({ params, principal }) => {
       const stored = await store.readStream(dnaStream(params.taskId));
       return {

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { executeCommand, loadCase } from '../case-store.js';
 import type { CaseCommand, CommandActor } from '../domain/commands.js';
 import { maskPersonalData, seesPersonalData } from '../audit/mask.js';
+import { CaseView } from './case-view.js';
 
 const CaseParams = z.object({ caseId: z.string().min(1).max(200) });
 const Outcome = z.object({ caseId: z.string(), version: z.number(), appended: z.array(z.string()) });
@@ -172,6 +173,7 @@ export function registerCaseRoutes(routes: RouteKit, store: PgEventStore): void 
     tags: ['cases'],
     roles: ['officer', 'civil-affairs', 'auditor'],
     params: CaseParams,
+    responses: { 200: CaseView },
     handler: async ({ params, principal }) => {
       const state = await loadCase(store, params.caseId);
       if (!state.opened) throw new NotFound('case', params.caseId);

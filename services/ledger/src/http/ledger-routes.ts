@@ -9,6 +9,27 @@ import { verifyLedger } from '../audit/verify.js';
 const AUDIT = ['auditor'] as const;
 const NDJSON = 'application/x-ndjson; charset=utf-8';
 
+/** Streamed, never serialized: the schema documents each line of the body (see LEDGER.md). */
+const Lines = {
+  description: 'NDJSON, one entry a line, in chain order',
+  content: {
+    'application/x-ndjson': {
+      schema: z
+        .object({
+          seq: z.number().int().positive(),
+          topic: z.string(),
+          prevHash: z.string(),
+          hash: z.string().describe('sha256(prevHash ‖ entry)'),
+          entry: z.record(z.string(), z.unknown()).describe('the event envelope as hashed; personal data masked without the grant personal-data'),
+        })
+        .describe('one line'),
+    },
+  },
+};
+
+/** Stream versions are 32-bit in the store: a `from` beyond one names no entry and is refused as such. */
+const STREAM_VERSION_MAX = 2 ** 31 - 1;
+
 /** The audit ledger, read-only: NDJSON streamed from a cursor, and the verifier's report. */
 export function registerLedgerRoutes(routes: RouteKit, pool: Pool): void {
   routes.route({
@@ -21,6 +42,7 @@ export function registerLedgerRoutes(routes: RouteKit, pool: Pool): void {
       from: z.coerce.number().int().min(1).default(1),
       limit: z.coerce.number().int().min(1).optional(),
     }),
+    responses: { 200: Lines },
     handler: async ({ query, principal, reply }) => {
       const lines = ledgerLines(pool, { kind: 'all', fromSeq: query.from, limit: query.limit ?? null }, !seesPersonalData(principal));
       return reply.type(NDJSON).send(Readable.from(lines, { highWaterMark: 1 }));
@@ -34,7 +56,8 @@ export function registerLedgerRoutes(routes: RouteKit, pool: Pool): void {
     tags: ['ledger'],
     roles: AUDIT,
     params: z.object({ streamId: z.string().min(1).max(300) }),
-    query: z.object({ from: z.coerce.number().int().min(1).default(1) }),
+    query: z.object({ from: z.coerce.number().int().min(1).max(STREAM_VERSION_MAX).default(1) }),
+    responses: { 200: Lines },
     handler: async ({ params, query, principal, reply }) => {
       const lines = ledgerLines(pool, { kind: 'stream', streamId: params.streamId, fromVersion: query.from }, !seesPersonalData(principal));
       return reply.type(NDJSON).send(Readable.from(lines, { highWaterMark: 1 }));
