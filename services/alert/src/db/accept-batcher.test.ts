@@ -65,3 +65,27 @@ t.test('given a batch that just committed, when a report arrives as its answers 
   t.equal((await late).outcome, 'opened');
   await batcher.drain();
 });
+
+t.test('given a report alone in its batch, when the batch loses its Postgres session, then it is tried once more and taken', async (t) => {
+  const keys: string[][] = [];
+  const pool = {
+    query: (_sql: string, [json]: [string]) => {
+      const items = JSON.parse(json) as AcceptItem[];
+      keys.push(items.map((i) => i.idempotencyKey));
+      if (keys.length === 1) return Promise.reject(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
+      return Promise.resolve({ rows: [{ r: items.map((i) => ({ outcome: 'opened', status: 201, answer: { alertId: i.idempotencyKey, caseId: 'c', status: 'open' } })) }] });
+    },
+  } as unknown as Pool;
+  const outcome = await new AcceptBatcher(pool).submit(item('k1'));
+  t.same(keys, [['k1'], ['k1']], 'the same report, on its own, a second time');
+  t.equal(outcome.outcome, 'opened');
+});
+
+t.test('given a report alone in its batch, when Postgres refuses its data, then it fails at once with a 400', async (t) => {
+  let calls = 0;
+  const pool = {
+    query: () => (calls++, Promise.reject(Object.assign(new Error('invalid byte sequence'), { code: '22021' }))),
+  } as unknown as Pool;
+  await t.rejects(new AcceptBatcher(pool).submit(item('k1')), { code: 'UNSTORABLE_INPUT' });
+  t.equal(calls, 1, 'a refusal is not sent again');
+});

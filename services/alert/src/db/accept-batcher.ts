@@ -1,4 +1,4 @@
-import { encodeEvent, newId, itemError, type DomainEvent, type EventMetadata } from '@rapid-search/events';
+import { encodeEvent, newId, itemError, refusedByPostgres, type DomainEvent, type EventMetadata } from '@rapid-search/events';
 import type { Pool } from 'pg';
 
 /** One report to record, as `accept_reports` takes it (see migrations.ts). */
@@ -52,6 +52,8 @@ export function openStream(streamId: string, events: StoredEventInput[]): Append
 
 /** The database's cost per report grows with the batch (jsonb handling); small batches stay cheapest. */
 const MAX_BATCH = 32;
+/** Before a failed batch's reports are tried again one by one. */
+const RETRY_PAUSE_MS = 100;
 
 /**
  * Group commit for reports: while a batch is in its transaction the next reports queue, and each
@@ -95,10 +97,17 @@ export class AcceptBatcher {
           const outcomes = await this.#accept(batch.map((p) => p.item));
           batch.forEach((p, i) => p.resolve(outcomes[i]!));
         } catch (error) {
-          if (batch.length === 1) batch[0]!.reject(itemError(error));
-          // The call was one transaction and wrote nothing: each report again on its own, so one
-          // that Postgres refuses fails alone and the others are taken.
-          else for (const p of batch) await this.#accept([p.item]).then((o) => p.resolve(o[0]!), (e: unknown) => p.reject(itemError(e)));
+          if (batch.length === 1 && refusedByPostgres(error)) {
+            batch[0]!.reject(itemError(error));
+            continue;
+          }
+          // The call was one transaction and wrote nothing, or its session was lost (a terminated
+          // backend, a failover) before or after the commit: each report again on its own, so one
+          // that Postgres refuses fails alone, the others are taken, and one that did commit is
+          // answered from its Idempotency-Key record. A lost session seldom goes alone: the pause
+          // lets the pool hear of its idle sessions that ended with it, so the retry gets a live one.
+          await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
+          for (const p of batch) await this.#accept([p.item]).then((o) => p.resolve(o[0]!), (e: unknown) => p.reject(itemError(e)));
         }
       }
     } finally {
