@@ -10,6 +10,7 @@ import type { Readiness } from './http/app.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createKafka, ensureTopics, kafkaReachable } from './kafka/client.js';
 import { startRelay } from './kafka/relay.js';
+import { kafkaSecurity } from './kafka/security.js';
 import { PgEventStore } from './store/event-store.js';
 import { lead } from './store/leadership.js';
 import { migrate, type Migration } from './store/migrations.js';
@@ -71,24 +72,27 @@ export async function startServiceRuntime(options: {
   const topics = Object.fromEntries(
     (Object.keys(TOPICS) as ServiceName[]).map((name) => [name, topicOf(name, config.KAFKA_TOPIC_PREFIX)]),
   ) as Record<ServiceName, string>;
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `rapid-search-${service}`, logger });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `rapid-search-${service}`, logger, security: kafkaSecurity(config) });
   const metrics = createMetrics(service);
   const tasks: BackgroundTask[] = [];
 
-  let topicsExist = false;
-  const ensured = startInBackground(
-    'topics',
-    logger,
-    async () => {
-      await ensureTopics(kafka, Object.values(topics).flatMap((t) => [t, deadLetterTopic(t)]));
-      topicsExist = true;
-      return { stop: async () => {} };
-    },
-    'kafka',
+  let topicsExist!: () => void;
+  const topicsReady = new Promise<void>((resolve) => (topicsExist = resolve));
+  tasks.push(
+    startInBackground(
+      'topics',
+      logger,
+      async () => {
+        await ensureTopics(kafka, Object.values(topics).flatMap((t) => [t, deadLetterTopic(t)]));
+        topicsExist();
+        return { stop: async () => {} };
+      },
+      'kafka',
+    ),
   );
-  tasks.push(ensured);
+  /** Kafka work waits for the topics, which the task above retries until the broker answers. */
   const afterTopics = (start: () => Promise<Stoppable>) => async () => {
-    if (!topicsExist) throw new Error('the topics are not there yet');
+    await topicsReady;
     return start();
   };
 

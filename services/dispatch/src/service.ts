@@ -71,7 +71,7 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   const deadlines = config.DISPATCH_ACK_DEADLINES_MS;
   registerCommandCenterRoutes(routes, directory);
   registerTaskRoutes(routes, { pool, schema: store.schema, commands: tasks });
-  registerDnaRoutes(routes, dnaCommands(store, clock), store);
+  registerDnaRoutes(routes, dnaCommands(store, clock, (id) => directory.center(id)?.regionCode));
   registerConsoleRoutes(routes, {
     pool,
     schema: store.schema,

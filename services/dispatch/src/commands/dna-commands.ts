@@ -1,12 +1,25 @@
-import { handleCommand, type Actor, type Clock, type PgEventStore } from '@rapid-search/events';
+import { handleCommand, loadState, NotFound, type Actor, type Clock, type PgEventStore, type Principal, type StoredEvent } from '@rapid-search/events';
 import { dnaDecider, dnaStream, type DnaCommand, type LabResult } from '../domain/dna.js';
-import { taskStream } from '../domain/task.js';
-import { caseOf, commandMetadata } from './metadata.js';
+import { needCustodyReader } from '../domain/custody-access.js';
+import { evolveTask, taskStream } from '../domain/task.js';
+import { actorOf, caseOf, commandMetadata } from './metadata.js';
 
 type Donor = 'mother' | 'father' | 'guardian' | 'child';
 
-/** The chain of custody of a DNA task's samples lives in one stream per task: `dna-<taskId>`. */
-export function dnaCommands(store: PgEventStore, clock: Clock) {
+/** Who acts on a DNA task: the actor, and an officer's unit's region from the token. */
+export interface DnaCaller {
+  actor: Actor;
+  unitRegion?: string | undefined;
+}
+
+/** The caller a token makes: its actor, and for an officer the region of its unit. */
+export const dnaCallerOf = (principal: Principal): DnaCaller => ({ actor: actorOf(principal), unitRegion: principal.unit?.regionCode });
+
+/**
+ * The chain of custody of a DNA task's samples lives in one stream per task: `dna-<taskId>`.
+ * `regionOf` places a command centre, so the deciders can tell whose jurisdiction a task is in.
+ */
+export function dnaCommands(store: PgEventStore, clock: Clock, regionOf: (centerId: string) => string | undefined) {
   const run = async (command: DnaCommand) => {
     const { positions, events } = await handleCommand(store, dnaDecider, command, {
       streamId: dnaStream(command.taskId),
@@ -16,15 +29,21 @@ export function dnaCommands(store: PgEventStore, clock: Clock) {
     });
     return { taskId: command.taskId, positions, types: events.map((e) => e.type) };
   };
+  const base = (taskId: string, sampleId: string, caller: DnaCaller) => ({ taskId, sampleId, ...caller, regionOf, now: clock.now() });
   return {
-    collect: (taskId: string, sampleId: string, donor: Donor, actor: Actor) =>
-      run({ kind: 'Collect', taskId, sampleId, donor, actor, now: clock.now() }),
-    seal: (taskId: string, sampleId: string, sealNumber: string, actor: Actor) =>
-      run({ kind: 'Seal', taskId, sampleId, sealNumber, actor, now: clock.now() }),
-    receive: (taskId: string, sampleId: string, labId: string, actor: Actor) =>
-      run({ kind: 'Receive', taskId, sampleId, labId, actor, now: clock.now() }),
-    result: (taskId: string, sampleId: string, labId: string, result: LabResult, actor: Actor) =>
-      run({ kind: 'LabResult', taskId, sampleId, labId, actor, now: clock.now(), ...result }),
+    collect: (taskId: string, sampleId: string, donor: Donor, caller: DnaCaller) => run({ kind: 'Collect', ...base(taskId, sampleId, caller), donor }),
+    seal: (taskId: string, sampleId: string, sealNumber: string, caller: DnaCaller) =>
+      run({ kind: 'Seal', ...base(taskId, sampleId, caller), sealNumber }),
+    receive: (taskId: string, sampleId: string, labId: string, caller: DnaCaller) => run({ kind: 'Receive', ...base(taskId, sampleId, caller), labId }),
+    result: (taskId: string, sampleId: string, labId: string, result: LabResult, caller: DnaCaller) =>
+      run({ kind: 'LabResult', ...base(taskId, sampleId, caller), labId, ...result }),
+    /** The steps of a task's chain, for those who may read it; others are refused before anything is read. */
+    custody: async (taskId: string, caller: DnaCaller): Promise<StoredEvent[]> => {
+      const { state: task } = await loadState(store, { initialState: () => null, evolve: evolveTask }, taskStream(taskId));
+      if (!task) throw new NotFound('task', taskId);
+      needCustodyReader(task, { ...caller, regionOf });
+      return store.readStream(dnaStream(taskId));
+    },
   };
 }
 export type DnaCommands = ReturnType<typeof dnaCommands>;

@@ -13,6 +13,11 @@ const dnaTask: DomainEvent = {
 };
 const officer: Actor = { id: 'officer-1', role: 'officer' };
 const lab: Actor = { id: 'lab-1', role: 'lab' };
+/** The directory's places: the task's centre is in Guandu district, Kunming. */
+const REGIONS: Record<string, string> = { 'cc-kunming-guandu': '530111', 'cc-chongqing': '500000' };
+const regionOf = (centerId: string) => REGIONS[centerId];
+/** The officers of these tests serve in Kunming, whose jurisdiction holds Guandu. */
+const who = (actor: Actor) => ({ actor, regionOf, ...(actor.role === 'officer' ? { unitRegion: '530100' } : {}) });
 
 /** Each step of custody as recorded: the first test proves the decider records exactly these. */
 const collected = (sampleId: string): DomainEvent => ({
@@ -36,10 +41,10 @@ const STEPS = [collected, sealed, received, profiled];
 const custody = (sampleId: string, upTo: 'collected' | 'sealed' | 'received' | 'profiled'): DomainEvent[] =>
   STEPS.slice(0, ['collected', 'sealed', 'received', 'profiled'].indexOf(upTo) + 1).map((step) => step(sampleId));
 
-const collect = (sampleId: string, actor: Actor = officer): DnaCommand => ({ kind: 'Collect', taskId, sampleId, actor, now: NOW, donor: 'mother' });
-const seal = (sampleId: string): DnaCommand => ({ kind: 'Seal', taskId, sampleId, actor: officer, now: NOW, sealNumber: `seal-${sampleId}` });
-const receive = (sampleId: string): DnaCommand => ({ kind: 'Receive', taskId, sampleId, actor: lab, now: NOW, labId: 'lab-kunming' });
-const result = (sampleId: string, r: LabResult): DnaCommand => ({ kind: 'LabResult', taskId, sampleId, actor: lab, now: NOW, labId: 'lab-kunming', ...r });
+const collect = (sampleId: string, actor: Actor = officer): DnaCommand => ({ kind: 'Collect', taskId, sampleId, ...who(actor), now: NOW, donor: 'mother' });
+const seal = (sampleId: string, actor: Actor = officer): DnaCommand => ({ kind: 'Seal', taskId, sampleId, ...who(actor), now: NOW, sealNumber: `seal-${sampleId}` });
+const receive = (sampleId: string): DnaCommand => ({ kind: 'Receive', taskId, sampleId, ...who(lab), now: NOW, labId: 'lab-kunming' });
+const result = (sampleId: string, r: LabResult): DnaCommand => ({ kind: 'LabResult', taskId, sampleId, ...who(lab), now: NOW, labId: 'lab-kunming', ...r });
 const samples = spec(dnaDecider);
 
 t.test('given a DNA task, when each step of custody follows the last, then each records who and when', async (t) => {
@@ -52,7 +57,19 @@ t.test('given a DNA task, when each step of custody follows the last, then each 
 t.test('given a DNA task, when anyone but police collects, then DNA_COLLECTION_POLICE_ONLY', async (t) => {
   samples(t).given([dnaTask]).when(collect('s1', lab)).thenThrows({ code: 'DNA_COLLECTION_POLICE_ONLY', status: 403 });
   samples(t).given([dnaTask]).when(collect('s1', { id: 'x', role: 'civil-affairs' })).thenThrows('DNA_COLLECTION_POLICE_ONLY');
-  samples(t).given([dnaTask]).when(collect('s1', { id: 'c', role: 'console', commandCenterId: 'cc' })).thenMatches([{ type: 'DnaSampleCollected' }]);
+  samples(t).given([dnaTask]).when(collect('s1', { id: 'c', role: 'console', commandCenterId: 'cc-kunming-guandu' })).thenMatches([{ type: 'DnaSampleCollected' }]);
+});
+
+t.test('given a Guandu DNA task, when a console of another centre collects or seals, then TASK_NOT_YOURS', async (t) => {
+  const yuxi: Actor = { id: 'c', role: 'console', commandCenterId: 'cc-yuxi' };
+  samples(t).given([dnaTask]).when(collect('s1', yuxi)).thenThrows({ code: 'TASK_NOT_YOURS', status: 403 });
+  samples(t).given([dnaTask, ...custody('s1', 'collected')]).when(seal('s1', yuxi)).thenThrows({ code: 'TASK_NOT_YOURS', status: 403 });
+});
+
+t.test('given a Guandu DNA task, when an officer whose unit does not hold Guandu collects, then NO_AUTHORITY_OVER_CASE', async (t) => {
+  const chongqing = { kind: 'Collect', taskId, sampleId: 's1', actor: officer, regionOf, unitRegion: '500000', now: NOW, donor: 'mother' } as const;
+  samples(t).given([dnaTask]).when(chongqing).thenThrows({ code: 'NO_AUTHORITY_OVER_CASE', status: 403 });
+  samples(t).given([dnaTask]).when({ ...chongqing, unitRegion: undefined }).thenThrows('NO_AUTHORITY_OVER_CASE');
 });
 
 t.test('given a sample at one step, when a step out of order is asked, then DNA_CUSTODY_ORDER', async (t) => {

@@ -1,4 +1,5 @@
-import { NotFound, RuleViolation, type Actor, type Decider, type DomainEvent } from '@rapid-search/events';
+import { NotFound, RuleViolation, type Decider, type DomainEvent } from '@rapid-search/events';
+import { needCustodian, type CustodyActor } from './custody-access.js';
 import { evolveTask, type TaskState } from './task.js';
 
 /** Chain of custody of one sample, in the only order the rules allow. */
@@ -12,8 +13,6 @@ export interface DnaState {
 }
 
 export const dnaStream = (taskId: string): string => `dna-${taskId}`;
-
-export const POLICE_ROLES = ['officer', 'console'] as const;
 
 export function emptyDna(): DnaState {
   return { samples: new Map(), matches: [], parentsIdentified: false };
@@ -60,10 +59,9 @@ function requireStage(state: DnaState, sampleId: string, allowed: readonly Sampl
   }
 }
 
-interface Cmd {
+interface Cmd extends CustodyActor {
   taskId: string;
   sampleId: string;
-  actor: Actor;
   now: Date;
 }
 
@@ -108,9 +106,7 @@ export const dnaDecider: Decider<DnaCommand, DnaCustody> = {
 /** 采血: only police collect DNA, never a lab or anyone else. */
 function collect(task: TaskState | null, state: DnaState, cmd: Extract<DnaCommand, { kind: 'Collect' }>): DomainEvent[] {
   const t = dnaTask(task, cmd.taskId);
-  if (!(POLICE_ROLES as readonly string[]).includes(cmd.actor.role)) {
-    throw new RuleViolation('DNA_COLLECTION_POLICE_ONLY', 'only police may collect DNA samples', { status: 403 });
-  }
+  needCustodian(t, cmd);
   if (state.samples.has(cmd.sampleId)) throw new RuleViolation('DNA_SAMPLE_EXISTS', `sample ${cmd.sampleId} was already collected`);
   const { taskId, caseId } = t;
   return [
@@ -122,7 +118,9 @@ function collect(task: TaskState | null, state: DnaState, cmd: Extract<DnaComman
 }
 
 function seal(task: TaskState | null, state: DnaState, cmd: Extract<DnaCommand, { kind: 'Seal' }>): DomainEvent[] {
-  const { taskId, caseId } = dnaTask(task, cmd.taskId);
+  const t = dnaTask(task, cmd.taskId);
+  needCustodian(t, cmd);
+  const { taskId, caseId } = t;
   requireStage(state, cmd.sampleId, ['collected'], 'sealing');
   return [
     {

@@ -1,8 +1,6 @@
-import { Actor, decodeStored, newId, type PgEventStore, type RouteKit } from '@rapid-search/events';
+import { Actor, decodeStored, newId, type RouteKit } from '@rapid-search/events';
 import { z } from 'zod';
-import { maskDnaRefs, type DnaCommands } from '../commands/dna-commands.js';
-import { dnaStream } from '../domain/dna.js';
-import { actorOf } from '../commands/metadata.js';
+import { dnaCallerOf, maskDnaRefs, type DnaCommands } from '../commands/dna-commands.js';
 
 const Id = z.string().min(1).max(200);
 const TaskParams = z.object({ taskId: Id });
@@ -22,7 +20,7 @@ const Custody = z.object({
 });
 
 /** The chain of custody: police collect and seal, the lab receives and reports. */
-export function registerDnaRoutes(routes: RouteKit, dna: DnaCommands, store: PgEventStore): void {
+export function registerDnaRoutes(routes: RouteKit, dna: DnaCommands): void {
   routes.route({
     method: 'GET',
     url: '/v1/dna/tasks/:taskId/custody',
@@ -32,7 +30,7 @@ export function registerDnaRoutes(routes: RouteKit, dna: DnaCommands, store: PgE
     params: TaskParams,
     responses: { 200: Custody },
     handler: async ({ params, principal }) => {
-      const stored = await store.readStream(dnaStream(params.taskId));
+      const stored = await dna.custody(params.taskId, dnaCallerOf(principal));
       return {
         taskId: params.taskId,
         steps: stored.map((s) => {
@@ -54,7 +52,7 @@ export function registerDnaRoutes(routes: RouteKit, dna: DnaCommands, store: PgE
     responses: { 201: Result.extend({ sampleId: z.string() }) },
     handler: async ({ params, body, principal, reply }) => {
       const sampleId = body.sampleId ?? `dna-sample-${newId()}`;
-      const result = await dna.collect(params.taskId, sampleId, body.donor, actorOf(principal));
+      const result = await dna.collect(params.taskId, sampleId, body.donor, dnaCallerOf(principal));
       reply.status(201);
       return { ...result, sampleId };
     },
@@ -68,7 +66,7 @@ export function registerDnaRoutes(routes: RouteKit, dna: DnaCommands, store: PgE
     params: SampleParams,
     body: z.object({ sealNumber: z.string().min(1).max(100) }),
     responses: { 200: Result },
-    handler: ({ params, body, principal }) => dna.seal(params.taskId, params.sampleId, body.sealNumber, actorOf(principal)),
+    handler: ({ params, body, principal }) => dna.seal(params.taskId, params.sampleId, body.sealNumber, dnaCallerOf(principal)),
   });
   routes.route({
     method: 'POST',
@@ -79,7 +77,7 @@ export function registerDnaRoutes(routes: RouteKit, dna: DnaCommands, store: PgE
     params: SampleParams,
     body: z.object({ labId: Id }),
     responses: { 200: Result },
-    handler: ({ params, body, principal }) => dna.receive(params.taskId, params.sampleId, body.labId, actorOf(principal)),
+    handler: ({ params, body, principal }) => dna.receive(params.taskId, params.sampleId, body.labId, dnaCallerOf(principal)),
   });
   routes.route({
     method: 'POST',
@@ -96,7 +94,7 @@ export function registerDnaRoutes(routes: RouteKit, dna: DnaCommands, store: PgE
     responses: { 200: Result },
     handler: ({ params, body, principal }) => {
       const { sampleId, labId, ...result } = body;
-      return dna.result(params.taskId, sampleId, labId, result, actorOf(principal));
+      return dna.result(params.taskId, sampleId, labId, result, dnaCallerOf(principal));
     },
   });
 }

@@ -1,4 +1,5 @@
-import { newId } from '@rapid-search/events';
+import { newId, signToken } from '@rapid-search/events';
+import { TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import t from 'tap';
 import { taskIds } from '../domain/assignment.js';
 import { GUANDU, quickSearch, startHarness } from './harness.js';
@@ -114,6 +115,24 @@ t.test('the DNA chain of custody is enforced in order, police collect, the lab r
   t.equal(asAuditor.steps.length, 7, 'auditors see every custody step');
   t.notOk(JSON.stringify(asAuditor).includes('M-7') || JSON.stringify(asAuditor).includes('P-1'), 'but no DNA references');
   t.match((await custodyAs(lab)).steps[3], { type: 'DnaProfileEntered', data: { profileRef: 'P-1' } }, 'the lab sees them');
+});
+
+t.test('given a Guandu DNA task, when other centres or an officer from elsewhere act on or read its custody, then 403 and nothing is stored', async (t) => {
+  const taskId = taskIds.dnaSampling(caseId);
+  const base = `/v1/dna/tasks/${taskId}`;
+  const before = h.published.filter((e) => e.streamId === `dna-${taskId}`).length;
+  const yuxi = await h.token('console', 'cc-yuxi');
+  const chongqing = await h.token('console', 'cc-chongqing');
+  const xianOfficer = await signToken({ sub: 'officer-xian', role: 'officer', officerId: 'officer-xian', unit: { id: 'cc-xian', regionCode: '610100' } }, TEST_SIGNING_KEY);
+  t.match(await post(`${base}/samples`, yuxi, { sampleId: 'sample-yuxi', donor: 'father' }), { status: 403, body: { error: { code: 'TASK_NOT_YOURS' } } });
+  t.match(await post(`${base}/samples/sample-mother/seal`, yuxi, { sealNumber: 'SEAL-X' }), { status: 403 });
+  t.match(await post(`${base}/samples`, xianOfficer, { sampleId: 'sample-xian', donor: 'father' }), { status: 403, body: { error: { code: 'NO_AUTHORITY_OVER_CASE' } } });
+  const read = await fetch(`${h.baseUrl}${base}/custody`, { headers: { authorization: `Bearer ${chongqing}` } });
+  t.equal(read.status, 403);
+  t.notOk((await read.text()).includes('M-7'), 'no reference in the refusal');
+  t.match(await post(`${base}/samples`, await h.token('console', 'cc-kunming-guandu'), { sampleId: 'sample-father', donor: 'father' }), { status: 201 }, 'the owning centre may');
+  await new Promise((r) => setTimeout(r, 500));
+  t.equal(h.published.filter((e) => e.streamId === `dna-${taskId}`).length, before + 1, 'only the owner\'s sample was stored');
 });
 
 t.test('a handover to civil affairs assigns the escort to the center where the child is', async (t) => {

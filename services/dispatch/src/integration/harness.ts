@@ -94,8 +94,17 @@ export async function startHarness(label: string, overrides: Record<string, stri
       const message = { key: caseId, value: JSON.stringify(envelope) };
       await producer.send({ topic: `${prefix}${topic}.events.v1`, messages: Array.from({ length: deliveries }, () => message) });
     },
+    // An officer serves in Kunming, whose centres the tests' tasks go to.
     token: (role, commandCenterId) =>
-      signToken({ sub: `${role}-${commandCenterId ?? 'x'}`, role: role as never, ...(commandCenterId ? { commandCenterId } : {}) }, TEST_SIGNING_KEY),
+      signToken(
+        {
+          sub: `${role}-${commandCenterId ?? 'x'}`,
+          role: role as never,
+          ...(commandCenterId ? { commandCenterId } : {}),
+          ...(role === 'officer' ? { unit: { id: 'cc-kunming', regionCode: '530100' } } : {}),
+        },
+        TEST_SIGNING_KEY,
+      ),
     restart: async () => {
       await service.close();
       service = await start();
