@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { createTestDatabase, TEST_JWKS } from '@rapid-search/events/testing';
-import { ensureKafka, ROOT, waitForService } from '../shared/processes.js';
+import { ensureKafka, ROOT, waitForService, BENCH_LIMITS } from '../shared/processes.js';
 
 const PORT = Number(process.env.BENCH_ALERT_PORT ?? 3901);
 const URL_BASE = `http://127.0.0.1:${PORT}`;
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
       DATABASE_URL: db.url,
       ALERT_PORT: String(PORT),
       RS_TOKEN_JWKS: TEST_JWKS,
+      ...BENCH_LIMITS,
       KAFKA_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}.`,
       LOG_LEVEL: 'warn',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { createKafka, createLogger, encodeEvent, newId, signToken } from '@rapid-search/events';
 import { createTestDatabase, publishedEnvelope, TEST_JWKS, TEST_KAFKA_BROKERS, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
-import { ensureKafka, peakRssMb, percentile, ROOT, waitForService } from '../shared/processes.js';
+import { ensureKafka, peakRssMb, percentile, ROOT, waitForService, BENCH_LIMITS } from '../shared/processes.js';
 
 const PORT = Number(process.env.BENCH_DISPATCH_PORT ?? 3902);
 const CONSOLES = Number(process.env.BENCH_CONSOLES ?? 500);
@@ -63,6 +63,7 @@ async function main(): Promise<void> {
       KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
       KAFKA_TOPIC_PREFIX: PREFIX,
       RS_TOKEN_JWKS: TEST_JWKS,
+      ...BENCH_LIMITS,
       DISPATCH_PORT: String(PORT),
       LOG_LEVEL: 'warn',
       // As services/dispatch's start script runs it: a capped young generation. Without the cap

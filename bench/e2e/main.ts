@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import { readSeed, signToken } from '@rapid-search/events';
 import { createTestDatabase, TEST_JWKS, TEST_KAFKA_BROKERS, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import { waitUntilReady } from '@rapid-search/scripts/services';
-import { peakRssMb, percentile, ROOT } from '../shared/processes.js';
+import { peakRssMb, percentile, ROOT, BENCH_LIMITS } from '../shared/processes.js';
 import { z } from 'zod';
 
 /** Tells this run's idempotency keys from an earlier run's. */
@@ -48,6 +48,7 @@ const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], {
     KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
     KAFKA_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}.`,
     RS_TOKEN_JWKS: TEST_JWKS,
+      ...BENCH_LIMITS,
     LOG_LEVEL: 'warn',
     ALERT_PORT: String(ports.alert),
     DISPATCH_PORT: String(ports.dispatch),

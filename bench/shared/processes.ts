@@ -29,3 +29,10 @@ export function peakRssMb(pid: number): number {
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
+
+/** A bench offers one caller's load far past what any caller may send in service: the limits step aside. */
+export const BENCH_LIMITS = {
+  RS_RATE_LIMIT_PER_CALLER_PER_MINUTE: String(1e9),
+  RS_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: String(1e9),
+  RS_HTTP_CONNECTIONS_PER_ADDRESS: String(1e6),
+};

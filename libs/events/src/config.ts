@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { fieldIssues } from './issues.js';
+import { HttpLimitsConfig } from './http/limits.js';
 import { KafkaSecurityConfig, KafkaSecurityFields } from './kafka/security.js';
 import { Jwks } from './token-keys.js';
 
 /** What every service reads from the environment. */
-export const BaseConfig = KafkaSecurityFields.extend({
+export const BaseConfig = KafkaSecurityFields.extend(HttpLimitsConfig.shape).extend({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/rapid_search'),
   KAFKA_BROKERS: z
     .string()

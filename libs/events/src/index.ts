@@ -40,3 +40,4 @@ export * from './background.js';
 export * from './regions.js';
 export * from './http/paging.js';
 export * from './kafka/security.js';
+export * from './http/limits.js';

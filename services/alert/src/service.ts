@@ -42,12 +42,13 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
     'postgres',
   );
   const batcher = new AcceptBatcher(runtime.pool);
-  const { app, routes } = createServiceApp({
+  const { app, routes } = await createServiceApp({
     service: 'alert',
     logger,
     verify: upstreamAwareVerifier(systems, runtime.verify),
     metrics: runtime.metrics,
     readiness: runtime.readiness,
+    limits: config,
   });
   registerIntakeRoutes(routes, { batcher, systems: new Map(systems.map((s) => [s.id, s])), clock: () => clock.now() });
   registerQueryRoutes(routes, { pool: runtime.pool });

@@ -59,12 +59,13 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
     () => startTaskProjection({ store, notifier: runtime.notifier, directory, logger, onCommitted: feed.offer }),
     'postgres',
   );
-  const { app, routes } = createServiceApp({
+  const { app, routes } = await createServiceApp({
     service: 'dispatch',
     logger,
     verify: runtime.verify,
     metrics: runtime.metrics,
     readiness: runtime.readiness,
+    limits: config,
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const tasks = taskCommands(store, clock);

@@ -17,7 +17,14 @@ export async function startLedgerService({ config, logger }: ServiceOptions<Ledg
   const runtime = await startServiceRuntime({ service: 'ledger', config, logger, migrations: ledgerMigrations });
   runtime.background('caseEventsConsumer', () => startCaseEventsConsumer(runtime));
   runtime.background('auditLedgerConsumer', () => startAuditLedgerConsumer(runtime));
-  const { app, routes } = createServiceApp({ service: 'ledger', logger, verify: runtime.verify, metrics: runtime.metrics, readiness: runtime.readiness });
+  const { app, routes } = await createServiceApp({
+    service: 'ledger',
+    logger,
+    verify: runtime.verify,
+    metrics: runtime.metrics,
+    readiness: runtime.readiness,
+    limits: config,
+  });
   registerCaseRoutes(routes, runtime.store);
   registerLedgerRoutes(routes, runtime.pool);
   return {

@@ -7,13 +7,14 @@ import { pino } from 'pino';
 import type { Principal } from '../auth.js';
 import { Unauthenticated } from '../errors.js';
 import { createServiceApp } from './app.js';
+import { HttpLimitsConfig } from './limits.js';
 import { createMetrics } from './metrics.js';
 
 const officer: Principal = { sub: 'officer-1', role: 'officer', grants: [] };
 const lab: Principal = { sub: 'lab-1', role: 'lab', grants: [] };
 const TOKENS: Record<string, Principal> = { 'Bearer officer': officer, 'Bearer lab': lab };
 
-const { app, routes } = createServiceApp({
+const { app, routes } = await createServiceApp({
   service: 'test',
   logger: pino({ level: 'silent' }),
   verify: async (authorization) => {
@@ -23,6 +24,7 @@ const { app, routes } = createServiceApp({
   },
   metrics: createMetrics('test'),
   readiness: async () => ({ ready: true, checks: {} }),
+  limits: HttpLimitsConfig.parse({}),
 });
 const Note = z.object({ noteId: z.string(), text: z.string() });
 routes.route({

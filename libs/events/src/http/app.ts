@@ -8,6 +8,7 @@ import { newId } from '../ids.js';
 import { authenticateEveryRoute } from './authenticate.js';
 import { registerDocs } from './docs.js';
 import { installErrorHandling } from './errors.js';
+import { limitedServer, rateLimitEveryRoute, type HttpLimits } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { routeKit, type RouteKit } from './route.js';
 import { unsafeInput } from './unsafe-input.js';
@@ -34,16 +35,18 @@ export interface ServiceAppOptions {
   verify: TokenVerifier;
   metrics: Metrics;
   readiness: () => Promise<Readiness>;
+  limits: HttpLimits;
   bodyLimit?: number;
 }
 
 /**
  * A fastify instance with what every service shares: JSON only (others 415), a 64 KiB body limit
  * (413), request ids carried into logs, the contract's error shape, authentication by each route's
- * roles, and /healthz, /readyz, /metrics and /docs. Routes are declared through `routes`.
+ * roles, timeouts and rate limits (limits.ts), and /healthz, /readyz, /metrics and /docs. Routes are declared through `routes`.
  */
-export function createServiceApp(options: ServiceAppOptions): ServiceApp {
+export async function createServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
   const app = Fastify({
+    serverFactory: limitedServer(options.limits),
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
@@ -57,6 +60,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   installErrorHandling(app);
   app.decorateRequest('principal', null as never);
   authenticateEveryRoute(app, options.verify);
+  await rateLimitEveryRoute(app, options.limits);
   // Before zod, and before anything else walks the input recursively.
   app.addHook('preValidation', async (request) => {
     const issues = [...unsafeInput(request.body, 'body'), ...unsafeInput(request.query, 'query'), ...unsafeInput(request.params, 'params')];
