@@ -1,7 +1,7 @@
-import { NotFound, RegionCode, type RouteKit } from '@rapid-search/events';
+import { decodeCursor, NotFound, PageQuery, pageOf, RegionCode, type RouteKit } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { findAlert, listAlerts } from '../projections/alerts.js';
+import { AlertCursor, findAlert, listAlerts } from '../projections/alerts.js';
 import { AlertView, viewOf, visibleTo } from './alert-view.js';
 
 const READERS = ['upstream', 'officer', 'console', 'auditor'] as const;
@@ -28,20 +28,21 @@ export function registerQueryRoutes(routes: RouteKit, deps: { pool: Pool }): voi
     summary: 'Alerts, newest first, by status and region of last sighting',
     tags: ['alerts'],
     roles: READERS,
-    query: z.object({
+    query: PageQuery.extend({
       status: z.enum(['open', 'closed']).optional(),
       regionCode: RegionCode.optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
-    responses: { 200: z.object({ alerts: z.array(AlertView) }) },
+    responses: { 200: z.object({ alerts: z.array(AlertView), next: z.string().nullable() }) },
     handler: async ({ query, principal }) => {
       const rows = await listAlerts(deps.pool, {
-        limit: query.limit,
+        limit: query.limit + 1,
+        before: decodeCursor(query.cursor, AlertCursor),
         ...(query.status ? { status: query.status } : {}),
         ...(query.regionCode ? { regionCode: query.regionCode } : {}),
         ...(principal.role === 'upstream' ? { upstreamSystemId: principal.upstreamSystemId ?? '' } : {}),
       });
-      return { alerts: rows.map((r) => viewOf(r, principal)) };
+      const { items, next } = pageOf(rows, query.limit, (r) => [new Date(r.opened_at).toISOString(), r.alert_id]);
+      return { alerts: items.map((r) => viewOf(r, principal)), next };
     },
   });
 }

@@ -242,6 +242,21 @@ t.test('listing by status and region', async (t) => {
   t.ok(hospitals.body.alerts.every((a: { upstreamSystemId: string }) => a.upstreamSystemId === 'up-kunming-childrens-hospital'), 'a system lists only its own');
 });
 
+t.test('given more alerts than a page, when they are listed, then cursors walk them newest first, each once', async (t) => {
+  const seen: string[] = [];
+  let page = await call(base, 'GET', '/v1/alerts?limit=2', { bearer: consoleToken });
+  for (;;) {
+    seen.push(...page.body.alerts.map((a: { alertId: string }) => a.alertId));
+    if (!page.body.next) break;
+    page = await call(base, 'GET', `/v1/alerts?limit=2&cursor=${page.body.next}`, { bearer: consoleToken });
+  }
+  const all = await call(base, 'GET', '/v1/alerts?limit=500', { bearer: consoleToken });
+  t.ok(seen.length > 2);
+  t.same(seen, all.body.alerts.map((a: { alertId: string }) => a.alertId), 'the pages are the whole list in order');
+  t.equal((await call(base, 'GET', '/v1/alerts?limit=501', { bearer: consoleToken })).status, 400, 'at most 500 a page');
+  t.equal((await call(base, 'GET', '/v1/alerts?cursor=bogus', { bearer: consoleToken })).status, 400);
+});
+
 t.test('the demo case from seeds/ is accepted as sent, and its long-overdue release widens to 500 km', async (t) => {
   const demo = readSeed('demo-case.json', z.object({ alert: z.object({ idempotencyKey: z.string(), body: z.unknown() }) }));
   const answer = await post(demo.alert.body, demo.alert.idempotencyKey);

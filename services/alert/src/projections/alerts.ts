@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Pool, PoolClient } from 'pg';
 import type { AlertState } from '../domain/alert.js';
 import type { AlertReport, Reporter } from '../domain/report.js';
@@ -98,16 +99,20 @@ export async function dueAlerts(db: Pool | PoolClient, now: Date, limit: number)
   return rows;
 }
 
+/** Where a page of alerts ends: newest opening first, the alert id breaking ties. */
+export const AlertCursor = z.tuple([z.iso.datetime(), z.string().min(1)]);
+
 export async function listAlerts(
   pool: Pool,
-  filter: { status?: 'open' | 'closed'; regionCode?: string; upstreamSystemId?: string; limit: number },
+  filter: { status?: 'open' | 'closed'; regionCode?: string; upstreamSystemId?: string; before?: z.infer<typeof AlertCursor> | undefined; limit: number },
 ): Promise<AlertRow[]> {
   const { rows } = await pool.query<AlertRow>(
     `SELECT * FROM alert.alerts
       WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR region_code = $2)
         AND ($3::text IS NULL OR upstream_system_id = $3)
-      ORDER BY opened_at DESC, alert_id LIMIT $4`,
-    [filter.status ?? null, filter.regionCode ?? null, filter.upstreamSystemId ?? null, filter.limit],
+        AND ($4::timestamptz IS NULL OR (opened_at, alert_id) < ($4::timestamptz, $5::text))
+      ORDER BY opened_at DESC, alert_id DESC LIMIT $6`,
+    [filter.status ?? null, filter.regionCode ?? null, filter.upstreamSystemId ?? null, filter.before?.[0] ?? null, filter.before?.[1] ?? null, filter.limit],
   );
   return rows;
 }

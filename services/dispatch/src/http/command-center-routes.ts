@@ -1,4 +1,4 @@
-import type { RouteKit } from '@rapid-search/events';
+import { decodeCursor, PageQuery, pageOf, ValidationError, type RouteKit } from '@rapid-search/events';
 import { z } from 'zod';
 import type { Directory } from '../domain/directory.js';
 
@@ -23,9 +23,17 @@ export function registerCommandCenterRoutes(routes: RouteKit, directory: Directo
     summary: 'The seeded command centers with their jurisdiction (GB/T 2260 region codes)',
     tags: ['command centers'],
     roles: ANY_ROLE,
-    responses: { 200: z.object({ commandCenters: z.array(CommandCenter) }) },
-    handler: () => ({
-      commandCenters: directory.centers().map((c) => ({
+    query: PageQuery,
+    responses: { 200: z.object({ commandCenters: z.array(CommandCenter), next: z.string().nullable() }) },
+    handler: ({ query }) => {
+      // The directory's own order (the chain from the Ministry down), from the id after the cursor's.
+      const after = decodeCursor(query.cursor, z.string().min(1));
+      const centers = directory.centers();
+      const at = after === undefined ? -1 : centers.findIndex((c) => c.id === after);
+      if (after !== undefined && at < 0) throw new ValidationError([{ path: 'query.cursor', message: 'not a cursor this list handed out' }]);
+      const from = at + 1;
+      const { items, next } = pageOf(centers.slice(from, from + query.limit + 1), query.limit, (c) => c.id);
+      return { commandCenters: items.map((c) => ({
         id: c.id,
         name: c.name,
         ...(c.nameZh === undefined ? {} : { nameZh: c.nameZh }),
@@ -35,7 +43,7 @@ export function registerCommandCenterRoutes(routes: RouteKit, directory: Directo
         lat: c.lat,
         lon: c.lon,
         jurisdiction: c.jurisdiction,
-      })),
-    }),
+      })), next };
+    },
   });
 }

@@ -79,6 +79,15 @@ t.test('acks and completions over the socket and HTTP answer with a position or 
   t.equal(foreign.status, 403, 'a console may not list another center');
   const centers = await fetch(`${h.baseUrl}/v1/command-centers`, { headers: { authorization: `Bearer ${await h.token('lab')}` } });
   t.match(await centers.json(), { commandCenters: [{ id: 'cc-mps-cid', parentId: null }] });
+  const lab = await h.token('lab');
+  const centersPage = async (query: string) =>
+    (await (await fetch(`${h.baseUrl}/v1/command-centers?${query}`, { headers: { authorization: `Bearer ${lab}` } })).json()) as {
+      commandCenters: { id: string }[];
+      next: string | null;
+    };
+  const first = await centersPage('limit=2');
+  const second = await centersPage(`limit=2&cursor=${first.next}`);
+  t.same([...first.commandCenters, ...second.commandCenters].map((c) => c.id), (await centersPage('limit=4')).commandCenters.map((c) => c.id), 'pages follow on');
 });
 
 t.test('a console that drops and resumes gets exactly the events it missed, in order, none twice', async (t) => {
