@@ -41,3 +41,4 @@ export * from './regions.js';
 export * from './http/paging.js';
 export * from './kafka/security.js';
 export * from './http/limits.js';
+export * from './http/route-table.js';

@@ -11,6 +11,7 @@ import { installErrorHandling } from './errors.js';
 import { limitedServer, rateLimitEveryRoute, type HttpLimits } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { routeKit, type RouteKit } from './route.js';
+import { keepRouteTable } from './route-table.js';
 import { unsafeInput } from './unsafe-input.js';
 
 export interface ServiceApp {
@@ -59,6 +60,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   acceptJsonOnly(app);
   installErrorHandling(app);
   app.decorateRequest('principal', null as never);
+  keepRouteTable(app);
   authenticateEveryRoute(app, options.verify);
   await rateLimitEveryRoute(app, options.limits);
   // Before zod, and before anything else walks the input recursively.

@@ -143,3 +143,4 @@ export async function settled(app: FastifyInstance, timeoutMs = 60000): Promise<
     100,
   );
 }
+export { checkRoleMatrix } from './role-matrix.js';
