@@ -16,6 +16,8 @@ export interface BackgroundTask {
 }
 
 const WATCH_MS = 2000;
+/** A dependency that comes back is found within this: the consoles wait no longer than that for new tasks. */
+const RETRY_CAP_MS = 3000;
 
 /**
  * Starts `start` without holding up the caller, and keeps it started: a start that fails is tried
@@ -54,7 +56,7 @@ export function startInBackground(name: string, logger: Logger, start: () => Pro
         starting = undefined;
         state = `waiting for ${waitingFor} (attempt ${attempt})`;
         logger.warn({ err: error, task: name, attempt }, 'background task could not start; retrying');
-        await pause(backoffMs(attempt++, { baseMs: 250, capMs: 10000 }));
+        await pause(backoffMs(attempt++, { baseMs: 250, capMs: RETRY_CAP_MS }));
       }
     }
   })();

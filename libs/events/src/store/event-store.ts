@@ -5,7 +5,8 @@ import { ConcurrencyConflict } from '../errors.js';
 import { newId } from '../ids.js';
 import { checkOut } from './checkout.js';
 import { copyBinaryRows, int8At, type CopyChunk } from './copy-binary.js';
-import { itemError } from './refusals.js';
+import { sleep } from '../backoff.js';
+import { itemError, refusedByPostgres } from './refusals.js';
 import { quoteIdent } from './sql.js';
 
 export type ExpectedVersion = number | 'no-stream' | 'stream-exists' | 'any';
@@ -34,7 +35,7 @@ export interface AppendOptions {
 }
 
 /** A stored row as read back, before its data is decoded through the catalog. */
-export interface StoredEvent extends EventEnvelope<unknown> {}
+export type StoredEvent = EventEnvelope<unknown>;
 
 interface Pending {
   item: BatchItem;
@@ -57,6 +58,8 @@ interface ItemResult {
 }
 
 const MAX_BATCH = 256;
+/** Before a failed batch's appends are tried again one by one. */
+const RETRY_PAUSE_MS = 100;
 
 /**
  * The Postgres event store of one service schema. Appends that are not part of a caller's
@@ -119,10 +122,16 @@ export class PgEventStore {
         const results = await this.#appendBatch(batch.map((p) => p.item));
         batch.forEach((p, i) => settleInto(p, results[i]!));
       } catch (error) {
-        if (batch.length === 1) batch[0]!.reject(itemError(error));
-        // The batch was one transaction and wrote nothing: each item again on its own, so one that
-        // Postgres refuses fails alone and the rest commit.
-        else for (const p of batch) await this.#appendBatch([p.item]).then((r) => settleInto(p, r[0]!), (e: unknown) => p.reject(itemError(e)));
+        if (batch.length === 1 && refusedByPostgres(error)) {
+          batch[0]!.reject(itemError(error));
+          continue;
+        }
+        // The batch was one transaction and wrote nothing, or its session was lost before or after
+        // the commit: each item again on its own, so one that Postgres refuses fails alone, the rest
+        // commit, and one that had committed is answered from its event ids. A lost session seldom
+        // goes alone: the pause lets the pool hear of the idle sessions that ended with it.
+        if (!refusedByPostgres(error)) await sleep(RETRY_PAUSE_MS);
+        for (const p of batch) await this.#appendBatch([p.item]).then((r) => settleInto(p, r[0]!), (e: unknown) => p.reject(itemError(e)));
       }
     }
     this.#flushing = false;

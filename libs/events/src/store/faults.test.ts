@@ -79,3 +79,10 @@ t.test('given a batch with poisoned appends, when it is group-committed, then ea
   t.equal(refused.length, 2);
   t.ok(refused.every((r) => r instanceof UnstorableInput && r.status === 400));
 });
+
+t.test('given every session just ended, when appends are made at once, then each succeeds on a new session', async (t) => {
+  await store.append(`warm-${newId()}`, [newEvent('c')], { expectedVersion: 'no-stream' });
+  await terminateAll();
+  const results = await Promise.all(Array.from({ length: 3 }, () => store.append(`after-${newId()}`, [newEvent('c')], { expectedVersion: 'no-stream' })));
+  t.same(results.map((r) => r.version), [1, 1, 1]);
+});
