@@ -84,4 +84,3 @@ export async function after() {
   }
   fs.rmSync(STATE, { force: true });
 }
-

@@ -48,7 +48,11 @@ await Promise.race([
 
 const demo = loadDemoCase();
 const CONSOLE_CENTER = 'cc-kunming';
-const tokens = await tokensFor(TEST_SIGNING_KEY, { consoleCenter: CONSOLE_CENTER, officer: demo.group.chiefOfficerId, upstreamSystem: demo.alert.upstreamSystemId });
+const tokens = await tokensFor(TEST_SIGNING_KEY, {
+  consoleCenter: CONSOLE_CENTER,
+  officer: demo.group.chiefOfficerId,
+  upstreamSystem: demo.alert.upstreamSystemId,
+});
 
 interface ConsoleMessage {
   type: string;
@@ -79,7 +83,10 @@ async function until<T>(read: () => T | Promise<T>, done: (v: T) => boolean, tim
 const live = await openConsole();
 
 t.test('npm start prints where each service listens and how to get tokens', async (t) => {
-  await until(() => banner, (b) => b.includes('npm run token'));
+  await until(
+    () => banner,
+    (b) => b.includes('npm run token'),
+  );
   for (const url of Object.values(urls)) t.match(banner, url);
 });
 
@@ -87,9 +94,15 @@ let caseId = '';
 let alertId = '';
 
 t.test('an upstream report in Kunming reaches the Kunming console as interception tasks within 2 seconds', async (t) => {
-  await until(() => live.messages, (m) => m.some((x) => x.type === 'snapshot'));
+  await until(
+    () => live.messages,
+    (m) => m.some((x) => x.type === 'snapshot'),
+  );
   const key = `${demo.alert.idempotencyKey}-${Date.now()}`;
-  const post = () => call<{ alertId: string; caseId: string; status: string }>(urls.alert, 'POST', '/v1/alerts', tokens.upstream, demo.alertBody, { 'idempotency-key': key });
+  const post = () =>
+    call<{ alertId: string; caseId: string; status: string }>(urls.alert, 'POST', '/v1/alerts', tokens.upstream, demo.alertBody, {
+      'idempotency-key': key,
+    });
   const first = await post();
   const answeredAt = Date.now();
   t.equal(first.status, 201);
@@ -105,7 +118,7 @@ t.test('an upstream report in Kunming reaches the Kunming console as interceptio
   );
   t.ok(Date.now() - answeredAt <= 2000, `tasks on the console ${Date.now() - answeredAt} ms after the answer`);
   for (const m of interceptions) {
-    t.equal(m.event!.data.commandCenterId, CONSOLE_CENTER, 'only this center\'s tasks');
+    t.equal(m.event!.data.commandCenterId, CONSOLE_CENTER, "only this center's tasks");
     t.ok(Number(m.event!.data.distanceKm) <= 100, `${String((m.event!.data.hub as { name: string }).name)} is within 100 km`);
   }
 });
@@ -127,16 +140,31 @@ t.test('a console that drops and resumes misses nothing and sees nothing twice',
     (list) => list.some((m) => m.event?.type === 'TaskAcknowledged' && m.event.data.taskId === taskId),
   );
   const replayedPositions = replayed.map((m) => m.position!);
-  t.same(replayedPositions, [...new Set(replayedPositions)].sort((a, b) => a - b), 'in order, none twice');
+  t.same(
+    replayedPositions,
+    [...new Set(replayedPositions)].sort((a, b) => a - b),
+    'in order, none twice',
+  );
   t.ok(replayedPositions.includes(ack.body.position), 'the acknowledgement made while away is replayed');
-  t.notOk(back.messages.some((m) => m.type === 'snapshot'), 'a resumed console gets no snapshot');
-  t.same(back.messages.filter((m) => m.type === 'event').map((m) => m.position), replayedPositions, 'nothing at or before the resume position');
+  t.notOk(
+    back.messages.some((m) => m.type === 'snapshot'),
+    'a resumed console gets no snapshot',
+  );
+  t.same(
+    back.messages.filter((m) => m.type === 'event').map((m) => m.position),
+    replayedPositions,
+    'nothing at or before the resume position',
+  );
   back.socket.close();
 });
 
 t.test('the case runs to its end under the rules, and the ledger proves it', async (t) => {
-  const officer = (path: string, body: unknown) => call<{ error?: { code: string } }>(urls.ledger, 'POST', `/v1/cases/${caseId}${path}`, tokens.officer, body);
-  await until(async () => (await call(urls.ledger, 'GET', `/v1/cases/${caseId}`, tokens.officer)).status, (s) => s === 200);
+  const officer = (path: string, body: unknown) =>
+    call<{ error?: { code: string } }>(urls.ledger, 'POST', `/v1/cases/${caseId}${path}`, tokens.officer, body);
+  await until(
+    async () => (await call(urls.ledger, 'GET', `/v1/cases/${caseId}`, tokens.officer)).status,
+    (s) => s === 200,
+  );
 
   t.equal((await officer('/group', demo.group.body)).status, 200, 'the case group is formed');
   const premature = await officer('/group/dissolve', { reason: 'premature' });
@@ -144,12 +172,13 @@ t.test('the case runs to its end under the rules, and the ledger proves it', asy
   t.equal(premature.body.error?.code, 'CASE_NOT_SOLVED');
 
   const dnaTask = await until(
-    async () => (await call<{ tasks: { taskId: string; kind: string; caseId: string }[] }>(urls.dispatch, 'GET', '/v1/tasks', tokens.officer)).body.tasks,
+    async () =>
+      (await call<{ tasks: { taskId: string; kind: string; caseId: string }[] }>(urls.dispatch, 'GET', '/v1/tasks', tokens.officer)).body.tasks,
     (list) => list.some((x) => x.caseId === caseId && x.kind === 'dna-sampling'),
   ).then((list) => list.find((x) => x.caseId === caseId && x.kind === 'dna-sampling')!);
   const dna = (path: string, token: string, body: unknown) => call(urls.dispatch, 'POST', `/v1/dna/tasks/${dnaTask.taskId}${path}`, token, body);
   const sample = await dna('/samples', tokens.officer, { donor: 'mother' });
-  t.equal(sample.status, 201, 'police collect the mother\'s sample');
+  t.equal(sample.status, 201, "police collect the mother's sample");
   const sampleId = String(sample.body.sampleId);
   const labId = demo.dna.labId;
   t.equal((await dna(`/samples/${sampleId}/seal`, tokens.officer, { sealNumber: 'E2E-1' })).status, 200);
@@ -157,15 +186,23 @@ t.test('the case runs to its end under the rules, and the ledger proves it', asy
   t.equal((await dna('/results', tokens.lab, { sampleId, labId, result: 'profile-entered', profileRef: 'p-e2e' })).status, 200);
   t.equal((await dna('/results', tokens.lab, { sampleId, labId, result: 'match', matchRef: 'm-e2e' })).status, 200, 'the match');
   t.equal((await dna('/results', tokens.lab, { sampleId, labId, result: 'match', matchRef: 'm-e2e' })).status, 200, 'its confirmation');
-  await until(async () => (await call<{ parents?: unknown }>(urls.ledger, 'GET', `/v1/cases/${caseId}`, tokens.officer)).body, (c) => Boolean(c.parents));
+  await until(
+    async () => (await call<{ parents?: unknown }>(urls.ledger, 'GET', `/v1/cases/${caseId}`, tokens.officer)).body,
+    (c) => Boolean(c.parents),
+  );
   t.pass('the confirmed match identifies the parents in the case file');
 
   t.equal((await officer('/rescue', { foundAt: demo.rescue.foundAt, household: demo.rescue.household })).status, 200, 'the child is rescued');
-  const handover = { institution: demo.institution, foundInHouseholdId: demo.rescue.household.id, childLocation: demo.rescue.foundAt, materials: demo.handover.materials };
+  const handover = {
+    institution: demo.institution,
+    foundInHouseholdId: demo.rescue.household.id,
+    childLocation: demo.rescue.foundAt,
+    materials: demo.handover.materials,
+  };
   const buying = await officer('/handover', { ...handover, placement: { kind: 'household', id: demo.rescue.household.id } });
   t.equal(buying.status, 409);
   t.equal(buying.body.error?.code, 'PLACEMENT_WITH_BUYING_FAMILY');
-  t.equal((await officer('/handover', handover)).status, 200, 'handover to the children\'s welfare institute');
+  t.equal((await officer('/handover', handover)).status, 200, "handover to the children's welfare institute");
   t.equal((await call(urls.ledger, 'POST', `/v1/cases/${caseId}/handover/accept`, tokens.civilAffairs, {})).status, 200, 'accepted by civil affairs');
   t.equal((await officer('/solve', { summary: 'buyers and sellers detained' })).status, 200, 'the case is solved');
   t.equal((await officer('/group/dissolve', { reason: 'case solved' })).status, 200, 'only now the group is dissolved');
@@ -184,11 +221,14 @@ t.test('the case runs to its end under the rules, and the ledger proves it', asy
   );
   t.match(replay.stdout, /CaseGroupDissolved/, 'the auditor replays the case history');
   t.match(replay.stdout, /HandoverToCivilAffairsAccepted/);
-  const alert = await until(async () => (await call<{ status: string }>(urls.alert, 'GET', `/v1/alerts/${alertId}`, tokens.officer)).body, (a) => a.status === 'closed');
+  const alert = await until(
+    async () => (await call<{ status: string }>(urls.alert, 'GET', `/v1/alerts/${alertId}`, tokens.officer)).body,
+    (a) => a.status === 'closed',
+  );
   t.equal(alert.status, 'closed', 'the rescue stands the public release down');
 });
 
-t.test('no service\'s events can be rewritten with SQL', async (t) => {
+t.test("no service's events can be rewritten with SQL", async (t) => {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   for (const schema of ['alert', 'dispatch', 'ledger']) {

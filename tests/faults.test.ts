@@ -21,20 +21,23 @@ const run = await runFaultRun({ replicas: 2, perSecond: 10, gapMs: 5000, centres
 for (const line of [...describeRun(run), ...run.lines]) t.comment(line);
 
 t.test('given two instances of each service, four consoles open and a trickle of reports', async (t) => {
-  t.test('when an instance of each is killed, Postgres ends every session, and the broker stops and restarts with an instance of each killed meanwhile', async (t) => {
-    t.test('then every killed service serves again and every killed instance is replaced', async (t) => {
-      for (const fault of run.faults.filter((f) => f.service)) {
-        t.not(fault.servesAgainMs, undefined, `${fault.name}: the service serves again`);
-        t.not(fault.replacementMs, undefined, `${fault.name}: a new instance listens in its place`);
-      }
-    });
-    t.test('then the system catches up: every case planned and filed, every event chained, every console at its feed\'s end', async (t) => {
-      t.not(run.caughtUpMs, undefined);
-    });
-    for (const invariant of run.invariants) {
-      t.test(`then ${invariant.name}`, async (t) => {
-        t.ok(invariant.ok, invariant.detail);
+  t.test(
+    'when an instance of each is killed, Postgres ends every session, and the broker stops and restarts with an instance of each killed meanwhile',
+    async (t) => {
+      t.test('then every killed service serves again and every killed instance is replaced', async (t) => {
+        for (const fault of run.faults.filter((f) => f.service)) {
+          t.not(fault.servesAgainMs, undefined, `${fault.name}: the service serves again`);
+          t.not(fault.replacementMs, undefined, `${fault.name}: a new instance listens in its place`);
+        }
       });
-    }
-  });
+      t.test("then the system catches up: every case planned and filed, every event chained, every console at its feed's end", async (t) => {
+        t.not(run.caughtUpMs, undefined);
+      });
+      for (const invariant of run.invariants) {
+        t.test(`then ${invariant.name}`, async (t) => {
+          t.ok(invariant.ok, invariant.detail);
+        });
+      }
+    },
+  );
 });

@@ -69,18 +69,31 @@ if (!runsAsRoot()) {
     // As root the embedded Postgres runs as the user postgres, which must get through this folder.
     chmodSync(scratch, 0o755);
     const env: NodeJS.ProcessEnv = { ...process.env, RS_DATA_DIR: join(scratch, 'data'), KAFKA_RUN_DIR: join(scratch, 'kafka') };
-    for (const name of ['DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_TOPIC_PREFIX', 'RS_TOKEN_JWKS', 'RS_TOKEN_SIGNING_KEY', 'ALERT_PORT', 'DISPATCH_PORT', 'LEDGER_PORT']) {
+    for (const name of [
+      'DATABASE_URL',
+      'KAFKA_BROKERS',
+      'KAFKA_TOPIC_PREFIX',
+      'RS_TOKEN_JWKS',
+      'RS_TOKEN_SIGNING_KEY',
+      'ALERT_PORT',
+      'DISPATCH_PORT',
+      'LEDGER_PORT',
+    ]) {
       delete env[name];
     }
 
     const startedAt = Date.now();
     // Its own process group, so that SIGINT to the group is the terminal's Ctrl-C.
-    const system = spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, join(ROOT, 'scripts/dist/src/start.js')], {
-      cwd: ROOT,
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const system = spawn(
+      'unshare',
+      ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, join(ROOT, 'scripts/dist/src/start.js')],
+      {
+        cwd: ROOT,
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     system.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     system.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -110,7 +123,11 @@ if (!runsAsRoot()) {
     const upMs = Date.now() - startedAt;
     ns = readlinkSync(`/proc/${system.pid}/ns/net`);
     t.not(ns, readlinkSync('/proc/self/ns/net'), 'it runs in a network namespace of its own');
-    t.match(output, /no Postgres at 127\.0\.0\.1:5432: starting an embedded one in .*data\/postgres, as the user postgres \(initdb refuses root\)/, 'it says it starts an embedded Postgres, and as whom');
+    t.match(
+      output,
+      /no Postgres at 127\.0\.0\.1:5432: starting an embedded one in .*data\/postgres, as the user postgres \(initdb refuses root\)/,
+      'it says it starts an embedded Postgres, and as whom',
+    );
     t.match(output, /kafka: starting broker \(pid \d+\) at 127\.0\.0\.1:9092/, 'it says it starts its own broker');
     t.match(output, 'Rapid Search is running (Postgres: embedded, Kafka: 127.0.0.1:9092, started here).', 'it runs on both');
     t.notMatch(output, /\n\s+at /, 'no stack trace');
@@ -130,6 +147,8 @@ if (!runsAsRoot()) {
     t.ok(downMs < DOWN_WITHIN_MS, `it stops within ${DOWN_WITHIN_MS / 1000} s`, { downMs });
     t.match(output, /kafka: broker stopped/, 'the broker it started is stopped');
     t.same(processesIn(ns), [], 'nothing of it is left running: services, Postgres, broker');
-    t.comment(`fresh machine: up in ${(upMs / 1000).toFixed(1)} s, report ledgered in ${(answer.ledgeredAfterMs / 1000).toFixed(1)} s, down in ${(downMs / 1000).toFixed(1)} s`);
+    t.comment(
+      `fresh machine: up in ${(upMs / 1000).toFixed(1)} s, report ledgered in ${(answer.ledgeredAfterMs / 1000).toFixed(1)} s, down in ${(downMs / 1000).toFixed(1)} s`,
+    );
   });
 }

@@ -13,9 +13,23 @@ const START = fileURLToPath(new URL('../../scripts/dist/src/start.js', import.me
 
 export interface Hostile {
   logDir: string;
-  call(method: 'GET' | 'POST', path: string, token: string, body?: unknown, headers?: Record<string, string>, service?: Service): Promise<{ status: number; body: unknown }>;
+  call(
+    method: 'GET' | 'POST',
+    path: string,
+    token: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    service?: Service,
+  ): Promise<{ status: number; body: unknown }>;
   /** A body sent as the bytes given, for what JSON.stringify would never write. */
-  raw(method: 'POST', path: string, token: string, text: string, headers?: Record<string, string>, service?: Service): Promise<{ status: number; body: unknown }>;
+  raw(
+    method: 'POST',
+    path: string,
+    token: string,
+    text: string,
+    headers?: Record<string, string>,
+    service?: Service,
+  ): Promise<{ status: number; body: unknown }>;
   /** Rows in a table of the system's database: what a refused request must not have added to. */
   count(table: string): Promise<number>;
   until(check: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
@@ -84,7 +98,8 @@ export async function hostileSystem(): Promise<Hostile> {
   };
   return {
     logDir: join(dataDir, 'logs'),
-    call: (method, path, token, body, headers = {}, service = 'alert') => send(method, path, token, body === undefined ? undefined : JSON.stringify(body), headers, service),
+    call: (method, path, token, body, headers = {}, service = 'alert') =>
+      send(method, path, token, body === undefined ? undefined : JSON.stringify(body), headers, service),
     raw: (method, path, token, text, headers = {}, service = 'alert') => send(method, path, token, text, headers, service),
     count: async (table) => Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n),
     until: async (check, timeoutMs = 30_000) => {

@@ -35,7 +35,12 @@ function nextRequest(run: string): { headers: Record<string, string>; body: stri
     body: JSON.stringify({
       source: '110',
       reportedAt: new Date(now - 60_000).toISOString(),
-      child: { name: `Bench Child ${run}-${serial}`, sex: serial % 2 ? 'female' : 'male', ageYears: 3 + (serial % 12), description: 'red jacket, blue jeans' },
+      child: {
+        name: `Bench Child ${run}-${serial}`,
+        sex: serial % 2 ? 'female' : 'male',
+        ageYears: 3 + (serial % 12),
+        description: 'red jacket, blue jeans',
+      },
       lastSeen: { at: new Date(now - 20 * 60_000).toISOString(), lat: 24.96, lon: 102.76, regionCode: '530111', address: 'Guandu Ancient Town' },
       reporter: { name: 'Bench Reporter', phone: '13812345678', relation: 'mother' },
     }),

@@ -98,7 +98,8 @@ async function main(): Promise<void> {
           if (firstArrival.has(caseId)) return;
           firstArrival.set(caseId, at);
           const rec = raw.indexOf(RECORDED_AT);
-          if (rec >= 0) recordedAt.set(caseId, Date.parse(raw.toString('utf8', rec + RECORDED_AT.length, raw.indexOf(QUOTE, rec + RECORDED_AT.length))));
+          if (rec >= 0)
+            recordedAt.set(caseId, Date.parse(raw.toString('utf8', rec + RECORDED_AT.length, raw.indexOf(QUOTE, rec + RECORDED_AT.length))));
           arrivedWall.set(caseId, Date.now());
         });
         ws.on('close', (code) => void (code === 4008 && cutOff++));
@@ -152,7 +153,10 @@ async function main(): Promise<void> {
     const drainUntil = performance.now() + 10_000;
     while (firstArrival.size < total && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 100));
     const rss = `${peakRssMb(child.pid!).toFixed(0)} MB`;
-    const metrics = await fetch(`http://127.0.0.1:${PORT}/metrics`).then((r) => r.text(), () => '');
+    const metrics = await fetch(`http://127.0.0.1:${PORT}/metrics`).then(
+      (r) => r.text(),
+      () => '',
+    );
     const gauge = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 2 ** 20;
     const memory = `heap used ${gauge('nodejs_heap_size_used_bytes').toFixed(0)} MB of ${gauge('nodejs_heap_size_total_bytes').toFixed(0)} MB, external ${gauge('nodejs_external_memory_bytes').toFixed(0)} MB at the end`;
     const latencies = [...producedAt].flatMap(([caseId, t0]) => {
@@ -178,7 +182,16 @@ async function main(): Promise<void> {
       if (t1 !== undefined) (buckets[Math.floor((t0 - start) / 5000)] ??= []).push(t1 - t0);
       return buckets;
     }, []);
-    console.log(`  p99 per 5 s of the run: ${timeline.map((b) => percentile(b.sort((x, y) => x - y), 99).toFixed(0)).join(' ')} ms`);
+    console.log(
+      `  p99 per 5 s of the run: ${timeline
+        .map((b) =>
+          percentile(
+            b.sort((x, y) => x - y),
+            99,
+          ).toFixed(0),
+        )
+        .join(' ')} ms`,
+    );
     console.log(
       `  split (ms clock): produce → task stored ${split((c) => (recordedAt.has(c) ? recordedAt.get(c)! - producedWall.get(c)! : undefined))}` +
         ` | stored → on console ${split((c) => (recordedAt.has(c) ? arrivedWall.get(c)! - recordedAt.get(c)! : undefined))}`,

@@ -48,7 +48,7 @@ const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], {
     KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
     KAFKA_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}.`,
     RS_TOKEN_JWKS: TEST_JWKS,
-      ...BENCH_LIMITS,
+    ...BENCH_LIMITS,
     LOG_LEVEL: 'warn',
     ALERT_PORT: String(ports.alert),
     DISPATCH_PORT: String(ports.dispatch),
@@ -88,13 +88,22 @@ try {
   const post = async (n: number) => {
     const place = PLACES[n % PLACES.length]!;
     const now = Date.now();
-    const response = await postJson(`/v1/alerts`, { authorization: `Bearer ${upstream}`, 'idempotency-key': `bench-${n}-${RUN}` }, {
-      source: '110',
-      reportedAt: new Date(now).toISOString(),
-      child: { name: `Bench Child ${n}`, sex: n % 2 ? 'female' : 'male', ageYears: 3 + (n % 12) },
-      lastSeen: { at: new Date(now - 10 * 60_000).toISOString(), lat: place.lat + ((n % 7) - 3) * 0.01, lon: place.lon, regionCode: place.regionCode },
-      reporter: { name: 'Bench Parent', phone: '13800000000', relation: 'mother' },
-    });
+    const response = await postJson(
+      `/v1/alerts`,
+      { authorization: `Bearer ${upstream}`, 'idempotency-key': `bench-${n}-${RUN}` },
+      {
+        source: '110',
+        reportedAt: new Date(now).toISOString(),
+        child: { name: `Bench Child ${n}`, sex: n % 2 ? 'female' : 'male', ageYears: 3 + (n % 12) },
+        lastSeen: {
+          at: new Date(now - 10 * 60_000).toISOString(),
+          lat: place.lat + ((n % 7) - 3) * 0.01,
+          lon: place.lon,
+          regionCode: place.regionCode,
+        },
+        reporter: { name: 'Bench Parent', phone: '13800000000', relation: 'mother' },
+      },
+    );
     if (response.status !== 201) {
       failures++;
       return;
@@ -119,17 +128,25 @@ try {
   const reached = [...answered]
     .filter(([c]) => firstTask.has(c))
     .map(([c, { at, warmup }]) => ({ at, warmup, latency: Math.max(0, firstTask.get(c)! - at) }));
-  const sorted = (warmup: boolean) => reached.filter((r) => r.warmup === warmup).map((r) => r.latency).sort((a, b) => a - b);
+  const sorted = (warmup: boolean) =>
+    reached
+      .filter((r) => r.warmup === warmup)
+      .map((r) => r.latency)
+      .sort((a, b) => a - b);
   const latencies = sorted(false);
   const pct = (p: number) => percentile(latencies, p);
   const warm = sorted(true);
   // The tail in time: whether the p99 is a steady state or a few stalled seconds, and when.
   const windows = Array.from({ length: Math.ceil(SECONDS / 10) }, (_, w) =>
-    reached.filter((r) => !r.warmup && Math.floor((r.at - started) / 10_000) === w).map((r) => r.latency).sort((a, b) => a - b),
+    reached
+      .filter((r) => !r.warmup && Math.floor((r.at - started) / 10_000) === w)
+      .map((r) => r.latency)
+      .sort((a, b) => a - b),
   );
   console.log(`accepted ${answered.size} of ${RATE * (WARMUP + SECONDS)} alerts (${failures} failed); ${reached.length} reached a console`);
   for (const [name, pid] of Object.entries(services)) console.log(`peak RSS ${name.padEnd(9)} ${peakRssMb(pid).toFixed(0)} MB`);
-  if (WARMUP > 0) console.log(`warm-up (${WARMUP} s, not counted below): p50=${percentile(warm, 50).toFixed(1)}ms p99=${percentile(warm, 99).toFixed(1)}ms`);
+  if (WARMUP > 0)
+    console.log(`warm-up (${WARMUP} s, not counted below): p50=${percentile(warm, 50).toFixed(1)}ms p99=${percentile(warm, 99).toFixed(1)}ms`);
   console.log(`p99 by 10 s window: ${windows.map((w) => percentile(w, 99).toFixed(0)).join(' / ')} ms`);
   console.log(`e2e answer→console p50=${pct(50).toFixed(1)}ms p95=${pct(95).toFixed(1)}ms p99=${pct(99).toFixed(1)}ms (target p99 < 100 ms)`);
   for (const s of sockets) s.close();
@@ -146,7 +163,14 @@ function postJson(path: string, headers: Record<string, string>, body: unknown):
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: ports.alert, path, method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        host: '127.0.0.1',
+        port: ports.alert,
+        path,
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

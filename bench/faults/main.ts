@@ -17,8 +17,16 @@ const GAP_MS = Number(process.env.BENCH_FAULT_GAP_MS ?? 5000);
 const runs: Record<number, FaultRun> = {};
 for (const replicas of [1, 2]) {
   // The figures depend on what else the cores run; the load says how busy they were.
-  console.log(`\nfault run: ${replicas} instance(s) of each service, ${PER_SECOND} reports/s, faults ${GAP_MS / 1000} s apart (load average ${load()})`);
-  const run = await runFaultRun({ replicas, perSecond: PER_SECOND, gapMs: GAP_MS, centres: CONSOLE_CENTRES, log: (line) => console.log(`  ${line}`) });
+  console.log(
+    `\nfault run: ${replicas} instance(s) of each service, ${PER_SECOND} reports/s, faults ${GAP_MS / 1000} s apart (load average ${load()})`,
+  );
+  const run = await runFaultRun({
+    replicas,
+    perSecond: PER_SECOND,
+    gapMs: GAP_MS,
+    centres: CONSOLE_CENTRES,
+    log: (line) => console.log(`  ${line}`),
+  });
   for (const line of describeRun(run)) console.log(line);
   console.log(`  load average afterwards ${load()}`);
   runs[replicas] = run;
@@ -28,9 +36,13 @@ if (broken.length > 0) {
   console.log(`\ninvariants broken:\n${broken.map((b) => `  ${b}`).join('\n')}`);
   process.exitCode = 1;
 }
-console.log('\ntargets: worst_wait_2x_s <= 1 (two instances: no report waits over a second); worst_recovery_1x_s <= 2 (one instance: a killed service serves again within 2 s)');
+console.log(
+  '\ntargets: worst_wait_2x_s <= 1 (two instances: no report waits over a second); worst_recovery_1x_s <= 2 (one instance: a killed service serves again within 2 s)',
+);
 console.log(`faults worst_wait_2x_s=${worstWaitS(runs[2]!).toFixed(2)} worst_recovery_1x_s=${worstRecoveryS(runs[1]!).toFixed(2)}`);
 
 function load(): string {
-  return loadavg().map((l) => l.toFixed(2)).join(' ');
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }

@@ -39,13 +39,31 @@ function* caseHistory(n: number): Generator<{ topic: string; stream: string; typ
   const caseId = `case-bench-${n}`;
   const at = new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOString();
   const point = { lat: 24.96, lon: 102.76, regionCode: '530111' };
-  const alert = (type: string, data: Record<string, unknown>) => ({ topic: 'alert.events.v1', stream: `alert-${n}`, type, data: { caseId, alertId: `alert-${n}`, ...data } });
-  const dispatch = (type: string, data: Record<string, unknown>) => ({ topic: 'dispatch.events.v1', stream: `task-${n}-${String(data.taskId)}`, type, data: { caseId, commandCenterId: 'cc-kunming-guandu', ...data } });
-  const ledger = (type: string, data: Record<string, unknown>) => ({ topic: 'ledger.events.v1', stream: `case-${caseId}`, type, data: { caseId, ...data } });
+  const alert = (type: string, data: Record<string, unknown>) => ({
+    topic: 'alert.events.v1',
+    stream: `alert-${n}`,
+    type,
+    data: { caseId, alertId: `alert-${n}`, ...data },
+  });
+  const dispatch = (type: string, data: Record<string, unknown>) => ({
+    topic: 'dispatch.events.v1',
+    stream: `task-${n}-${String(data.taskId)}`,
+    type,
+    data: { caseId, commandCenterId: 'cc-kunming-guandu', ...data },
+  });
+  const ledger = (type: string, data: Record<string, unknown>) => ({
+    topic: 'ledger.events.v1',
+    stream: `case-${caseId}`,
+    type,
+    data: { caseId, ...data },
+  });
   yield alert('MissingChildReported', {
-    source: '110', upstreamSystemId: 'up-kunming-110', reportedAt: at,
+    source: '110',
+    upstreamSystemId: 'up-kunming-110',
+    reportedAt: at,
     child: { name: `Child ${n}`, sex: 'female', ageYears: 4, description: 'pink padded jacket, two pigtails with red hair ties' },
-    lastSeen: { at, ...point, address: 'Guandu Ancient Town' }, reporter: { name: `Parent ${n}`, phone: '13812345678', relation: 'mother' },
+    lastSeen: { at, ...point, address: 'Guandu Ancient Town' },
+    reporter: { name: `Parent ${n}`, phone: '13812345678', relation: 'mother' },
   });
   yield alert('CaseOpened', { regionCode: '530111', mechanism: 'homicide-case', openedAt: at });
   yield alert('QuickSearchActivated', { lastSeen: { ...point, at }, radiusKm: 50, activatedAt: at });
@@ -53,16 +71,32 @@ function* caseHistory(n: number): Generator<{ topic: string; stream: string; typ
   yield ledger('CaseFileOpened', { alertId: `alert-${n}`, regionCode: '530111', openedAt: at });
   for (let task = 0; task < 8; task++) {
     const base = { taskId: `task-${n}-${task}`, deadlineAt: at, assignedAt: at };
-    yield dispatch('InterceptionTaskAssigned', { ...base, hub: { id: `hub-${task}`, name: 'Kunming Railway Station', kind: 'railway', ...point }, distanceKm: 12.5, radiusKm: 50 });
+    yield dispatch('InterceptionTaskAssigned', {
+      ...base,
+      hub: { id: `hub-${task}`, name: 'Kunming Railway Station', kind: 'railway', ...point },
+      distanceKm: 12.5,
+      radiusKm: 50,
+    });
     yield dispatch('TaskAcknowledged', { taskId: base.taskId, acknowledgedBy: 'officer-kunming-li-ming', acknowledgedAt: at });
     yield dispatch('TaskCompleted', { taskId: base.taskId, outcome: 'no sighting', completedBy: 'officer-kunming-li-ming', completedAt: at });
   }
   const chief = { officerId: 'officer-kunming-yang-jianguo', name: 'Yang Jianguo', title: 'Director, Kunming PSB', unitLevel: 'city' };
   yield ledger('CaseGroupFormed', { chief, packages: { investigation: 'officer-a', rescue: 'officer-b', familySupport: 'officer-c' }, formedAt: at });
   yield ledger('PackageProgressNoted', { package: 'investigation', note: 'suspects traced', notedAt: at });
-  yield dispatch('DnaMatchFound', { taskId: `task-${n}-dna`, sampleId: `s-${n}`, labId: 'lab-kunming', matchRef: `match-${n}`, confirmation: 'confirming', foundAt: at });
+  yield dispatch('DnaMatchFound', {
+    taskId: `task-${n}-dna`,
+    sampleId: `s-${n}`,
+    labId: 'lab-kunming',
+    matchRef: `match-${n}`,
+    confirmation: 'confirming',
+    foundAt: at,
+  });
   yield dispatch('ParentsIdentifiedByDna', { taskId: `task-${n}-dna`, sampleIds: [`s-${n}`], matchRef: `match-${n}`, identifiedAt: at });
-  yield ledger('ChildRescued', { foundAt: { lat: 25.07, lon: 103.74, regionCode: '530322' }, household: { id: `household-${n}`, headOfHousehold: 'Zhou', address: 'Luliang' }, rescuedAt: at });
+  yield ledger('ChildRescued', {
+    foundAt: { lat: 25.07, lon: 103.74, regionCode: '530322' },
+    household: { id: `household-${n}`, headOfHousehold: 'Zhou', address: 'Luliang' },
+    rescuedAt: at,
+  });
   yield ledger('ParentsIdentified', { method: 'dna', evidenceRef: `match-${n}`, identifiedAt: at });
   yield ledger('ChildReturnedToParents', { returnedAt: at });
   yield ledger('CaseSolved', { summary: 'traffickers arrested', solvedAt: at });
@@ -106,7 +140,14 @@ function* ledgerRows(): Generator<Row> {
 async function migrateWithService(databaseUrl: string): Promise<void> {
   const child = spawn(process.execPath, ['services/ledger/dist/main.js'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LEDGER_PORT: '0', RS_TOKEN_JWKS: TEST_JWKS, LOG_LEVEL: 'warn', KAFKA_TOPIC_PREFIX: `bench${Date.now()}.` },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      LEDGER_PORT: '0',
+      RS_TOKEN_JWKS: TEST_JWKS,
+      LOG_LEVEL: 'warn',
+      KAFKA_TOPIC_PREFIX: `bench${Date.now()}.`,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });

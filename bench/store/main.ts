@@ -47,14 +47,22 @@ async function benchOurs(url: string) {
   const batch = await timed(`ours: ${BATCH_SIZE}-event batch appends, ${WRITERS} writers`, BATCHES * BATCH_SIZE, () =>
     writers(async (w) => {
       for (let b = w; b < BATCHES; b += WRITERS) {
-        await store.append(`batch-${b}-${newId()}`, Array.from({ length: BATCH_SIZE }, (_, i) => ours(i)), { expectedVersion: 'no-stream' });
+        await store.append(
+          `batch-${b}-${newId()}`,
+          Array.from({ length: BATCH_SIZE }, (_, i) => ours(i)),
+          { expectedVersion: 'no-stream' },
+        );
       }
     }),
   );
   // Fill up to READ_EVENTS, then read everything back from position 0 in pages.
   const head = await store.headPosition();
   for (let n = head; n < READ_EVENTS; n += 1000) {
-    await store.append(`fill-${newId()}`, Array.from({ length: 1000 }, (_, i) => ours(i)), { expectedVersion: 'no-stream' });
+    await store.append(
+      `fill-${newId()}`,
+      Array.from({ length: 1000 }, (_, i) => ours(i)),
+      { expectedVersion: 'no-stream' },
+    );
   }
   const total = await store.headPosition();
   // A replay reads settled history: let Postgres set hint bits and statistics first, as autovacuum
@@ -82,7 +90,10 @@ async function benchEmmett(url: string) {
   const batch = await timed(`emmett: ${BATCH_SIZE}-event batch appends, ${WRITERS} writers`, BATCHES * BATCH_SIZE, () =>
     writers(async (w) => {
       for (let b = w; b < BATCHES; b += WRITERS) {
-        await store.appendToStream(`batch-${b}-${newId()}`, Array.from({ length: BATCH_SIZE }, (_, i) => theirs(i)));
+        await store.appendToStream(
+          `batch-${b}-${newId()}`,
+          Array.from({ length: BATCH_SIZE }, (_, i) => theirs(i)),
+        );
       }
     }),
   );

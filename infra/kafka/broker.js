@@ -55,9 +55,19 @@ export async function formatStorage({ log = console.error } = {}) {
   const { code, output } = await run(
     'java',
     [
-      '-Xmx256m', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', log4jOpt(),
-      '-cp', path.join(paths.lib, '*'), 'kafka.tools.StorageTool',
-      'format', '-t', CLUSTER_ID, '-c', brokerProperties(), '--ignore-formatted',
+      '-Xmx256m',
+      '-XX:TieredStopAtLevel=1',
+      '-Djava.awt.headless=true',
+      log4jOpt(),
+      '-cp',
+      path.join(paths.lib, '*'),
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      CLUSTER_ID,
+      '-c',
+      brokerProperties(),
+      '--ignore-formatted',
     ],
     { cwd: HERE },
   );
@@ -75,9 +85,12 @@ export async function formatStorage({ log = console.error } = {}) {
 function listenerOverrides({ port }) {
   if (port === DEFAULT_PORT) return [];
   return [
-    '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${port + 1}`,
-    '--override', `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-    '--override', `controller.quorum.voters=1@127.0.0.1:${port + 1}`,
+    '--override',
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${port + 1}`,
+    '--override',
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    '--override',
+    `controller.quorum.voters=1@127.0.0.1:${port + 1}`,
   ];
 }
 
@@ -86,11 +99,7 @@ export async function startBroker({ target, log, timeoutMs = START_TIMEOUT_MS })
   fs.mkdirSync(paths.run, { recursive: true });
   if (fs.existsSync(paths.log)) fs.renameSync(paths.log, `${paths.log}.1`);
   const out = fs.openSync(paths.log, 'a');
-  const args = [
-    ...jvmArgs(),
-    '-cp', path.join(paths.lib, '*'), 'kafka.Kafka', brokerProperties(),
-    ...listenerOverrides(target),
-  ];
+  const args = [...jvmArgs(), '-cp', path.join(paths.lib, '*'), 'kafka.Kafka', brokerProperties(), ...listenerOverrides(target)];
   const t0 = Date.now();
   let child;
   try {

@@ -33,7 +33,9 @@ export async function main(argv) {
       const t0 = Date.now();
       const k = await ensureKafka({ brokers });
       if (k.startedHere) {
-        console.error(`kafka: started at ${brokers} (pid ${k.pid}) in ${((Date.now() - t0) / 1000).toFixed(1)} s; stop with: node infra/kafka/kafka.js stop`);
+        console.error(
+          `kafka: started at ${brokers} (pid ${k.pid}) in ${((Date.now() - t0) / 1000).toFixed(1)} s; stop with: node infra/kafka/kafka.js stop`,
+        );
       } else {
         console.error(`kafka: a broker already answers at ${brokers}; nothing to do`);
       }
@@ -48,7 +50,10 @@ export async function main(argv) {
         console.log(`kafka: ${b.host}:${b.port} ${r.ok ? 'answers' : `does not answer (${r.reason})`}`);
       }
       const pid = readPidFile(paths.pid);
-      if (pid) console.log(`kafka: pid file names ${pid} (${isOurBroker(pid) ? 'a running broker from infra/kafka' : 'stale: no broker from infra/kafka runs under it'})`);
+      if (pid)
+        console.log(
+          `kafka: pid file names ${pid} (${isOurBroker(pid) ? 'a running broker from infra/kafka' : 'stale: no broker from infra/kafka runs under it'})`,
+        );
       return results.some(([, r]) => r.ok) ? 0 : 1;
     }
     case 'smoke':

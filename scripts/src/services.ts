@@ -7,7 +7,13 @@
  */
 export const SERVICES = [
   { name: 'alert', port: Number(process.env.ALERT_PORT ?? 3001), portVariable: 'ALERT_PORT', nodeOptions: [] as string[], nice: 0 },
-  { name: 'dispatch', port: Number(process.env.DISPATCH_PORT ?? 3002), portVariable: 'DISPATCH_PORT', nodeOptions: ['--max-semi-space-size=4'], nice: 0 },
+  {
+    name: 'dispatch',
+    port: Number(process.env.DISPATCH_PORT ?? 3002),
+    portVariable: 'DISPATCH_PORT',
+    nodeOptions: ['--max-semi-space-size=4'],
+    nice: 0,
+  },
   { name: 'ledger', port: Number(process.env.LEDGER_PORT ?? 3003), portVariable: 'LEDGER_PORT', nodeOptions: [] as string[], nice: 10 },
 ].map((s) => ({ ...s, url: `http://127.0.0.1:${s.port}` }));
 
@@ -15,7 +21,10 @@ export const SERVICES = [
 export async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return;
     if (Date.now() > deadline) throw new Error(`${url} not ready after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 250));

@@ -18,7 +18,9 @@ export function signingJwk(options: { create: boolean }): PrivateJwk {
   if (process.env.RS_TOKEN_SIGNING_KEY) return PrivateJwk.parse(JSON.parse(process.env.RS_TOKEN_SIGNING_KEY));
   if (existsSync(KEY_FILE)) return PrivateJwk.parse(JSON.parse(readFileSync(KEY_FILE, 'utf8')));
   if (!options.create) {
-    throw new Error('no signing key yet: start the system once with `npm start` (it creates .data/token-signing-key.json) or set RS_TOKEN_SIGNING_KEY');
+    throw new Error(
+      'no signing key yet: start the system once with `npm start` (it creates .data/token-signing-key.json) or set RS_TOKEN_SIGNING_KEY',
+    );
   }
   const jwk = generateSigningJwk();
   mkdirSync(dirname(KEY_FILE), { recursive: true });

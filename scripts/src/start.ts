@@ -110,7 +110,10 @@ Ctrl-C stops everything.`);
 
 if (demo) {
   try {
-    await runDemo({ key: signingKeyOf(jwk), urls: Object.fromEntries(SERVICES.map((s) => [s.name, s.url])) as Record<'alert' | 'dispatch' | 'ledger', string> });
+    await runDemo({
+      key: signingKeyOf(jwk),
+      urls: Object.fromEntries(SERVICES.map((s) => [s.name, s.url])) as Record<'alert' | 'dispatch' | 'ledger', string>,
+    });
   } catch (error) {
     log(`the demo failed: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -78,7 +78,9 @@ export class Supervisor {
       const { delayMs, quickExits } = nextRestart(instance.quickExits, uptimeMs);
       instance.quickExits = quickExits;
       const when = delayMs === 0 ? 'restarting it now' : `restarting it in ${delayMs / 1000} s`;
-      this.#log(`${spec.id} exited (${signal ? `signal ${signal}` : `code ${code}`}) after ${(uptimeMs / 1000).toFixed(1)} s; ${when} (log: ${relative(process.cwd(), spec.logFile)})`);
+      this.#log(
+        `${spec.id} exited (${signal ? `signal ${signal}` : `code ${code}`}) after ${(uptimeMs / 1000).toFixed(1)} s; ${when} (log: ${relative(process.cwd(), spec.logFile)})`,
+      );
       instance.restart = setTimeout(() => {
         instance.restart = undefined;
         this.#launch(instance);

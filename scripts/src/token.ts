@@ -20,7 +20,9 @@ const { values, positionals } = parseArgs({
 
 const role = Role.exclude(['system']).safeParse(positionals[0]);
 if (!role.success) {
-  console.error('usage: npm run token -- <upstream|console|officer|civil-affairs|lab|auditor> [--command-center <id>] [--officer <id>] [--system <id>] [--grant <grant>] [--ttl <seconds>]');
+  console.error(
+    'usage: npm run token -- <upstream|console|officer|civil-affairs|lab|auditor> [--command-center <id>] [--officer <id>] [--system <id>] [--grant <grant>] [--ttl <seconds>]',
+  );
   process.exit(2);
 }
 if (role.data === 'console' && !values['command-center']) {

@@ -38,7 +38,7 @@ export function startInBackground(name: string, logger: Logger, start: () => Pro
     });
 
   const loop = (async () => {
-    for (let attempt = 1; !stopped; ) {
+    for (let attempt = 1; !stopped;) {
       try {
         starting = start();
         current = await starting;

@@ -7,6 +7,12 @@ t.test('given repeated failures, when the waits are drawn, then they double up t
 });
 
 t.test('given any draw, when the wait is taken, then it lies in the upper half of its ceiling', async (t) => {
-  t.equal(backoffMs(3, { baseMs: 100, capMs: 1000 }, () => 0), 200);
-  t.equal(backoffMs(3, { baseMs: 100, capMs: 1000 }, () => 0.5), 300);
+  t.equal(
+    backoffMs(3, { baseMs: 100, capMs: 1000 }, () => 0),
+    200,
+  );
+  t.equal(
+    backoffMs(3, { baseMs: 100, capMs: 1000 }, () => 0.5),
+    300,
+  );
 });

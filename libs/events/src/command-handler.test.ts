@@ -15,7 +15,8 @@ const { store, pool } = fx;
 const notes: Decider<{ note: string }, string[]> = {
   initialState: () => [],
   evolve: (seen, event) => (event.type === 'AlertClosed' ? [...seen, event.data.reason] : seen),
-  decide: ({ note }, seen) => (seen.includes(note) ? [] : [{ type: 'AlertClosed', data: { caseId: 'c1', alertId: 'a1', reason: note, closedAt: '2026-11-22T10:00:00.000Z' } }]),
+  decide: ({ note }, seen) =>
+    seen.includes(note) ? [] : [{ type: 'AlertClosed', data: { caseId: 'c1', alertId: 'a1', reason: note, closedAt: '2026-11-22T10:00:00.000Z' } }],
 };
 const metadata = { actor: { id: 'tester', role: 'system' as const }, correlationId: 'c1', causationId: null };
 const options = (streamId: string): HandleOptions<string[], DomainEvent> => ({ streamId, metadata, caseId: () => 'c1' });

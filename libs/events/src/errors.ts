@@ -44,11 +44,7 @@ export class ConcurrencyConflict extends DomainError {
     readonly expected: string | number,
     readonly actual: number,
   ) {
-    super(
-      'CONCURRENCY_CONFLICT',
-      `stream ${streamId} is at version ${actual}, expected ${String(expected)}`,
-      { streamId, expected, actual },
-    );
+    super('CONCURRENCY_CONFLICT', `stream ${streamId} is at version ${actual}, expected ${String(expected)}`, { streamId, expected, actual });
   }
 }
 

@@ -30,7 +30,15 @@ const REDACT = [
 function serializeError(error: unknown): unknown {
   const pgError = error as { code?: unknown; severity?: unknown; routine?: unknown; table?: unknown; constraint?: unknown; column?: unknown };
   if (error instanceof Error && typeof pgError.code === 'string' && typeof pgError.severity === 'string') {
-    return { type: error.name, sqlState: pgError.code, severity: pgError.severity, routine: pgError.routine, table: pgError.table, constraint: pgError.constraint, column: pgError.column };
+    return {
+      type: error.name,
+      sqlState: pgError.code,
+      severity: pgError.severity,
+      routine: pgError.routine,
+      table: pgError.table,
+      constraint: pgError.constraint,
+      column: pgError.column,
+    };
   }
   return pino.stdSerializers.err(error as Error);
 }

@@ -69,9 +69,10 @@ export async function startServiceRuntime(options: {
   const store = new PgEventStore(pool, schema);
   const notifier = new AppendNotifier(config.DATABASE_URL, schema, logger);
   await notifier.start();
-  const topics = Object.fromEntries(
-    (Object.keys(TOPICS) as ServiceName[]).map((name) => [name, topicOf(name, config.KAFKA_TOPIC_PREFIX)]),
-  ) as Record<ServiceName, string>;
+  const topics = Object.fromEntries((Object.keys(TOPICS) as ServiceName[]).map((name) => [name, topicOf(name, config.KAFKA_TOPIC_PREFIX)])) as Record<
+    ServiceName,
+    string
+  >;
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `rapid-search-${service}`, logger, security: kafkaSecurity(config) });
   const metrics = createMetrics(service);
   const tasks: BackgroundTask[] = [];
@@ -83,7 +84,10 @@ export async function startServiceRuntime(options: {
       'topics',
       logger,
       async () => {
-        await ensureTopics(kafka, Object.values(topics).flatMap((t) => [t, deadLetterTopic(t)]));
+        await ensureTopics(
+          kafka,
+          Object.values(topics).flatMap((t) => [t, deadLetterTopic(t)]),
+        );
         topicsExist();
         return { stop: async () => {} };
       },
@@ -133,7 +137,12 @@ export async function startServiceRuntime(options: {
     'kafka',
   );
 
-  const postgresUp = cached(POSTGRES_CHECK_MS, () => pool.query('SELECT 1').then(() => true, () => false));
+  const postgresUp = cached(POSTGRES_CHECK_MS, () =>
+    pool.query('SELECT 1').then(
+      () => true,
+      () => false,
+    ),
+  );
   const kafkaUp = cached(KAFKA_CHECK_MS, () => kafkaReachable(kafka));
   return {
     service,

@@ -8,7 +8,12 @@ import type { ConsoleWatcher } from './consoles.js';
  * that took, or undefined if it did not happen within `timeoutMs` (the invariants then say what
  * is missing).
  */
-export async function awaitCatchUp(databaseUrl: string, caseIds: string[], consoles: ConsoleWatcher[], timeoutMs: number): Promise<number | undefined> {
+export async function awaitCatchUp(
+  databaseUrl: string,
+  caseIds: string[],
+  consoles: ConsoleWatcher[],
+  timeoutMs: number,
+): Promise<number | undefined> {
   const started = performance.now();
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

@@ -16,7 +16,12 @@ export interface Invariant {
 const Hubs = z.array(z.object({ id: z.string(), lat: z.number(), lon: z.number() }).passthrough());
 
 /** Checks every invariant against the stores, the ledger's verifier and what the clients saw. */
-export async function checkInvariants(system: SystemUnderTest, reports: Report[], consoles: ConsoleWatcher[], auditorToken: string): Promise<Invariant[]> {
+export async function checkInvariants(
+  system: SystemUnderTest,
+  reports: Report[],
+  consoles: ConsoleWatcher[],
+  auditorToken: string,
+): Promise<Invariant[]> {
   const client = new pg.Client({ connectionString: system.database.url });
   await client.connect();
   try {
@@ -113,7 +118,8 @@ async function chainedOnce(client: pg.Client): Promise<Invariant> {
 
 async function verified(ledgerUrl: string, auditorToken: string): Promise<Invariant> {
   const answer = await get(`${ledgerUrl}/v1/ledger/verify`, 60_000, { authorization: `Bearer ${auditorToken}` });
-  const report = answer?.status === 200 ? (JSON.parse(answer.body) as { ok: boolean; entries: number; brokenLinks: number; violations: unknown[] }) : undefined;
+  const report =
+    answer?.status === 200 ? (JSON.parse(answer.body) as { ok: boolean; entries: number; brokenLinks: number; violations: unknown[] }) : undefined;
   return {
     name: "the ledger's verifier finds the chain intact and every rule kept",
     ok: report?.ok === true && report.brokenLinks === 0 && report.violations.length === 0,

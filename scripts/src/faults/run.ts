@@ -64,11 +64,18 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRun> {
 
     const sign = (principal: Parameters<typeof signToken>[0]) => signToken(principal, TEST_SIGNING_KEY, 3600);
     const consoles = await Promise.all(
-      options.centres.map(async (centre) => new ConsoleWatcher(centre, system.ports.dispatch, await sign({ sub: centre, role: 'console', commandCenterId: centre }))),
+      options.centres.map(
+        async (centre) => new ConsoleWatcher(centre, system.ports.dispatch, await sign({ sub: centre, role: 'console', commandCenterId: centre })),
+      ),
     );
     cleanups.push(() => consoles.forEach((c) => c.stop()));
     if ((await msUntil(() => consoles.every((c) => c.first !== undefined), { timeoutMs: 30_000, stepMs: 100 })) === undefined) {
-      throw new Error(`no snapshot within 30 s on the consoles of ${consoles.filter((c) => c.first === undefined).map((c) => c.centre).join(', ')}`);
+      throw new Error(
+        `no snapshot within 30 s on the consoles of ${consoles
+          .filter((c) => c.first === undefined)
+          .map((c) => c.centre)
+          .join(', ')}`,
+      );
     }
 
     const trickle = new Trickle(system.ports.alert, await sign({ sub: 'up-kunming-110', role: 'upstream', upstreamSystemId: 'up-kunming-110' }));
@@ -80,7 +87,11 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRun> {
 
     const caseIds = trickle.reports.flatMap((r) => (r.answer ? [r.answer.caseId] : []));
     const caughtUpMs = await awaitCatchUp(system.database.url, caseIds, consoles, CATCH_UP_TIMEOUT_MS);
-    options.log(caughtUpMs === undefined ? 'the system had not caught up; checking anyway' : `caught up ${(caughtUpMs / 1000).toFixed(1)} s after the last report`);
+    options.log(
+      caughtUpMs === undefined
+        ? 'the system had not caught up; checking anyway'
+        : `caught up ${(caughtUpMs / 1000).toFixed(1)} s after the last report`,
+    );
     const auditor = await sign({ sub: 'auditor-faults', role: 'auditor' });
     const invariants = await checkInvariants(system, trickle.reports, consoles, auditor);
     return { replicas: options.replicas, faults, reports: trickle.reports, consoles, caughtUpMs, invariants, lines: [...system.lines] };

@@ -72,7 +72,12 @@ export async function runFaults(options: {
       name: `kill -9 ${service}-${second} (broker down)`,
       strike: () => kill(service, second),
     })),
-    { atMs: secondRound + 3 * gapMs, name: 'start broker', strike: () => broker.start().then(() => untilSettled(system, RECOVERY_TIMEOUT_MS)), inTurn: true },
+    {
+      atMs: secondRound + 3 * gapMs,
+      name: 'start broker',
+      strike: () => broker.start().then(() => untilSettled(system, RECOVERY_TIMEOUT_MS)),
+      inTurn: true,
+    },
   ];
   const started = performance.now();
   const measured: Promise<FaultOutcome>[] = [];

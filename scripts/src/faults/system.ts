@@ -27,7 +27,11 @@ export async function startSystem(options: { replicas: number; broker: Dedicated
   const database = await createTestDatabase('faults');
   const [alert, dispatch, ledger] = (await freePorts(3)) as [number, number, number];
   const ports = { alert, dispatch, ledger };
-  const urls = { alert: `http://127.0.0.1:${ports.alert}`, dispatch: `http://127.0.0.1:${ports.dispatch}`, ledger: `http://127.0.0.1:${ports.ledger}` };
+  const urls = {
+    alert: `http://127.0.0.1:${ports.alert}`,
+    dispatch: `http://127.0.0.1:${ports.dispatch}`,
+    ledger: `http://127.0.0.1:${ports.ledger}`,
+  };
   const child = spawn(process.execPath, [START_JS, '--replicas', String(options.replicas)], {
     env: {
       ...process.env,
@@ -46,7 +50,8 @@ export async function startSystem(options: { replicas: number; broker: Dedicated
     detached: true,
   });
   const lines: string[] = [];
-  for (const output of [child.stdout, child.stderr]) createInterface({ input: output }).on('line', (line) => line.startsWith('rapid-search:') && lines.push(line));
+  for (const output of [child.stdout, child.stderr])
+    createInterface({ input: output }).on('line', (line) => line.startsWith('rapid-search:') && lines.push(line));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   let stopping: Promise<void> | undefined;

@@ -113,7 +113,11 @@ export class Trickle {
       if (report.attempts.length > 1) await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
       const answer = await this.#post(key, body);
       const outcome = answer.status ?? answer.error;
-      report.attempts.push({ at: performance.now(), outcome, ...(typeof outcome === 'number' && outcome >= 500 ? { body: answer.body.slice(0, 300) } : {}) });
+      report.attempts.push({
+        at: performance.now(),
+        outcome,
+        ...(typeof outcome === 'number' && outcome >= 500 ? { body: answer.body.slice(0, 300) } : {}),
+      });
       if (answer.status === 200 || answer.status === 201) {
         const { alertId, caseId } = JSON.parse(answer.body) as { alertId: string; caseId: string };
         report.answer = { status: answer.status, alertId, caseId, at: performance.now() };

@@ -23,7 +23,11 @@ export const DispatchConfig = BaseConfig.extend({
   DISPATCH_ACK_DEADLINES_MS: Deadlines,
   DISPATCH_ESCALATOR_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
   /** Bytes a console may have queued on its socket before it is cut off and told to resume. */
-  DISPATCH_CONSOLE_BUFFER_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  DISPATCH_CONSOLE_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   /** Past this many messages a second (twice as many at once) a console socket is closed with 4029. */
   DISPATCH_CONSOLE_MESSAGES_PER_SECOND: z.coerce.number().int().positive().default(20),
 });

@@ -1,6 +1,14 @@
 import { Gauge } from 'prom-client';
 import websocket from '@fastify/websocket';
-import { createServiceApp, startServiceRuntime, systemClock, type BackgroundTask, type ServiceOptions, type ServiceRuntime, type Subscription } from '@rapid-search/events';
+import {
+  createServiceApp,
+  startServiceRuntime,
+  systemClock,
+  type BackgroundTask,
+  type ServiceOptions,
+  type ServiceRuntime,
+  type Subscription,
+} from '@rapid-search/events';
 import type { FastifyInstance } from 'fastify';
 import { dnaCommands } from './commands/dna-commands.js';
 import { taskCommands } from './commands/task-commands.js';
@@ -72,7 +80,10 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   const deadlines = config.DISPATCH_ACK_DEADLINES_MS;
   registerCommandCenterRoutes(routes, directory);
   registerTaskRoutes(routes, { pool, schema: store.schema, commands: tasks });
-  registerDnaRoutes(routes, dnaCommands(store, clock, (id) => directory.center(id)?.regionCode));
+  registerDnaRoutes(
+    routes,
+    dnaCommands(store, clock, (id) => directory.center(id)?.regionCode),
+  );
   registerConsoleRoutes(routes, {
     pool,
     schema: store.schema,

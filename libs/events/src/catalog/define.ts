@@ -9,8 +9,6 @@ export interface EventDefinition<T extends string = string, S extends z.ZodType 
   readonly history?: readonly { version: number; schema: z.ZodType; upcast: (data: never) => unknown }[];
 }
 
-export function defineEvent<const T extends string, S extends z.ZodType>(
-  definition: EventDefinition<T, S>,
-): EventDefinition<T, S> {
+export function defineEvent<const T extends string, S extends z.ZodType>(definition: EventDefinition<T, S>): EventDefinition<T, S> {
   return definition;
 }

@@ -30,9 +30,7 @@ export const catalog = {
   types: (): string[] => [...latest.keys()],
 };
 
-export type DecodeResult =
-  | { ok: true; event: DomainEvent; version: number }
-  | { ok: false; reason: string };
+export type DecodeResult = { ok: true; event: DomainEvent; version: number } | { ok: false; reason: string };
 
 /**
  * Reads stored or received data back through the catalog: validates it against the schema of its

@@ -81,7 +81,12 @@ const open = (url: string, headers: Record<string, string> = {}) =>
 const serverSockets = () => new Promise<number>((resolve) => app.server.getConnections((_e, n) => resolve(n)));
 
 const post = (payload: string, headers: Record<string, string> = {}, url = '/v1/cases/c-1/notes') =>
-  app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json', authorization: 'Bearer officer', 'idempotency-key': 'k-1', ...headers } });
+  app.inject({
+    method: 'POST',
+    url,
+    payload,
+    headers: { 'content-type': 'application/json', authorization: 'Bearer officer', 'idempotency-key': 'k-1', ...headers },
+  });
 const paths = (res: { json: () => { error: { details: { issues: { path: string }[] } } } }) => res.json().error.details.issues.map((i) => i.path);
 
 t.test('given a valid request, when it is posted, then the handler answers through its response schema', async (t) => {
@@ -155,7 +160,11 @@ t.test('given the docs, when fetched, then the page, its script and the document
   const doc = (await app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
   const op = doc.paths['/v1/cases/{caseId}/notes'].post;
   t.ok(op.requestBody.content['application/json'].schema.properties.text, 'the request body');
-  t.same(op.parameters.map((p: { in: string; name: string }) => `${p.in}.${p.name}`).sort(), ['header.idempotency-key', 'path.caseId', 'query.draft']);
+  t.same(op.parameters.map((p: { in: string; name: string }) => `${p.in}.${p.name}`).sort(), [
+    'header.idempotency-key',
+    'path.caseId',
+    'query.draft',
+  ]);
   t.same(Object.keys(op.responses).sort(), ['201', '4XX', '5XX']);
   t.same(op.responses['4XX'].content['application/json'].schema, { $ref: '#/components/schemas/Error' });
   t.same(op.security, [{ bearer: [] }]);

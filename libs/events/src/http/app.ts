@@ -104,7 +104,9 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     summary: 'Prometheus metrics',
     tags: ['operations'],
     roles: 'public',
-    responses: { 200: { description: 'Prometheus text exposition format', content: { [options.metrics.registry.contentType]: { schema: z.string() } } } },
+    responses: {
+      200: { description: 'Prometheus text exposition format', content: { [options.metrics.registry.contentType]: { schema: z.string() } } },
+    },
     handler: async ({ reply }) => reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
   });
   return { app, routes };

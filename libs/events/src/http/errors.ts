@@ -10,7 +10,10 @@ export const ErrorBody = z
     error: z.object({
       code: z.string().describe('UPPER_SNAKE, stable: what a client branches on'),
       message: z.string().describe('for people; may change'),
-      details: z.unknown().optional().describe('VALIDATION_FAILED: { issues: [{ path: "body.x.y" | "query.x" | "params.x" | "headers.x", message }] }'),
+      details: z
+        .unknown()
+        .optional()
+        .describe('VALIDATION_FAILED: { issues: [{ path: "body.x.y" | "query.x" | "params.x" | "headers.x", message }] }'),
     }),
   })
   .meta({ id: 'Error', description: 'The request was refused or failed' });
@@ -20,7 +23,11 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   // fastify's secure parser refuses prototype poisoning with the same error as broken JSON
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'MALFORMED_JSON', message: 'request body is not valid JSON, or names __proto__ or constructor.prototype' },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    code: 'MALFORMED_JSON',
+    message: 'request body is not valid JSON, or names __proto__ or constructor.prototype',
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_REQUEST' },
 };
 
@@ -45,9 +52,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send(body('INTERNAL', 'internal error'));
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(body('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => reply.status(404).send(body('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
 }
 
 /**

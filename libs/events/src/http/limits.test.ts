@@ -40,16 +40,23 @@ await app.listen({ port: 0, host: '127.0.0.1' });
 t.teardown(() => app.close());
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 const report = (caller: string) =>
-  fetch(`${base}/v1/reports`, { method: 'POST', headers: { authorization: `Bearer ${caller}`, 'content-type': 'application/json' }, body: '{"text":"x"}' });
+  fetch(`${base}/v1/reports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${caller}`, 'content-type': 'application/json' },
+    body: '{"text":"x"}',
+  });
 
-t.test('given a caller at its limit, when it reports again, then 429 RATE_LIMITED with Retry-After, and another caller is still served', async (t) => {
-  for (let i = 0; i < 3; i++) t.equal((await report('up-a')).status, 201);
-  const refused = await report('up-a');
-  t.equal(refused.status, 429);
-  t.ok(Number(refused.headers.get('retry-after')) > 0, 'Retry-After says when');
-  t.match(await refused.json(), { error: { code: 'RATE_LIMITED' } });
-  t.equal((await report('up-b')).status, 201);
-});
+t.test(
+  'given a caller at its limit, when it reports again, then 429 RATE_LIMITED with Retry-After, and another caller is still served',
+  async (t) => {
+    for (let i = 0; i < 3; i++) t.equal((await report('up-a')).status, 201);
+    const refused = await report('up-a');
+    t.equal(refused.status, 429);
+    t.ok(Number(refused.headers.get('retry-after')) > 0, 'Retry-After says when');
+    t.match(await refused.json(), { error: { code: 'RATE_LIMITED' } });
+    t.equal((await report('up-b')).status, 201);
+  },
+);
 
 t.test('given an address at its limit on a public route, when it asks again, then 429', async (t) => {
   const statuses = [];
@@ -59,7 +66,9 @@ t.test('given an address at its limit on a public route, when it asks again, the
 
 t.test('given a body trickled byte by byte, when the request timeout passes, then the server ends the request', async (t) => {
   const socket = connect((app.server.address() as AddressInfo).port, '127.0.0.1');
-  socket.write('POST /v1/reports HTTP/1.1\r\nhost: x\r\nauthorization: Bearer up-b\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{');
+  socket.write(
+    'POST /v1/reports HTTP/1.1\r\nhost: x\r\nauthorization: Bearer up-b\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{',
+  );
   const timer = setInterval(() => socket.write(' '), 200);
   const started = Date.now();
   const answer = await new Promise<string>((resolve) => {
@@ -74,9 +83,15 @@ t.test('given a body trickled byte by byte, when the request timeout passes, the
 
 t.test('given an address holding its connections, when it opens one more, then that one is closed at once', async (t) => {
   const port = (app.server.address() as AddressInfo).port;
-  const held = await Promise.all(Array.from({ length: 3 }, () => new Promise<ReturnType<typeof connect>>((resolve) => {
-    const s = connect(port, '127.0.0.1', () => resolve(s));
-  })));
+  const held = await Promise.all(
+    Array.from(
+      { length: 3 },
+      () =>
+        new Promise<ReturnType<typeof connect>>((resolve) => {
+          const s = connect(port, '127.0.0.1', () => resolve(s));
+        }),
+    ),
+  );
   t.teardown(() => held.forEach((s) => s.destroy()));
   const extra = connect(port, '127.0.0.1');
   const closed = await new Promise<boolean>((resolve) => {

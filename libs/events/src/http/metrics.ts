@@ -22,7 +22,7 @@ export function createMetrics(service: string) {
     }),
     eventsAppended: new Counter({
       name: 'events_appended_total',
-      help: 'Events appended to this service\'s store, by type',
+      help: "Events appended to this service's store, by type",
       labelNames: ['type'] as const,
       registers: [registry],
     }),

@@ -12,7 +12,10 @@ t.test('given one more item than the limit, when a page is cut, then it carries 
 });
 
 t.test('given no more items than the limit, when a page is cut, then it has no cursor', async (t) => {
-  t.same(pageOf(['a'], 2, (item) => [item, item]), { items: ['a'], next: null });
+  t.same(
+    pageOf(['a'], 2, (item) => [item, item]),
+    { items: ['a'], next: null },
+  );
 });
 
 t.test('given a cursor not made here, when it is decoded, then it is a 400 naming query.cursor', async (t) => {

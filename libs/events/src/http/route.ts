@@ -30,8 +30,13 @@ interface Described {
   tags: string[];
 }
 
-export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, H extends z.ZodType, R extends Record<number, ResponseSpec>>
-  extends Described {
+export interface RouteSpec<
+  B extends z.ZodType,
+  Q extends z.ZodType,
+  P extends z.ZodType,
+  H extends z.ZodType,
+  R extends Record<number, ResponseSpec>,
+> extends Described {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Checked by the onRequest hook (authenticate.ts) before the body is read. */
   roles: Roles;
@@ -61,7 +66,9 @@ export interface RouteKit {
     P extends z.ZodType = z.ZodUnknown,
     H extends z.ZodType = z.ZodUnknown,
     R extends Record<number, ResponseSpec> = Record<number, ResponseSpec>,
-  >(spec: RouteSpec<B, Q, P, H, R>): void;
+  >(
+    spec: RouteSpec<B, Q, P, H, R>,
+  ): void;
   /** A WebSocket route (the service registers @fastify/websocket); a plain GET of it is 426. */
   socket<Q extends z.ZodType = z.ZodUnknown, P extends z.ZodType = z.ZodUnknown>(spec: SocketSpec<Q, P>): void;
 }
@@ -96,7 +103,15 @@ export function routeKit(app: FastifyInstance): RouteKit {
           schema: { ...schema, response: { ...spec.responses, ...ERRORS } } as FastifySchema,
           config: { roles: spec.roles },
           handler: async (request, reply) =>
-            spec.handler({ body: request.body, query: request.query, params: request.params, headers: request.headers, principal: request.principal, request, reply } as never),
+            spec.handler({
+              body: request.body,
+              query: request.query,
+              params: request.params,
+              headers: request.headers,
+              principal: request.principal,
+              request,
+              reply,
+            } as never),
         });
       });
     },

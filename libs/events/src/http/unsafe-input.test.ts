@@ -6,7 +6,9 @@ t.test('given ordinary text, when it is checked, then nothing is found', async (
 });
 
 t.test('given U+0000 in a nested string, when it is checked, then the field is named', async (t) => {
-  t.same(unsafeInput({ reporter: { relation: 'mo\u0000ther' } }, 'body'), [{ path: 'body.reporter.relation', message: 'contains U+0000, which is not text' }]);
+  t.same(unsafeInput({ reporter: { relation: 'mo\u0000ther' } }, 'body'), [
+    { path: 'body.reporter.relation', message: 'contains U+0000, which is not text' },
+  ]);
 });
 
 t.test('given a lone surrogate in an array item, when it is checked, then the item is named', async (t) => {
@@ -21,7 +23,9 @@ t.test('given U+0000 in a key, when it is checked, then the object is named', as
 
 t.test('given 5,000 nested arrays, when they are checked, then the depth is refused without recursion', async (t) => {
   const deep: unknown = JSON.parse('['.repeat(5000) + ']'.repeat(5000));
-  t.same(unsafeInput({ ignores: deep }, 'body'), [{ path: `body.ignores${'.0'.repeat(MAX_DEPTH - 1)}`, message: `nested deeper than ${MAX_DEPTH} levels` }]);
+  t.same(unsafeInput({ ignores: deep }, 'body'), [
+    { path: `body.ignores${'.0'.repeat(MAX_DEPTH - 1)}`, message: `nested deeper than ${MAX_DEPTH} levels` },
+  ]);
 });
 
 t.test('given nesting at the limit, when it is checked, then it passes', async (t) => {

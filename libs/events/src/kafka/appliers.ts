@@ -53,7 +53,10 @@ export function recordingApplier(options: Pick<RecordingConsumerOptions, 'pool' 
     for (const { message, event } of events) {
       await tx.query('SAVEPOINT message');
       try {
-        const recorded = await tx.query(`INSERT INTO ${table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [groupId, event.eventId]);
+        const recorded = await tx.query(`INSERT INTO ${table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+          groupId,
+          event.eventId,
+        ]);
         if (recorded.rowCount === 1) await handle([event], tx);
         await tx.query('RELEASE SAVEPOINT message');
       } catch (error) {

@@ -52,7 +52,13 @@ const effects = async (eventId: string) =>
 t.test('given a message delivered twice, when consumed, then its effect is applied once', async (t) => {
   const message = closedEnvelope(newId(), 'redelivered');
   const value = JSON.stringify(message);
-  await producer.send({ topic, messages: [{ key: message.caseId, value }, { key: message.caseId, value }] });
+  await producer.send({
+    topic,
+    messages: [
+      { key: message.caseId, value },
+      { key: message.caseId, value },
+    ],
+  });
   const marker = closedEnvelope(message.caseId, 'marker');
   await producer.send({ topic, messages: [{ key: message.caseId, value: JSON.stringify(marker) }] });
   await eventually(async () => {
@@ -141,76 +147,85 @@ t.test('given a consumer that names its types, when other types arrive, then it 
   t.same(await recorded(), [ours.eventId], 'only the handled event has a dedupe record');
 });
 
-t.test('given a self-deduping consumer, when a chunk holds a refused event, then the others are applied, the refused one is dead-lettered, and nothing is recorded', async (t) => {
-  const groupId = `consumer-self-${newId()}`;
-  const applied: string[] = [];
-  // An effect that is its own dedupe: applying an event again changes nothing.
-  const self = await selfDeduping(groupId, async (events) => {
-    if (events.some((e) => e.event.type === 'AlertClosed' && e.event.data.reason === 'refused')) {
-      throw new RuleViolation('SOME_RULE', 'refused by a rule');
-    }
-    for (const e of events) if (!applied.includes(e.eventId)) applied.push(e.eventId);
-  });
-  t.teardown(() => self.stop());
-  const dlq = kafka.consumer({ groupId: `dlq-self-${newId()}` });
-  await dlq.connect();
-  await dlq.subscribe({ topic: deadLetterTopic(topic), fromBeginning: true });
-  // This group also dead-letters the earlier tests' invalid messages (some not even JSON): keep values as text.
-  const deadLettered: string[] = [];
-  await dlq.run({
-    eachMessage: async ({ message }) => {
-      if (message.headers?.['dlq-consumer']?.toString() === groupId) deadLettered.push(message.value?.toString() ?? '');
-    },
-  });
-  t.teardown(() => dlq.disconnect());
-  const caseId = newId();
-  const before = closedEnvelope(caseId, 'before');
-  const refused = closedEnvelope(caseId, 'refused');
-  const after = closedEnvelope(caseId, 'after');
-  await producer.send({ topic, messages: [before, refused, after].map((m) => ({ key: caseId, value: JSON.stringify(m) })) });
-  await eventually(async () => {
-    if (!applied.includes(after.eventId)) throw new Error('not applied yet');
-    if (!deadLettered.some((value) => value.includes(refused.eventId))) throw new Error('not dead-lettered yet');
-  }, 30000);
-  t.ok(applied.includes(before.eventId), 'the event before the refused one is applied');
-  t.notOk(applied.includes(refused.eventId), 'the refused event is not');
-  const records = await fx.pool.query('SELECT 1 FROM alert.processed_messages WHERE consumer = $1', [groupId]);
-  t.equal(records.rowCount, 0, 'no dedupe record is kept');
-});
+t.test(
+  'given a self-deduping consumer, when a chunk holds a refused event, then the others are applied, the refused one is dead-lettered, and nothing is recorded',
+  async (t) => {
+    const groupId = `consumer-self-${newId()}`;
+    const applied: string[] = [];
+    // An effect that is its own dedupe: applying an event again changes nothing.
+    const self = await selfDeduping(groupId, async (events) => {
+      if (events.some((e) => e.event.type === 'AlertClosed' && e.event.data.reason === 'refused')) {
+        throw new RuleViolation('SOME_RULE', 'refused by a rule');
+      }
+      for (const e of events) if (!applied.includes(e.eventId)) applied.push(e.eventId);
+    });
+    t.teardown(() => self.stop());
+    const dlq = kafka.consumer({ groupId: `dlq-self-${newId()}` });
+    await dlq.connect();
+    await dlq.subscribe({ topic: deadLetterTopic(topic), fromBeginning: true });
+    // This group also dead-letters the earlier tests' invalid messages (some not even JSON): keep values as text.
+    const deadLettered: string[] = [];
+    await dlq.run({
+      eachMessage: async ({ message }) => {
+        if (message.headers?.['dlq-consumer']?.toString() === groupId) deadLettered.push(message.value?.toString() ?? '');
+      },
+    });
+    t.teardown(() => dlq.disconnect());
+    const caseId = newId();
+    const before = closedEnvelope(caseId, 'before');
+    const refused = closedEnvelope(caseId, 'refused');
+    const after = closedEnvelope(caseId, 'after');
+    await producer.send({ topic, messages: [before, refused, after].map((m) => ({ key: caseId, value: JSON.stringify(m) })) });
+    await eventually(async () => {
+      if (!applied.includes(after.eventId)) throw new Error('not applied yet');
+      if (!deadLettered.some((value) => value.includes(refused.eventId))) throw new Error('not dead-lettered yet');
+    }, 30000);
+    t.ok(applied.includes(before.eventId), 'the event before the refused one is applied');
+    t.notOk(applied.includes(refused.eventId), 'the refused event is not');
+    const records = await fx.pool.query('SELECT 1 FROM alert.processed_messages WHERE consumer = $1', [groupId]);
+    t.equal(records.rowCount, 0, 'no dedupe record is kept');
+  },
+);
 
-t.test('given a consumer that has handled messages since its last commit, when it stops, then it commits their offsets: its group does not read them again', async (t) => {
-  const groupId = `consumer-stop-${newId()}`;
-  const applied: string[] = [];
-  const stopping = await selfDeduping(groupId, async (events) => void applied.push(...events.map((e) => e.eventId)));
-  const marker = closedEnvelope(newId(), 'handled just before the stop');
-  const [sent] = await producer.send({ topic, messages: [{ key: marker.caseId, value: JSON.stringify(marker) }] });
-  await eventually(async () => {
-    if (!applied.includes(marker.eventId)) throw new Error('not applied yet');
-  }, 30000);
-  await stopping.stop();
-  t.ok(Number(await committedOffset(groupId, sent!.partition)) > Number(sent!.baseOffset), 'committed past the marker');
-});
+t.test(
+  'given a consumer that has handled messages since its last commit, when it stops, then it commits their offsets: its group does not read them again',
+  async (t) => {
+    const groupId = `consumer-stop-${newId()}`;
+    const applied: string[] = [];
+    const stopping = await selfDeduping(groupId, async (events) => void applied.push(...events.map((e) => e.eventId)));
+    const marker = closedEnvelope(newId(), 'handled just before the stop');
+    const [sent] = await producer.send({ topic, messages: [{ key: marker.caseId, value: JSON.stringify(marker) }] });
+    await eventually(async () => {
+      if (!applied.includes(marker.eventId)) throw new Error('not applied yet');
+    }, 30000);
+    await stopping.stop();
+    t.ok(Number(await committedOffset(groupId, sent!.partition)) > Number(sent!.baseOffset), 'committed past the marker');
+  },
+);
 
-t.test('given a batch still being handled when stop is called, when it finishes, then its offsets are committed before the consumer leaves', async (t) => {
-  const groupId = `consumer-stop-midway-${newId()}`;
-  const marker = closedEnvelope(newId(), 'handled while stopping');
-  let entered!: () => void;
-  const inHandler = new Promise<void>((resolve) => (entered = resolve));
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  const stopping = await selfDeduping(groupId, async (events) => {
-    if (!events.some((e) => e.eventId === marker.eventId)) return;
-    entered();
-    await gate;
-  });
-  const [sent] = await producer.send({ topic, messages: [{ key: marker.caseId, value: JSON.stringify(marker) }] });
-  await inHandler;
-  const stopped = stopping.stop();
-  release();
-  await stopped;
-  const offset = await committedOffset(groupId, sent!.partition);
-  t.ok(Number(offset) > Number(sent!.baseOffset), `the committed offset (${offset}) is past the marker's (${sent!.baseOffset})`);
-});
+t.test(
+  'given a batch still being handled when stop is called, when it finishes, then its offsets are committed before the consumer leaves',
+  async (t) => {
+    const groupId = `consumer-stop-midway-${newId()}`;
+    const marker = closedEnvelope(newId(), 'handled while stopping');
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const stopping = await selfDeduping(groupId, async (events) => {
+      if (!events.some((e) => e.eventId === marker.eventId)) return;
+      entered();
+      await gate;
+    });
+    const [sent] = await producer.send({ topic, messages: [{ key: marker.caseId, value: JSON.stringify(marker) }] });
+    await inHandler;
+    const stopped = stopping.stop();
+    release();
+    await stopped;
+    const offset = await committedOffset(groupId, sent!.partition);
+    t.ok(Number(offset) > Number(sent!.baseOffset), `the committed offset (${offset}) is past the marker's (${sent!.baseOffset})`);
+  },
+);
 
 async function committedOffset(groupId: string, partition: number): Promise<string | undefined> {
   const admin = kafka.admin();
@@ -223,34 +238,37 @@ async function committedOffset(groupId: string, partition: number): Promise<stri
   }
 }
 
-t.test('given a consumer that gathers, when a few messages arrive moments apart, then the broker holds the fetch and they are handled as one chunk', async (t) => {
-  const chunks: string[][] = [];
-  const gathering = await startIdempotentConsumer({
-    kafka,
-    groupId: `consumer-gather-${newId()}`,
-    topics: [topic],
-    logger: quiet,
-    types: ['AlertClosed'],
-    dedupe: 'by-handler',
-    gather: { minBytes: 1024 * 1024, maxWaitMs: 3000 },
-    handle: async (events) => void chunks.push(events.map((e) => e.eventId)),
-  });
-  t.teardown(() => gathering.stop());
-  const caseId = newId();
-  const warm = closedEnvelope(caseId, 'the consumer is caught up');
-  await producer.send({ topic, messages: [{ key: caseId, value: JSON.stringify(warm) }] });
-  await eventually(async () => {
-    if (!chunks.some((c) => c.includes(warm.eventId))) throw new Error('not caught up yet');
-  }, 30000);
+t.test(
+  'given a consumer that gathers, when a few messages arrive moments apart, then the broker holds the fetch and they are handled as one chunk',
+  async (t) => {
+    const chunks: string[][] = [];
+    const gathering = await startIdempotentConsumer({
+      kafka,
+      groupId: `consumer-gather-${newId()}`,
+      topics: [topic],
+      logger: quiet,
+      types: ['AlertClosed'],
+      dedupe: 'by-handler',
+      gather: { minBytes: 1024 * 1024, maxWaitMs: 3000 },
+      handle: async (events) => void chunks.push(events.map((e) => e.eventId)),
+    });
+    t.teardown(() => gathering.stop());
+    const caseId = newId();
+    const warm = closedEnvelope(caseId, 'the consumer is caught up');
+    await producer.send({ topic, messages: [{ key: caseId, value: JSON.stringify(warm) }] });
+    await eventually(async () => {
+      if (!chunks.some((c) => c.includes(warm.eventId))) throw new Error('not caught up yet');
+    }, 30000);
 
-  const burst = [1, 2, 3].map((i) => closedEnvelope(caseId, `burst ${i}`));
-  for (const message of burst) {
-    await producer.send({ topic, messages: [{ key: caseId, value: JSON.stringify(message) }] });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  await eventually(async () => {
-    if (!chunks.some((c) => c.includes(burst[2]!.eventId))) throw new Error('burst not handled yet');
-  }, 30000);
-  const handled = chunks.filter((c) => burst.some((m) => c.includes(m.eventId)));
-  t.same(handled, [burst.map((m) => m.eventId)], 'one chunk, in order');
-});
+    const burst = [1, 2, 3].map((i) => closedEnvelope(caseId, `burst ${i}`));
+    for (const message of burst) {
+      await producer.send({ topic, messages: [{ key: caseId, value: JSON.stringify(message) }] });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await eventually(async () => {
+      if (!chunks.some((c) => c.includes(burst[2]!.eventId))) throw new Error('burst not handled yet');
+    }, 30000);
+    const handled = chunks.filter((c) => burst.some((m) => c.includes(m.eventId)));
+    t.same(handled, [burst.map((m) => m.eventId)], 'one chunk, in order');
+  },
+);

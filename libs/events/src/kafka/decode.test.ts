@@ -14,9 +14,12 @@ function alertClosed(): string {
   return JSON.stringify(closedEnvelope(newId()));
 }
 
-t.test('given a message whose event-type header names a type the consumer does not take, when decoded, then it is passed over without its value being read', async (t) => {
-  t.equal(decodeMessage(message('not json at all', { 'event-type': 'CaseOpened' }), takes), 'not-ours');
-});
+t.test(
+  'given a message whose event-type header names a type the consumer does not take, when decoded, then it is passed over without its value being read',
+  async (t) => {
+    t.equal(decodeMessage(message('not json at all', { 'event-type': 'CaseOpened' }), takes), 'not-ours');
+  },
+);
 
 t.test('given a message of a type the consumer takes, when decoded, then it comes out as the catalog event', async (t) => {
   const decoded = decodeMessage(message(alertClosed(), { 'event-type': Buffer.from('AlertClosed') }), takes);

@@ -35,7 +35,11 @@ t.test('given a relay killed mid-stream, when it restarts, then every event is o
       }),
     );
   }
-  for (const caseId of cases) streams.set(caseId, (await fx.store.readStream(`alert-${caseId}`)).map((e) => e.eventId));
+  for (const caseId of cases)
+    streams.set(
+      caseId,
+      (await fx.store.readStream(`alert-${caseId}`)).map((e) => e.eventId),
+    );
   const head = await fx.store.headPosition();
 
   // Batches of 50: the third batch is on the broker but its checkpoint never commits.

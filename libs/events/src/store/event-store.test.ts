@@ -21,15 +21,16 @@ t.test('expected version is enforced exactly for each of its four forms', async 
   t.type(conflict, ConcurrencyConflict);
   t.match(conflict, { streamId: s, expected: 2, actual: 4, code: 'CONCURRENCY_CONFLICT' });
   t.same((await store.append(s, [newEvent('c')], { expectedVersion: 'any' })).version, 5);
-  t.same((await store.readStream(s)).map((e) => e.streamVersion), [1, 2, 3, 4, 5]);
+  t.same(
+    (await store.readStream(s)).map((e) => e.streamVersion),
+    [1, 2, 3, 4, 5],
+  );
 });
 
 t.test('given concurrent appends at one version, exactly one wins per version', async (t) => {
   const s = `race-${newId()}`;
   await store.append(s, [newEvent('c')], { expectedVersion: 'no-stream' });
-  const attempts = await Promise.allSettled(
-    Array.from({ length: 20 }, () => store.append(s, [newEvent('c')], { expectedVersion: 1 })),
-  );
+  const attempts = await Promise.allSettled(Array.from({ length: 20 }, () => store.append(s, [newEvent('c')], { expectedVersion: 1 })));
   t.equal(attempts.filter((a) => a.status === 'fulfilled').length, 1);
   t.ok(attempts.filter((a) => a.status === 'rejected').every((a) => a.reason instanceof ConcurrencyConflict));
   // The same race across separate transactions (not one group-committed batch): still one winner.
@@ -52,19 +53,27 @@ t.test('given concurrent appends at one version, exactly one wins per version', 
   t.equal((await store.readStream(s)).length, 3);
 });
 
-t.test('given events already appended, when the same ids are appended again, then the original positions return and nothing is written', async (t) => {
-  const s = `idem-${newId()}`;
-  const ids = [newId(), newId()];
-  const first = await store.append(s, ids.map((id) => newEvent('c', 0, id)), { expectedVersion: 'no-stream' });
-  const again = await store.append(s, ids.map((id) => newEvent('c', 0, id)), { expectedVersion: 'no-stream' });
-  t.same(again.positions, first.positions);
-  t.ok(again.duplicate);
-  t.equal((await store.readStream(s)).length, 2);
-  await t.rejects(
-    store.append(s, [newEvent('c', 0, ids[0]), newEvent('c')], { expectedVersion: 2 }),
-    /repeats some but not all/,
-  );
-});
+t.test(
+  'given events already appended, when the same ids are appended again, then the original positions return and nothing is written',
+  async (t) => {
+    const s = `idem-${newId()}`;
+    const ids = [newId(), newId()];
+    const first = await store.append(
+      s,
+      ids.map((id) => newEvent('c', 0, id)),
+      { expectedVersion: 'no-stream' },
+    );
+    const again = await store.append(
+      s,
+      ids.map((id) => newEvent('c', 0, id)),
+      { expectedVersion: 'no-stream' },
+    );
+    t.same(again.positions, first.positions);
+    t.ok(again.duplicate);
+    t.equal((await store.readStream(s)).length, 2);
+    await t.rejects(store.append(s, [newEvent('c', 0, ids[0]), newEvent('c')], { expectedVersion: 2 }), /repeats some but not all/);
+  },
+);
 
 t.test('given appends group-committed in one batch, when later ones build on earlier ones, then each sees what came before it', async (t) => {
   const s = `batch-${newId()}`;
@@ -78,7 +87,10 @@ t.test('given appends group-committed in one batch, when later ones build on ear
   t.same([first.version, second.version], [1, 3], 'the second append found the stream at the version the first left');
   t.ok(again.duplicate, 'the same event id twice in one batch is written once');
   t.same(again.positions, first.positions);
-  t.same((await store.readStream(s)).map((e) => e.streamVersion), [1, 2, 3]);
+  t.same(
+    (await store.readStream(s)).map((e) => e.streamVersion),
+    [1, 2, 3],
+  );
 });
 
 t.test('given a store at rest, when appends to many streams are made in one go, then they are written in one transaction', async (t) => {
@@ -91,33 +103,39 @@ t.test('given a store at rest, when appends to many streams are made in one go, 
   t.equal(Number(rows[0]!.transactions), 1, 'one batch: one round trip and one commit');
 });
 
-t.test('given one batch of appends to distinct streams, when some are new, repeated or stale, then each gets its own answer and only the new events are written, in batch order', async (t) => {
-  const repeatedId = newId();
-  const [repeated, stale, grown] = [`repeated-${newId()}`, `stale-${newId()}`, `grown-${newId()}`];
-  const before = await Promise.all([
-    store.append(repeated, [newEvent('c', 0, repeatedId)], { expectedVersion: 'no-stream' }),
-    store.append(stale, [newEvent('c')], { expectedVersion: 'no-stream' }),
-    store.append(grown, [newEvent('c')], { expectedVersion: 'no-stream' }),
-  ]);
-  const fresh = `fresh-${newId()}`;
-  const [added, again, refused, extended] = await Promise.allSettled([
-    store.append(fresh, [newEvent('c'), newEvent('c')], { expectedVersion: 'no-stream' }),
-    store.append(repeated, [newEvent('c', 0, repeatedId)], { expectedVersion: 'no-stream' }),
-    store.append(stale, [newEvent('c')], { expectedVersion: 'no-stream' }),
-    store.append(grown, [newEvent('c')], { expectedVersion: 1 }),
-  ]);
-  if (added.status !== 'fulfilled' || again.status !== 'fulfilled' || extended.status !== 'fulfilled') {
-    return t.fail('the new, repeated and extending appends are all answered');
-  }
-  t.same([added.value.version, added.value.positions.length, added.value.duplicate], [2, 2, false]);
-  t.same([again.value.duplicate, again.value.positions], [true, before[0].positions], 'a repeat returns where it was written');
-  t.match(refused, { status: 'rejected', reason: { code: 'CONCURRENCY_CONFLICT', expected: 'no-stream', actual: 1 } });
-  t.equal(extended.value.version, 2);
-  t.ok(added.value.positions[1]! < extended.value.positions[0]!, 'positions follow the order of the batch');
-  t.same((await store.readStream(fresh)).map((e) => e.position), added.value.positions);
-  t.same((await store.readStream(repeated)).length, 1);
-  t.same((await store.readStream(stale)).length, 1);
-});
+t.test(
+  'given one batch of appends to distinct streams, when some are new, repeated or stale, then each gets its own answer and only the new events are written, in batch order',
+  async (t) => {
+    const repeatedId = newId();
+    const [repeated, stale, grown] = [`repeated-${newId()}`, `stale-${newId()}`, `grown-${newId()}`];
+    const before = await Promise.all([
+      store.append(repeated, [newEvent('c', 0, repeatedId)], { expectedVersion: 'no-stream' }),
+      store.append(stale, [newEvent('c')], { expectedVersion: 'no-stream' }),
+      store.append(grown, [newEvent('c')], { expectedVersion: 'no-stream' }),
+    ]);
+    const fresh = `fresh-${newId()}`;
+    const [added, again, refused, extended] = await Promise.allSettled([
+      store.append(fresh, [newEvent('c'), newEvent('c')], { expectedVersion: 'no-stream' }),
+      store.append(repeated, [newEvent('c', 0, repeatedId)], { expectedVersion: 'no-stream' }),
+      store.append(stale, [newEvent('c')], { expectedVersion: 'no-stream' }),
+      store.append(grown, [newEvent('c')], { expectedVersion: 1 }),
+    ]);
+    if (added.status !== 'fulfilled' || again.status !== 'fulfilled' || extended.status !== 'fulfilled') {
+      return t.fail('the new, repeated and extending appends are all answered');
+    }
+    t.same([added.value.version, added.value.positions.length, added.value.duplicate], [2, 2, false]);
+    t.same([again.value.duplicate, again.value.positions], [true, before[0].positions], 'a repeat returns where it was written');
+    t.match(refused, { status: 'rejected', reason: { code: 'CONCURRENCY_CONFLICT', expected: 'no-stream', actual: 1 } });
+    t.equal(extended.value.version, 2);
+    t.ok(added.value.positions[1]! < extended.value.positions[0]!, 'positions follow the order of the batch');
+    t.same(
+      (await store.readStream(fresh)).map((e) => e.position),
+      added.value.positions,
+    );
+    t.same((await store.readStream(repeated)).length, 1);
+    t.same((await store.readStream(stale)).length, 1);
+  },
+);
 
 t.test('the database refuses UPDATE, DELETE and TRUNCATE of events', async (t) => {
   await store.append(`x-${newId()}`, [newEvent('c')], { expectedVersion: 'any' });
@@ -131,7 +149,10 @@ t.test('migrations run twice and from two processes at once apply once', async (
     migrate(pool, 'dispatch', eventStoreMigrations('dispatch')),
     migrate(pool, 'dispatch', eventStoreMigrations('dispatch')),
   ]);
-  t.same(runs.flat(), eventStoreMigrations('dispatch').map((m) => m.version));
+  t.same(
+    runs.flat(),
+    eventStoreMigrations('dispatch').map((m) => m.version),
+  );
   t.same(await migrate(pool, 'dispatch', eventStoreMigrations('dispatch')), []);
 });
 
@@ -140,14 +161,21 @@ t.test('readAll returns events in position order, decoded envelopes intact', asy
   const s = `read-${newId()}`;
   await store.append(s, [newEvent('case-r', 1), newEvent('case-r', 2)], { expectedVersion: 'no-stream' });
   const events = await store.readAll(head);
-  t.same(events.map((e) => e.streamVersion), [1, 2]);
+  t.same(
+    events.map((e) => e.streamVersion),
+    [1, 2],
+  );
   t.match(events[0], { streamId: s, caseId: 'case-r', type: 'AlertClosed', version: 1, metadata: { actor: { id: 'tester' } } });
 });
 
 t.test('given stored events, when replayed through readAllPages, then they read back exactly as readAll reads them', async (t) => {
   const head = await store.headPosition();
   const s = `replay-${newId()}`;
-  await store.append(s, Array.from({ length: 300 }, (_, i) => newEvent(`case-${i % 7}`, i)), { expectedVersion: 'no-stream' });
+  await store.append(
+    s,
+    Array.from({ length: 300 }, (_, i) => newEvent(`case-${i % 7}`, i)),
+    { expectedVersion: 'no-stream' },
+  );
   const paged: unknown[] = [];
   for await (const page of store.readAllPages(head)) paged.push(...page);
   t.equal(paged.length, 300);
@@ -156,7 +184,11 @@ t.test('given stored events, when replayed through readAllPages, then they read 
 
 t.test('given a replay stopped midway, when the pool is used next, then it answers (the half-read connection was not pooled)', async (t) => {
   const head = await store.headPosition();
-  await store.append(`stop-${newId()}`, Array.from({ length: 50 }, (_, i) => newEvent('case-stop', i)), { expectedVersion: 'no-stream' });
+  await store.append(
+    `stop-${newId()}`,
+    Array.from({ length: 50 }, (_, i) => newEvent('case-stop', i)),
+    { expectedVersion: 'no-stream' },
+  );
   for (let i = 0; i < pool.options.max + 1; i++) {
     for await (const page of store.readAllPages(head - 1)) {
       t.ok(page.length > 0);

@@ -74,7 +74,10 @@ export class PgEventStore {
   #queue: Pending[] = [];
   #flushing = false;
 
-  constructor(pool: Pool, readonly schema: string) {
+  constructor(
+    pool: Pool,
+    readonly schema: string,
+  ) {
     this.#pool = pool;
     this.#table = `${quoteIdent(schema)}.events`;
     this.#fn = `${quoteIdent(schema)}.append_events`;
@@ -131,7 +134,11 @@ export class PgEventStore {
         // commit, and one that had committed is answered from its event ids. A lost session seldom
         // goes alone: the pause lets the pool hear of the idle sessions that ended with it.
         if (!refusedByPostgres(error)) await sleep(RETRY_PAUSE_MS);
-        for (const p of batch) await this.#appendBatch([p.item]).then((r) => settleInto(p, r[0]!), (e: unknown) => p.reject(itemError(e)));
+        for (const p of batch)
+          await this.#appendBatch([p.item]).then(
+            (r) => settleInto(p, r[0]!),
+            (e: unknown) => p.reject(itemError(e)),
+          );
       }
     }
     this.#flushing = false;

@@ -25,18 +25,24 @@ async function terminateAll(applicationName?: string): Promise<number> {
 }
 
 const sessions = async (applicationName: string): Promise<number> =>
-  Number((await admin.query('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [db.name, applicationName])).rows[0].n);
+  Number(
+    (await admin.query('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [db.name, applicationName])).rows[0]
+      .n,
+  );
 
-t.test('given a transaction holding a pooled client, when its backend is terminated, then only that transaction fails and the pool serves the next', async (t) => {
-  const failed = inTransaction(pool, async (tx) => {
-    await tx.query('SELECT 1');
-    await terminateAll();
-    await tx.query('SELECT pg_sleep(1)');
-  });
-  await t.rejects(failed);
-  t.equal((await pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one, 1);
-  t.equal((await store.append(`s-${newId()}`, [newEvent('c')], { expectedVersion: 'no-stream' })).version, 1);
-});
+t.test(
+  'given a transaction holding a pooled client, when its backend is terminated, then only that transaction fails and the pool serves the next',
+  async (t) => {
+    const failed = inTransaction(pool, async (tx) => {
+      await tx.query('SELECT 1');
+      await terminateAll();
+      await tx.query('SELECT pg_sleep(1)');
+    });
+    await t.rejects(failed);
+    t.equal((await pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one, 1);
+    t.equal((await store.append(`s-${newId()}`, [newEvent('c')], { expectedVersion: 'no-stream' })).version, 1);
+  },
+);
 
 t.test('given a replay reading pages, when its backend is terminated, then the read fails and the process carries on', async (t) => {
   for (let i = 0; i < 5; i++) await store.append(`r-${newId()}`, [newEvent('c')], { expectedVersion: 'no-stream' });
@@ -66,23 +72,30 @@ t.test('given the notifier, when its connection is terminated 20 times in a row,
   t.ok((await heard) > 0);
 });
 
-t.test('given a batch with poisoned appends, when it is group-committed, then each poisoned one fails alone with 400 and the rest commit', async (t) => {
-  const poisoned = (text: string) => ({ ...newEvent('c'), event: { ...newEvent('c').event, data: { ...newEvent('c').event.data, reason: text } } }) as ReturnType<typeof newEvent>;
-  const appends = [
-    ...Array.from({ length: 8 }, () => [newEvent('c')]),
-    [poisoned('nul \u0000 here')],
-    [poisoned('lone \ud800 surrogate')],
-  ].map((events) => store.append(`p-${newId()}`, events, { expectedVersion: 'no-stream' }));
-  const settled = await Promise.allSettled(appends);
-  t.equal(settled.filter((s) => s.status === 'fulfilled').length, 8);
-  const refused = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
-  t.equal(refused.length, 2);
-  t.ok(refused.every((r) => r instanceof UnstorableInput && r.status === 400));
-});
+t.test(
+  'given a batch with poisoned appends, when it is group-committed, then each poisoned one fails alone with 400 and the rest commit',
+  async (t) => {
+    const poisoned = (text: string) =>
+      ({ ...newEvent('c'), event: { ...newEvent('c').event, data: { ...newEvent('c').event.data, reason: text } } }) as ReturnType<typeof newEvent>;
+    const appends = [...Array.from({ length: 8 }, () => [newEvent('c')]), [poisoned('nul \u0000 here')], [poisoned('lone \ud800 surrogate')]].map(
+      (events) => store.append(`p-${newId()}`, events, { expectedVersion: 'no-stream' }),
+    );
+    const settled = await Promise.allSettled(appends);
+    t.equal(settled.filter((s) => s.status === 'fulfilled').length, 8);
+    const refused = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
+    t.equal(refused.length, 2);
+    t.ok(refused.every((r) => r instanceof UnstorableInput && r.status === 400));
+  },
+);
 
 t.test('given every session just ended, when appends are made at once, then each succeeds on a new session', async (t) => {
   await store.append(`warm-${newId()}`, [newEvent('c')], { expectedVersion: 'no-stream' });
   await terminateAll();
-  const results = await Promise.all(Array.from({ length: 3 }, () => store.append(`after-${newId()}`, [newEvent('c')], { expectedVersion: 'no-stream' })));
-  t.same(results.map((r) => r.version), [1, 1, 1]);
+  const results = await Promise.all(
+    Array.from({ length: 3 }, () => store.append(`after-${newId()}`, [newEvent('c')], { expectedVersion: 'no-stream' })),
+  );
+  t.same(
+    results.map((r) => r.version),
+    [1, 1, 1],
+  );
 });

@@ -62,10 +62,22 @@ t.test(
     await sub.stop();
 
     const seenPositions = seen.map((e) => e.position);
-    t.same([...seenPositions].sort((x, y) => x - y), seenPositions, 'the subscription saw events in position order');
+    t.same(
+      [...seenPositions].sort((x, y) => x - y),
+      seenPositions,
+      'the subscription saw events in position order',
+    );
     t.equal(new Set(seenPositions).size, seenPositions.length, 'none twice');
-    t.same([...all].sort((x, y) => x - y), seenPositions, 'the subscription saw every event, the late commits included');
-    t.same([...all].sort((x, y) => x - y), polled, 'the fast poller saw every event too');
+    t.same(
+      [...all].sort((x, y) => x - y),
+      seenPositions,
+      'the subscription saw every event, the late commits included',
+    );
+    t.same(
+      [...all].sort((x, y) => x - y),
+      polled,
+      'the fast poller saw every event too',
+    );
     t.ok(b.positions[0]! > Math.max(...fastResults.map((r) => r.positions[0]!)), 'a position is drawn only at append time');
   },
 );
@@ -73,13 +85,23 @@ t.test(
 t.test('a subscription resumes from its stored checkpoint after a restart', async (t) => {
   const s = `resume-${newId()}`;
   const first: number[] = [];
-  const sub1 = await subscribe(store, { name: 'resumer', pollMs: 5, logger: quiet, handle: async (e) => void first.push(...e.map((x) => x.position)) });
+  const sub1 = await subscribe(store, {
+    name: 'resumer',
+    pollMs: 5,
+    logger: quiet,
+    handle: async (e) => void first.push(...e.map((x) => x.position)),
+  });
   const r1 = await store.append(s, [newEvent('c1'), newEvent('c1')], { expectedVersion: 'no-stream' });
   await sub1.caughtUp(r1.positions[1]!);
   await sub1.stop();
   const r2 = await store.append(s, [newEvent('c1')], { expectedVersion: 2 });
   const second: number[] = [];
-  const sub2 = await subscribe(store, { name: 'resumer', pollMs: 5, logger: quiet, handle: async (e) => void second.push(...e.map((x) => x.position)) });
+  const sub2 = await subscribe(store, {
+    name: 'resumer',
+    pollMs: 5,
+    logger: quiet,
+    handle: async (e) => void second.push(...e.map((x) => x.position)),
+  });
   await sub2.caughtUp(r2.positions[0]!);
   await sub2.stop();
   t.ok(first.includes(r1.positions[0]!) && first.includes(r1.positions[1]!), 'the first run saw its events');

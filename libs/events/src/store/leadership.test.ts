@@ -65,10 +65,10 @@ async function holderPid(): Promise<number> {
 }
 
 async function sessions(name: string): Promise<number> {
-  const { rows } = await admin.query<{ n: string }>(
-    'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2',
-    [db.name, `rapid-search-lead:${name}`],
-  );
+  const { rows } = await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [
+    db.name,
+    `rapid-search-lead:${name}`,
+  ]);
   return Number(rows[0]!.n);
 }
 
@@ -82,45 +82,58 @@ t.test('given two contenders on one lock, when both start, then exactly one runs
   t.equal(await sessions(c.name), 2, 'one session each');
 });
 
-t.test(
-  "given a holder, when its backend is terminated, then it stops its work and the other takes over within a few seconds",
-  async (t) => {
-    const c = contenders(2);
-    t.teardown(c.stop);
-    const first = await c.settled();
-    const terminatedAt = Date.now();
-    await admin.query('SELECT pg_terminate_backend($1)', [await holderPid()]);
-    await eventually(async () => {
+t.test('given a holder, when its backend is terminated, then it stops its work and the other takes over within a few seconds', async (t) => {
+  const c = contenders(2);
+  t.teardown(c.stop);
+  const first = await c.settled();
+  const terminatedAt = Date.now();
+  await admin.query('SELECT pg_terminate_backend($1)', [await holderPid()]);
+  await eventually(
+    async () => {
       if (c.running[first] !== 0 || c.all[first]!.isLeader()) throw new Error('the first still runs');
-    }, 2000, 10);
-    t.pass('the first stopped its work as soon as its session went');
-    const second = await c.settled(5000);
-    t.equal(second, 1 - first, 'the other leads');
-    t.ok(Date.now() - terminatedAt < 5000, `took over in ${Date.now() - terminatedAt} ms`);
-    await eventually(async () => {
-      if ((await sessions(c.name)) !== 2) throw new Error('the first has not reconnected');
+    },
+    2000,
+    10,
+  );
+  t.pass('the first stopped its work as soon as its session went');
+  const second = await c.settled(5000);
+  t.equal(second, 1 - first, 'the other leads');
+  t.ok(Date.now() - terminatedAt < 5000, `took over in ${Date.now() - terminatedAt} ms`);
+  await eventually(async () => {
+    if ((await sessions(c.name)) !== 2) throw new Error('the first has not reconnected');
+  });
+  t.equal(await c.settled(), second, 'the first came back as a contender, not as a second leader');
+});
+
+t.test(
+  'given a holder in another process, when that process is killed with SIGKILL, then the contender here takes over within a few seconds',
+  async (t) => {
+    const name = `test:${newId().slice(0, 8)}`;
+    const child = fork(fileURLToPath(new URL('../testing/lead-process.js', import.meta.url)), [db.url, name], { stdio: 'inherit' });
+    t.teardown(() => void child.kill('SIGKILL'));
+    await new Promise<void>((resolve) => child.once('message', () => resolve()));
+    let running = 0;
+    const here = lead({
+      connectionString: db.url,
+      name,
+      logger: quiet,
+      run: async () => ((running += 1), { stop: async () => void (running -= 1) }),
     });
-    t.equal(await c.settled(), second, 'the first came back as a contender, not as a second leader');
+    t.teardown(() => here.stop());
+    await new Promise((r) => setTimeout(r, 1500));
+    t.notOk(here.isLeader(), 'it stands by while the other process leads');
+    const killedAt = Date.now();
+    child.kill('SIGKILL');
+    await eventually(
+      async () => {
+        if (!here.isLeader() || running !== 1) throw new Error('not leading yet');
+      },
+      5000,
+      10,
+    );
+    t.ok(Date.now() - killedAt < 3000, `took over in ${Date.now() - killedAt} ms`);
   },
 );
-
-t.test('given a holder in another process, when that process is killed with SIGKILL, then the contender here takes over within a few seconds', async (t) => {
-  const name = `test:${newId().slice(0, 8)}`;
-  const child = fork(fileURLToPath(new URL('../testing/lead-process.js', import.meta.url)), [db.url, name], { stdio: 'inherit' });
-  t.teardown(() => void child.kill('SIGKILL'));
-  await new Promise<void>((resolve) => child.once('message', () => resolve()));
-  let running = 0;
-  const here = lead({ connectionString: db.url, name, logger: quiet, run: async () => ((running += 1), { stop: async () => void (running -= 1) }) });
-  t.teardown(() => here.stop());
-  await new Promise((r) => setTimeout(r, 1500));
-  t.notOk(here.isLeader(), 'it stands by while the other process leads');
-  const killedAt = Date.now();
-  child.kill('SIGKILL');
-  await eventually(async () => {
-    if (!here.isLeader() || running !== 1) throw new Error('not leading yet');
-  }, 5000, 10);
-  t.ok(Date.now() - killedAt < 3000, `took over in ${Date.now() - killedAt} ms`);
-});
 
 t.test('given a holder, when stop() is called on it, then its work stops, its session ends and the other takes over', async (t) => {
   const c = contenders(2);
@@ -146,27 +159,30 @@ t.test('given a run() that fails, when it throws, then the lock is released and 
   );
 });
 
-t.test('given two contenders, when the holder is terminated twenty times in a row, then exactly one session per contender is left and one leads', async (t) => {
-  const c = contenders(2, { retryMs: 100 });
-  t.teardown(c.stop);
-  let terminated = 0;
-  for (let i = 0; i < 20; i++) {
-    const pid = await eventually(async () => {
-      await c.settled();
-      const pid = await holderPid();
-      if (pid === terminated) throw new Error('the terminated holder is still seen as holding');
-      return pid;
+t.test(
+  'given two contenders, when the holder is terminated twenty times in a row, then exactly one session per contender is left and one leads',
+  async (t) => {
+    const c = contenders(2, { retryMs: 100 });
+    t.teardown(c.stop);
+    let terminated = 0;
+    for (let i = 0; i < 20; i++) {
+      const pid = await eventually(async () => {
+        await c.settled();
+        const pid = await holderPid();
+        if (pid === terminated) throw new Error('the terminated holder is still seen as holding');
+        return pid;
+      }, 15_000);
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      terminated = pid;
+    }
+    await c.settled(15_000);
+    await eventually(async () => {
+      const n = await sessions(c.name);
+      if (n !== 2) throw new Error(`${n} sessions`);
     }, 15_000);
-    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-    terminated = pid;
-  }
-  await c.settled(15_000);
-  await eventually(async () => {
-    const n = await sessions(c.name);
-    if (n !== 2) throw new Error(`${n} sessions`);
-  }, 15_000);
-  await new Promise((r) => setTimeout(r, 1000));
-  t.equal(await sessions(c.name), 2, 'one session per contender, none leaked');
-  await c.settled();
-  t.pass('exactly one leads and only its work runs');
-});
+    await new Promise((r) => setTimeout(r, 1000));
+    t.equal(await sessions(c.name), 2, 'one session per contender, none leaked');
+    await c.settled();
+    t.pass('exactly one leads and only its work runs');
+  },
+);

@@ -83,7 +83,7 @@ export function lead(options: LeadOptions): Leadership {
   const reconnectBackoff = { baseMs: 3 * retryMs, capMs: Math.max(SESSION_BACKOFF_CAP_MS, 3 * retryMs) };
 
   const loop = (async () => {
-    for (let attempt = 0; !stopped; ) {
+    for (let attempt = 0; !stopped;) {
       if (attempt > 0) await pause.wait(backoffMs(attempt, reconnectBackoff));
       if (stopped) break;
       let session: Session;
@@ -125,7 +125,10 @@ class Session {
   /** Told only once the session was opened: a failed connect is the opener's to report. */
   #onLost: (error?: Error) => void = () => undefined;
 
-  private constructor(private readonly client: pg.Client, private readonly name: string) {}
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly name: string,
+  ) {}
 
   static async open(connectionString: string, name: string, onLost: (error?: Error) => void): Promise<Session> {
     const client = new pg.Client({

@@ -1,5 +1,15 @@
 import type { Migration } from './migrations.js';
-import { answerRefusal, batchItemVariables, eventValues, idsRepeat, insertEvents, probeBatch, readItem, streamsRepeat, verdictOf } from './append-sql.js';
+import {
+  answerRefusal,
+  batchItemVariables,
+  eventValues,
+  idsRepeat,
+  insertEvents,
+  probeBatch,
+  readItem,
+  streamsRepeat,
+  verdictOf,
+} from './append-sql.js';
 import { advisoryKey } from './sql.js';
 
 /**

@@ -25,9 +25,13 @@ notifier.on('append', (last: number) => {
 
 /** Resolves once the store has announced an append at or past this position. */
 function announced(position: number): Promise<void> {
-  return eventually(async () => {
-    if (announcedUpTo < position) throw new Error(`position ${position} not announced yet`);
-  }, 10_000, 5);
+  return eventually(
+    async () => {
+      if (announcedUpTo < position) throw new Error(`position ${position} not announced yet`);
+    },
+    10_000,
+    5,
+  );
 }
 
 t.test(

@@ -117,8 +117,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
   return {
     name: options.name,
     position: () => position,
-    caughtUp: (target) =>
-      target <= position ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ position: target, resolve })),
+    caughtUp: (target) => (target <= position ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ position: target, resolve }))),
     stop: async () => {
       stopped = true;
       options.notifier?.off('append', onAppend);

@@ -4,7 +4,10 @@ import type { Decider } from '../decider.js';
 import { NotFound, RuleViolation } from '../errors.js';
 import { spec, type Assert } from './decider-spec.js';
 
-const closed = (reason: string): DomainEvent => ({ type: 'AlertClosed', data: { caseId: 'c1', alertId: 'a1', reason, closedAt: '2026-11-22T10:00:00.000Z' } });
+const closed = (reason: string): DomainEvent => ({
+  type: 'AlertClosed',
+  data: { caseId: 'c1', alertId: 'a1', reason, closedAt: '2026-11-22T10:00:00.000Z' },
+});
 
 /** Closes with every reason asked, refusing one already given; `twice` closes with it twice. */
 const closing: Decider<{ reason: string; twice?: boolean }, string[]> = {
@@ -33,20 +36,35 @@ const judge = (t: Test, verdict: { kind: 'same' | 'match'; found: unknown; wante
 };
 
 t.test('given a history, when a command is decided, then the events and the state it leaves are what the test states', async (t) => {
-  spec(closing)(t).given([closed('first')]).when({ reason: 'second' }).then([closed('second')]);
-  spec(closing)(t).given([closed('first')]).when({ reason: 'second' }).thenMatches([{ data: { reason: 'second' } }]);
-  spec(closing)(t).given([closed('first')]).when({ reason: 'second' }).thenState(['first', 'second']);
+  spec(closing)(t)
+    .given([closed('first')])
+    .when({ reason: 'second' })
+    .then([closed('second')]);
+  spec(closing)(t)
+    .given([closed('first')])
+    .when({ reason: 'second' })
+    .thenMatches([{ data: { reason: 'second' } }]);
+  spec(closing)(t)
+    .given([closed('first')])
+    .when({ reason: 'second' })
+    .thenState(['first', 'second']);
   t.same(spec(closing)(t).given([]).when({ reason: 'only' }).events, [closed('only')], 'the decided events are handed out');
 });
 
 t.test('when the events decided are more than the patterns, then thenMatches fails', async (t) => {
   const r = recorder();
-  spec(closing)(r).given([]).when({ reason: 'again', twice: true }).thenMatches([{ type: 'AlertClosed' }]);
+  spec(closing)(r)
+    .given([])
+    .when({ reason: 'again', twice: true })
+    .thenMatches([{ type: 'AlertClosed' }]);
   judge(t, r.verdicts[0], false, 'two events do not match one pattern');
 });
 
 t.test('when a command is refused, then thenThrows knows it by code, by class or by fields, and nothing else passes', async (t) => {
-  spec(closing)(t).given([closed('first')]).when({ reason: 'first' }).thenThrows('ALREADY_SAID');
+  spec(closing)(t)
+    .given([closed('first')])
+    .when({ reason: 'first' })
+    .thenThrows('ALREADY_SAID');
   spec(closing)(t).given([]).when({ reason: 'missing' }).thenThrows(NotFound);
   spec(closing)(t).given([]).when({ reason: 'missing' }).thenThrows({ code: 'NOT_FOUND', status: 404 });
   const r = recorder();

@@ -20,7 +20,11 @@ export async function checkRoleMatrix(
   await t.test('the role × route matrix', (t) => matrix(t, app, options));
 }
 
-async function matrix(t: Tap, app: FastifyInstance, options: { tokenFor: (role: Role) => Promise<string>; stored: () => Promise<number> }): Promise<void> {
+async function matrix(
+  t: Tap,
+  app: FastifyInstance,
+  options: { tokenFor: (role: Role) => Promise<string>; stored: () => Promise<number> },
+): Promise<void> {
   await app.ready();
   const routes = app.routeTable.filter((r) => r.method !== 'HEAD' && r.roles !== 'public' && !r.url.startsWith('/docs'));
   t.ok(routes.length > 0, 'the service has routes to check');

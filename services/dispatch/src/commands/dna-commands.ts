@@ -1,4 +1,13 @@
-import { handleCommand, loadState, NotFound, type Actor, type Clock, type PgEventStore, type Principal, type StoredEvent } from '@rapid-search/events';
+import {
+  handleCommand,
+  loadState,
+  NotFound,
+  type Actor,
+  type Clock,
+  type PgEventStore,
+  type Principal,
+  type StoredEvent,
+} from '@rapid-search/events';
 import { dnaDecider, dnaStream, type DnaCommand, type LabResult } from '../domain/dna.js';
 import { needCustodyReader } from '../domain/custody-access.js';
 import { evolveTask, taskStream } from '../domain/task.js';
@@ -31,10 +40,12 @@ export function dnaCommands(store: PgEventStore, clock: Clock, regionOf: (center
   };
   const base = (taskId: string, sampleId: string, caller: DnaCaller) => ({ taskId, sampleId, ...caller, regionOf, now: clock.now() });
   return {
-    collect: (taskId: string, sampleId: string, donor: Donor, caller: DnaCaller) => run({ kind: 'Collect', ...base(taskId, sampleId, caller), donor }),
+    collect: (taskId: string, sampleId: string, donor: Donor, caller: DnaCaller) =>
+      run({ kind: 'Collect', ...base(taskId, sampleId, caller), donor }),
     seal: (taskId: string, sampleId: string, sealNumber: string, caller: DnaCaller) =>
       run({ kind: 'Seal', ...base(taskId, sampleId, caller), sealNumber }),
-    receive: (taskId: string, sampleId: string, labId: string, caller: DnaCaller) => run({ kind: 'Receive', ...base(taskId, sampleId, caller), labId }),
+    receive: (taskId: string, sampleId: string, labId: string, caller: DnaCaller) =>
+      run({ kind: 'Receive', ...base(taskId, sampleId, caller), labId }),
     result: (taskId: string, sampleId: string, labId: string, result: LabResult, caller: DnaCaller) =>
       run({ kind: 'LabResult', ...base(taskId, sampleId, caller), labId, ...result }),
     /** The steps of a task's chain, for those who may read it; others are refused before anything is read. */

@@ -18,9 +18,13 @@ export async function assignTasks(store: PgEventStore, source: ConsumedEvent, pl
   await Promise.all(
     planned.map((task) =>
       store
-        .append(taskStream(task.taskId), [{ event: task.event, eventId: deriveId(task.taskId, 'assigned'), caseId: task.event.data.caseId, metadata }], {
-          expectedVersion: 'no-stream',
-        })
+        .append(
+          taskStream(task.taskId),
+          [{ event: task.event, eventId: deriveId(task.taskId, 'assigned'), caseId: task.event.data.caseId, metadata }],
+          {
+            expectedVersion: 'no-stream',
+          },
+        )
         .catch((error: unknown) => {
           if (!(error instanceof ConcurrencyConflict)) throw error;
         }),

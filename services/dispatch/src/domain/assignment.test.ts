@@ -45,11 +45,20 @@ t.test('the same activation twice gives the same task ids (no duplicates on rede
 t.test('given the radius widens, then only the newly reached hubs get interception tasks', async (t) => {
   const widened = { caseId: 'case-1', alertId: 'alert-1', center: GUANDU_POINT, fromKm: 50, toKm: 200, dueAt: NOW.toISOString() };
   const tasks = planWidening(widened, ctx);
-  t.same(tasks.map((p) => p.kind), ['interception']);
-  t.same(tasks.map((p) => p.taskId), [taskIds.interception('case-1', 'hub-qujing')]);
+  t.same(
+    tasks.map((p) => p.kind),
+    ['interception'],
+  );
+  t.same(
+    tasks.map((p) => p.taskId),
+    [taskIds.interception('case-1', 'hub-qujing')],
+  );
   t.match(tasks[0]!.event, { data: { commandCenterId: 'cc-yunnan', radiusKm: 200 } });
   const first = planQuickSearch(activation, ctx).map((p) => p.taskId);
-  t.notOk(tasks.some((p) => first.includes(p.taskId)), 'no hub tasked twice across activation and widening');
+  t.notOk(
+    tasks.some((p) => first.includes(p.taskId)),
+    'no hub tasked twice across activation and widening',
+  );
 });
 
 t.test('a widening that reaches no new hub plans nothing', async (t) => {

@@ -65,12 +65,7 @@ export function planWidening(widened: EventData<'PublicReleaseRadiusWidened'>, c
   return interceptions(widened.caseId, hubs, widened.toKm, ctx);
 }
 
-export function newlyReachedHubs(
-  directory: Directory,
-  center: { lat: number; lon: number },
-  fromKm: number,
-  toKm: number,
-): HubInReach[] {
+export function newlyReachedHubs(directory: Directory, center: { lat: number; lon: number }, fromKm: number, toKm: number): HubInReach[] {
   return directory.hubsWithin(center, toKm).filter((h) => h.distanceKm > fromKm);
 }
 

@@ -19,8 +19,17 @@ t.test('the chain of command goes up to the nation and stops', async (t) => {
 });
 
 t.test('hubs within a radius, nearest first', async (t) => {
-  t.same(directory.hubsWithin(GUANDU_POINT, 10).map((h) => h.hub.id), ['hub-station']);
-  t.same(directory.hubsWithin(GUANDU_POINT, 100).map((h) => h.hub.id), ['hub-station', 'hub-airport']);
-  t.same(directory.hubsWithin(GUANDU_POINT, 200).map((h) => h.hub.id), ['hub-station', 'hub-airport', 'hub-qujing']);
+  t.same(
+    directory.hubsWithin(GUANDU_POINT, 10).map((h) => h.hub.id),
+    ['hub-station'],
+  );
+  t.same(
+    directory.hubsWithin(GUANDU_POINT, 100).map((h) => h.hub.id),
+    ['hub-station', 'hub-airport'],
+  );
+  t.same(
+    directory.hubsWithin(GUANDU_POINT, 200).map((h) => h.hub.id),
+    ['hub-station', 'hub-airport', 'hub-qujing'],
+  );
   t.same(directory.hubsWithin(GUANDU_POINT, 1), []);
 });

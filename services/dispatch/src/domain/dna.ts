@@ -65,10 +65,7 @@ interface Cmd extends CustodyActor {
   now: Date;
 }
 
-export type LabResult =
-  | { result: 'profile-entered'; profileRef: string }
-  | { result: 'match'; matchRef: string }
-  | { result: 'no-match' };
+export type LabResult = { result: 'profile-entered'; profileRef: string } | { result: 'match'; matchRef: string } | { result: 'no-match' };
 
 export type DnaCommand =
   | ({ kind: 'Collect'; donor: 'mother' | 'father' | 'guardian' | 'child' } & Cmd)

@@ -23,14 +23,21 @@ const kunmingConsole = { id: 'console-kunming', role: 'console' as const, comman
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 const parentOf = (id: string) => directory.parentOf(id)?.id ?? null;
 const acknowledge = (actor: Actor, minutes: number, taskId = 'task-1'): TaskCommand => ({ kind: 'Acknowledge', taskId, actor, now: at(minutes) });
-const complete = (outcome: string, minutes: number): TaskCommand => ({ kind: 'Complete', taskId: 'task-1', actor: guanduConsole, outcome, now: at(minutes) });
+const complete = (outcome: string, minutes: number): TaskCommand => ({
+  kind: 'Complete',
+  taskId: 'task-1',
+  actor: guanduConsole,
+  outcome,
+  now: at(minutes),
+});
 const escalate = (minutes: number): TaskCommand => ({ kind: 'Escalate', now: at(minutes), parentOf, deadlines: DEFAULT_ACK_DEADLINES });
 const task = spec(taskDecider);
 
 t.test('given an assigned task, when its own center acknowledges, then TaskAcknowledged', async (t) => {
-  task(t).given([assigned]).when(acknowledge(guanduConsole, 1)).thenMatches([
-    { type: 'TaskAcknowledged', data: { taskId: 'task-1', commandCenterId: 'cc-kunming-guandu', acknowledgedBy: 'console-guandu' } },
-  ]);
+  task(t)
+    .given([assigned])
+    .when(acknowledge(guanduConsole, 1))
+    .thenMatches([{ type: 'TaskAcknowledged', data: { taskId: 'task-1', commandCenterId: 'cc-kunming-guandu', acknowledgedBy: 'console-guandu' } }]);
 });
 
 t.test('given an assigned task, when another center acknowledges, then TASK_NOT_YOURS', async (t) => {
@@ -38,7 +45,10 @@ t.test('given an assigned task, when another center acknowledges, then TASK_NOT_
 });
 
 t.test('given no task, when it is acknowledged, then NOT_FOUND', async (t) => {
-  task(t).given([]).when(acknowledge(guanduConsole, 1, 'nope')).thenThrows({ code: 'NOT_FOUND', status: 404 });
+  task(t)
+    .given([])
+    .when(acknowledge(guanduConsole, 1, 'nope'))
+    .thenThrows({ code: 'NOT_FOUND', status: 404 });
 });
 
 t.test('given a completed task, when it is acknowledged or completed again, then it is refused', async (t) => {
@@ -51,7 +61,10 @@ t.test('given a completed task, when it is acknowledged or completed again, then
 
 t.test('given an acknowledged task, when it is acknowledged again, then it is refused', async (t) => {
   const acked = task(t).given([assigned]).when(acknowledge(guanduConsole, 1)).events;
-  task(t).given([assigned, ...acked]).when(acknowledge(guanduConsole, 2)).thenThrows('TASK_ALREADY_ACKNOWLEDGED');
+  task(t)
+    .given([assigned, ...acked])
+    .when(acknowledge(guanduConsole, 2))
+    .thenThrows('TASK_ALREADY_ACKNOWLEDGED');
 });
 
 t.test('given an assigned task, when its deadline has not passed, then nothing is escalated', async (t) => {
@@ -87,8 +100,14 @@ t.test('given a task nobody acknowledges, when each deadline passes, then it cli
 
 t.test('given an acknowledged task, then it is never escalated; given an escalated one, then only the center above may act', async (t) => {
   const acked = task(t).given([assigned]).when(acknowledge(guanduConsole, 1)).events;
-  task(t).given([assigned, ...acked]).when(escalate(60)).thenNothingHappened();
+  task(t)
+    .given([assigned, ...acked])
+    .when(escalate(60))
+    .thenNothingHappened();
   const escalated = [assigned, ...task(t).given([assigned]).when(escalate(5)).events];
   task(t).given(escalated).when(acknowledge(guanduConsole, 6)).thenThrows('TASK_NOT_YOURS');
-  task(t).given(escalated).when(acknowledge(kunmingConsole, 6)).thenMatches([{ type: 'TaskAcknowledged', data: { commandCenterId: 'cc-kunming' } }]);
+  task(t)
+    .given(escalated)
+    .when(acknowledge(kunmingConsole, 6))
+    .thenMatches([{ type: 'TaskAcknowledged', data: { commandCenterId: 'cc-kunming' } }]);
 });

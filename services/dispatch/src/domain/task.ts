@@ -15,9 +15,7 @@ export interface TaskState {
 
 export const taskStream = (taskId: string): string => `task-${taskId}`;
 
-export type AssignmentEvent = DomainEventOf<
-  'InterceptionTaskAssigned' | 'SearchTaskAssigned' | 'DnaSamplingTaskAssigned' | 'EscortTaskAssigned'
->;
+export type AssignmentEvent = DomainEventOf<'InterceptionTaskAssigned' | 'SearchTaskAssigned' | 'DnaSamplingTaskAssigned' | 'EscortTaskAssigned'>;
 
 export function isAssignment(event: DomainEvent): event is AssignmentEvent {
   return (

@@ -33,17 +33,20 @@ export function registerCommandCenterRoutes(routes: RouteKit, directory: Directo
       if (after !== undefined && at < 0) throw new ValidationError([{ path: 'query.cursor', message: 'not a cursor this list handed out' }]);
       const from = at + 1;
       const { items, next } = pageOf(centers.slice(from, from + query.limit + 1), query.limit, (c) => c.id);
-      return { commandCenters: items.map((c) => ({
-        id: c.id,
-        name: c.name,
-        ...(c.nameZh === undefined ? {} : { nameZh: c.nameZh }),
-        regionCode: c.regionCode,
-        level: c.level,
-        parentId: c.parentId,
-        lat: c.lat,
-        lon: c.lon,
-        jurisdiction: c.jurisdiction,
-      })), next };
+      return {
+        commandCenters: items.map((c) => ({
+          id: c.id,
+          name: c.name,
+          ...(c.nameZh === undefined ? {} : { nameZh: c.nameZh }),
+          regionCode: c.regionCode,
+          level: c.level,
+          parentId: c.parentId,
+          lat: c.lat,
+          lon: c.lon,
+          jurisdiction: c.jurisdiction,
+        })),
+        next,
+      };
     },
   });
 }

@@ -74,7 +74,13 @@ export function registerConsoleRoutes(routes: RouteKit, deps: ConsoleDeps): void
       };
       const resume = (from: number): Promise<void> =>
         connection.resume(from, feed).then((refused) => {
-          if (refused) connection.reply({ type: 'error', code: 'RESUME_PAST_HEAD', message: `position ${from} is past the head, ${refused.pastHead}`, head: refused.pastHead });
+          if (refused)
+            connection.reply({
+              type: 'error',
+              code: 'RESUME_PAST_HEAD',
+              message: `position ${from} is past the head, ${refused.pastHead}`,
+              head: refused.pastHead,
+            });
         }, failed);
       const snapshot = () =>
         connection
@@ -103,7 +109,11 @@ export function registerConsoleRoutes(routes: RouteKit, deps: ConsoleDeps): void
         switch (msg.type) {
           case 'resume':
             if (connection.replaying) {
-              return connection.reply({ type: 'error', code: 'RESUME_IN_FLIGHT', message: 'a snapshot or resume is still being sent; resume again once it is done' });
+              return connection.reply({
+                type: 'error',
+                code: 'RESUME_IN_FLIGHT',
+                message: 'a snapshot or resume is still being sent; resume again once it is done',
+              });
             }
             return void resume(msg.fromPosition);
           case 'ack':

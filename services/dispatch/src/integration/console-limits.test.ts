@@ -32,7 +32,10 @@ t.test('given a console, when it resumes past the head, then it is told the head
   t.ok((refused.head as number) >= head);
   c.send({ type: 'resume', fromPosition: 0 });
   await c.waitFor(() => c.events().length > 0);
-  t.ok(c.events().every((e, i, all) => i === 0 || e.position > all[i - 1]!.position), 'the replay after it comes in order');
+  t.ok(
+    c.events().every((e, i, all) => i === 0 || e.position > all[i - 1]!.position),
+    'the replay after it comes in order',
+  );
 });
 
 t.test('given a console, when it sends many resumes at once, then at most one is in flight and the rest are refused', async (t) => {
@@ -54,7 +57,7 @@ t.test('given a socket, when it floods frames past its budget, then it is closed
   for (let i = 0; i < 200; i++) flood.send({ type: 'ack', taskId: `no-such-task-${i}` });
   const closed = await flood.waitFor(() => flood.closed);
   t.equal(closed.code, CLOSE_TOO_MANY_MESSAGES);
-  const answers = (flood.messages.filter((m) => m.type === 'error' && m.code === 'NOT_FOUND')).length;
+  const answers = flood.messages.filter((m) => m.type === 'error' && m.code === 'NOT_FOUND').length;
   t.ok(answers <= 20, `only the budget's worth was handled (${answers})`);
   const res = await fetch(`${h.baseUrl}/v1/tasks?limit=5`, { headers: { authorization: `Bearer ${token}` } });
   t.equal(res.status, 200);

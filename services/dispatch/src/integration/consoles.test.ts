@@ -39,7 +39,11 @@ t.test('alert in → tasks out on the topic and on the consoles of the right cen
   t.same([...ownCenters(guandu)], [GUANDU_CC], 'Guandu sees only its own tasks');
   t.same([...ownCenters(chenggong)], [CHENGGONG_CC], 'Chenggong sees only its own tasks');
   const positions = guandu.events().map((e) => e.position);
-  t.same(positions, [...positions].sort((a, b) => a - b), 'events arrive in position order');
+  t.same(
+    positions,
+    [...positions].sort((a, b) => a - b),
+    'events arrive in position order',
+  );
   const onTopic = await eventually(() => h.published.filter((e) => e.caseId === caseA && e.type.endsWith('TaskAssigned')), expectedHubs.length + 3);
   t.equal(onTopic.length, expectedHubs.length + 3, 'every task is published on dispatch.events.v1');
 });
@@ -68,7 +72,10 @@ t.test('acks and completions over the socket and HTTP answer with a position or 
   t.equal(done.status, 200);
   t.match(done.body, { taskId: videoId, position: Number });
   await guandu.waitFor(() => guandu.events().find((e) => e.position === done.body.position && e.event.type === 'TaskCompleted'));
-  t.match(await post(`/v1/tasks/${videoId}/complete`, guanduToken, { outcome: 'again' }), { status: 409, body: { error: { code: 'TASK_ALREADY_COMPLETED' } } });
+  t.match(await post(`/v1/tasks/${videoId}/complete`, guanduToken, { outcome: 'again' }), {
+    status: 409,
+    body: { error: { code: 'TASK_ALREADY_COMPLETED' } },
+  });
   t.match(await post(`/v1/tasks/${videoId}/ack`, chenggongToken), { status: 403, body: { error: { code: 'TASK_NOT_YOURS' } } });
   t.match(await post(`/v1/tasks/nope/ack`, guanduToken), { status: 404, body: { error: { code: 'NOT_FOUND' } } });
   t.match(await post(`/v1/tasks/${videoId}/complete`, guanduToken, {}), { status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
@@ -87,7 +94,11 @@ t.test('acks and completions over the socket and HTTP answer with a position or 
     };
   const first = await centersPage('limit=2');
   const second = await centersPage(`limit=2&cursor=${first.next}`);
-  t.same([...first.commandCenters, ...second.commandCenters].map((c) => c.id), (await centersPage('limit=4')).commandCenters.map((c) => c.id), 'pages follow on');
+  t.same(
+    [...first.commandCenters, ...second.commandCenters].map((c) => c.id),
+    (await centersPage('limit=4')).commandCenters.map((c) => c.id),
+    'pages follow on',
+  );
 });
 
 t.test('a console that drops and resumes gets exactly the events it missed, in order, none twice', async (t) => {
@@ -109,16 +120,29 @@ t.test('a console that drops and resumes gets exactly the events it missed, in o
   await resumed.waitFor(() => resumed.events().some((e) => e.event.caseId === caseC));
   await guandu.waitFor(() => guandu.events().filter((e) => e.event.caseId === caseC).length >= 9);
   await resumed.waitFor(() => resumed.events().filter((e) => e.event.caseId === caseC).length >= 9);
-  const expected = guandu.events().filter((e) => e.position > lastSeen).map((e) => e.position);
+  const expected = guandu
+    .events()
+    .filter((e) => e.position > lastSeen)
+    .map((e) => e.position);
   const got = resumed.events().map((e) => e.position);
   t.same(got, expected, 'replay then live: the same positions as a console that never dropped');
   t.equal(new Set(got).size, got.length, 'none twice');
-  t.notOk(resumed.messages.some((m) => m.type === 'snapshot'), 'a resume sends no snapshot');
+  t.notOk(
+    resumed.messages.some((m) => m.type === 'snapshot'),
+    'a resume sends no snapshot',
+  );
 
   resumed.send({ type: 'resume', fromPosition: got[got.length - 3]! });
   await resumed.waitFor(() => resumed.events().length >= got.length + 2);
   await new Promise((r) => setTimeout(r, 200));
-  t.same(resumed.events().slice(got.length).map((e) => e.position), got.slice(-2), 'a resume message replays after its position');
+  t.same(
+    resumed
+      .events()
+      .slice(got.length)
+      .map((e) => e.position),
+    got.slice(-2),
+    'a resume message replays after its position',
+  );
   resumed.close();
 });
 
@@ -143,7 +167,15 @@ t.test('a slow console is cut off with 4008 while a fast one keeps up', async (t
           {
             event: {
               type: 'SearchTaskAssigned',
-              data: { taskId, caseId, commandCenterId: GUANDU_CC, assignedAt: now, deadlineAt: later, kind: 'area-search', area: { ...GUANDU, radiusKm: 5 } },
+              data: {
+                taskId,
+                caseId,
+                commandCenterId: GUANDU_CC,
+                assignedAt: now,
+                deadlineAt: later,
+                kind: 'area-search',
+                area: { ...GUANDU, radiusKm: 5 },
+              },
             },
             caseId,
             metadata: { actor: { id: 'test', role: 'system' }, correlationId: caseId, causationId: null },
@@ -180,18 +212,28 @@ t.test('an unacknowledged task escalates to the center above, also after a resta
   const kunming = await TestConsole.open(h.wsUrl, await h.token('console', 'cc-kunming'));
   await kunming.waitFor(() => kunming.messages.some((m) => m.type === 'snapshot'));
   h.clock.offsetMs = 5 * 60_000 + 1000;
-  const escalated = await kunming.waitFor(() => kunming.events().find((e) => e.event.type === 'TaskEscalated' && e.event.data.taskId === stationTask));
+  const escalated = await kunming.waitFor(() =>
+    kunming.events().find((e) => e.event.type === 'TaskEscalated' && e.event.data.taskId === stationTask),
+  );
   t.match(escalated.event.data, { fromCommandCenterId: GUANDU_CC, toCommandCenterId: 'cc-kunming', reason: 'not-acknowledged' });
   const officer = await h.token('officer');
   const res = await fetch(`${h.baseUrl}/v1/tasks?commandCenterId=cc-kunming&status=assigned`, { headers: { authorization: `Bearer ${officer}` } });
   const { tasks } = (await res.json()) as { tasks: { taskId: string; commandCenterId: string }[] };
-  t.match(tasks.find((x) => x.taskId === stationTask), { commandCenterId: 'cc-kunming' }, 'the task is now the center above’s');
+  t.match(
+    tasks.find((x) => x.taskId === stationTask),
+    { commandCenterId: 'cc-kunming' },
+    'the task is now the center above’s',
+  );
   kunming.send({ type: 'ack', taskId: stationTask });
   t.match(await kunming.waitFor(() => kunming.messages.find((m) => m.type === 'ack-result')), { taskId: stationTask });
   h.clock.offsetMs = 60 * 60_000;
   await new Promise((r) => setTimeout(r, 300));
   await eventually(() => h.published.filter((e) => e.type === 'TaskAcknowledged' && e.data.taskId === stationTask), 1);
-  t.equal(h.published.filter((e) => e.type === 'TaskEscalated' && e.data.taskId === stationTask).length, 1, 'an acknowledged task escalates no further');
+  t.equal(
+    h.published.filter((e) => e.type === 'TaskEscalated' && e.data.taskId === stationTask).length,
+    1,
+    'an acknowledged task escalates no further',
+  );
   kunming.close();
 });
 

@@ -40,7 +40,10 @@ t.test('widening the radius tasks only the newly reached hubs, never twice for o
   await h.publish('alert', widen(30, 100), caseId);
   await h.publish('alert', widen(30, 100), caseId);
   await h.publish('alert', widen(10, 100), caseId);
-  const expected = h.service.directory.hubsWithin(GUANDU, 100).map((x) => x.hub.id).sort();
+  const expected = h.service.directory
+    .hubsWithin(GUANDU, 100)
+    .map((x) => x.hub.id)
+    .sort();
   await seen((e) => e.caseId === caseId && e.type === 'InterceptionTaskAssigned', expected.length);
   // A marker with the same key rides the same partition, after the repeated widenings: once its
   // tasks are out, any duplicate the repeats could have caused would be out too.
@@ -74,17 +77,38 @@ t.test('the DNA chain of custody is enforced in order, police collect, the lab r
   t.match(await post(`${base}/samples`, lab, { donor: 'mother' }), { status: 403, body: { error: { code: 'FORBIDDEN' } } }, 'a lab may not collect');
   const collected = await post(`${base}/samples`, officer, { sampleId: 'sample-mother', donor: 'mother' });
   t.match(collected, { status: 201, body: { sampleId: 'sample-mother', types: ['DnaSampleCollected'] } });
-  t.match(await post(`${base}/samples`, officer, { sampleId: 'sample-mother', donor: 'mother' }), { status: 409, body: { error: { code: 'DNA_SAMPLE_EXISTS' } } });
-  t.match(await post(`${base}/samples/sample-mother/receipt`, lab, { labId: 'lab-yunnan' }), { status: 409, body: { error: { code: 'DNA_CUSTODY_ORDER' } } }, 'no receipt before the seal');
+  t.match(await post(`${base}/samples`, officer, { sampleId: 'sample-mother', donor: 'mother' }), {
+    status: 409,
+    body: { error: { code: 'DNA_SAMPLE_EXISTS' } },
+  });
+  t.match(
+    await post(`${base}/samples/sample-mother/receipt`, lab, { labId: 'lab-yunnan' }),
+    { status: 409, body: { error: { code: 'DNA_CUSTODY_ORDER' } } },
+    'no receipt before the seal',
+  );
   t.match(await post(`${base}/results`, lab, { sampleId: 'sample-mother', labId: 'lab-yunnan', result: 'profile-entered', profileRef: 'P-1' }), {
     status: 409,
     body: { error: { code: 'DNA_CUSTODY_ORDER' } },
   });
-  t.match(await post(`${base}/samples/sample-mother/seal`, officer, { sealNumber: 'SEAL-001' }), { status: 200, body: { types: ['DnaSampleSealed'] } });
+  t.match(await post(`${base}/samples/sample-mother/seal`, officer, { sealNumber: 'SEAL-001' }), {
+    status: 200,
+    body: { types: ['DnaSampleSealed'] },
+  });
   t.match(await post(`${base}/samples/sample-mother/receipt`, officer, { labId: 'lab-yunnan' }), { status: 403 }, 'only the lab receives');
-  t.match(await post(`${base}/samples/sample-mother/receipt`, lab, { labId: 'lab-yunnan' }), { status: 200, body: { types: ['DnaSampleReceivedByLab'] } });
-  t.match(await post(`${base}/results`, officer, { sampleId: 'sample-mother', labId: 'lab-yunnan', result: 'no-match' }), { status: 403 }, 'results only from the lab');
-  t.match(await post(`${base}/results`, lab, { sampleId: 'sample-mother', labId: 'lab-yunnan', result: 'match' }), { status: 400 }, 'a match needs its reference');
+  t.match(await post(`${base}/samples/sample-mother/receipt`, lab, { labId: 'lab-yunnan' }), {
+    status: 200,
+    body: { types: ['DnaSampleReceivedByLab'] },
+  });
+  t.match(
+    await post(`${base}/results`, officer, { sampleId: 'sample-mother', labId: 'lab-yunnan', result: 'no-match' }),
+    { status: 403 },
+    'results only from the lab',
+  );
+  t.match(
+    await post(`${base}/results`, lab, { sampleId: 'sample-mother', labId: 'lab-yunnan', result: 'match' }),
+    { status: 400 },
+    'a match needs its reference',
+  );
   t.match(await post(`${base}/results`, lab, { sampleId: 'sample-mother', labId: 'lab-yunnan', result: 'profile-entered', profileRef: 'P-1' }), {
     status: 200,
     body: { types: ['DnaProfileEntered'] },
@@ -102,38 +126,68 @@ t.test('the DNA chain of custody is enforced in order, police collect, the lab r
   const custody = h.published.filter((e) => e.streamId === `dna-${taskId}`);
   t.same(
     custody.map((e) => e.type),
-    ['DnaSampleCollected', 'DnaSampleSealed', 'DnaSampleReceivedByLab', 'DnaProfileEntered', 'DnaMatchFound', 'DnaMatchFound', 'ParentsIdentifiedByDna'],
+    [
+      'DnaSampleCollected',
+      'DnaSampleSealed',
+      'DnaSampleReceivedByLab',
+      'DnaProfileEntered',
+      'DnaMatchFound',
+      'DnaMatchFound',
+      'ParentsIdentifiedByDna',
+    ],
   );
-  t.same(custody.map((e) => e.metadata.actor.role), ['officer', 'officer', 'lab', 'lab', 'lab', 'lab', 'lab'], 'each step records who');
+  t.same(
+    custody.map((e) => e.metadata.actor.role),
+    ['officer', 'officer', 'lab', 'lab', 'lab', 'lab', 'lab'],
+    'each step records who',
+  );
   t.match(custody[4]!.data, { confirmation: 'initial' });
   t.match(custody[5]!.data, { confirmation: 'confirming' });
   t.notOk(JSON.stringify(custody).includes('"profile"'), 'only references travel, never a profile');
   t.match(await post(`${base}/samples`, auditor, { donor: 'father' }), { status: 403 });
   const custodyAs = async (token: string) =>
-    (await (await fetch(`${h.baseUrl}${base}/custody`, { headers: { authorization: `Bearer ${token}` } })).json()) as { steps: { type: string; data: Record<string, unknown> }[] };
+    (await (await fetch(`${h.baseUrl}${base}/custody`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      steps: { type: string; data: Record<string, unknown> }[];
+    };
   const asAuditor = await custodyAs(auditor);
   t.equal(asAuditor.steps.length, 7, 'auditors see every custody step');
   t.notOk(JSON.stringify(asAuditor).includes('M-7') || JSON.stringify(asAuditor).includes('P-1'), 'but no DNA references');
   t.match((await custodyAs(lab)).steps[3], { type: 'DnaProfileEntered', data: { profileRef: 'P-1' } }, 'the lab sees them');
 });
 
-t.test('given a Guandu DNA task, when other centres or an officer from elsewhere act on or read its custody, then 403 and nothing is stored', async (t) => {
-  const taskId = taskIds.dnaSampling(caseId);
-  const base = `/v1/dna/tasks/${taskId}`;
-  const before = h.published.filter((e) => e.streamId === `dna-${taskId}`).length;
-  const yuxi = await h.token('console', 'cc-yuxi');
-  const chongqing = await h.token('console', 'cc-chongqing');
-  const xianOfficer = await signToken({ sub: 'officer-xian', role: 'officer', officerId: 'officer-xian', unit: { id: 'cc-xian', regionCode: '610100' } }, TEST_SIGNING_KEY);
-  t.match(await post(`${base}/samples`, yuxi, { sampleId: 'sample-yuxi', donor: 'father' }), { status: 403, body: { error: { code: 'TASK_NOT_YOURS' } } });
-  t.match(await post(`${base}/samples/sample-mother/seal`, yuxi, { sealNumber: 'SEAL-X' }), { status: 403 });
-  t.match(await post(`${base}/samples`, xianOfficer, { sampleId: 'sample-xian', donor: 'father' }), { status: 403, body: { error: { code: 'NO_AUTHORITY_OVER_CASE' } } });
-  const read = await fetch(`${h.baseUrl}${base}/custody`, { headers: { authorization: `Bearer ${chongqing}` } });
-  t.equal(read.status, 403);
-  t.notOk((await read.text()).includes('M-7'), 'no reference in the refusal');
-  t.match(await post(`${base}/samples`, await h.token('console', 'cc-kunming-guandu'), { sampleId: 'sample-father', donor: 'father' }), { status: 201 }, 'the owning centre may');
-  await new Promise((r) => setTimeout(r, 500));
-  t.equal(h.published.filter((e) => e.streamId === `dna-${taskId}`).length, before + 1, 'only the owner\'s sample was stored');
-});
+t.test(
+  'given a Guandu DNA task, when other centres or an officer from elsewhere act on or read its custody, then 403 and nothing is stored',
+  async (t) => {
+    const taskId = taskIds.dnaSampling(caseId);
+    const base = `/v1/dna/tasks/${taskId}`;
+    const before = h.published.filter((e) => e.streamId === `dna-${taskId}`).length;
+    const yuxi = await h.token('console', 'cc-yuxi');
+    const chongqing = await h.token('console', 'cc-chongqing');
+    const xianOfficer = await signToken(
+      { sub: 'officer-xian', role: 'officer', officerId: 'officer-xian', unit: { id: 'cc-xian', regionCode: '610100' } },
+      TEST_SIGNING_KEY,
+    );
+    t.match(await post(`${base}/samples`, yuxi, { sampleId: 'sample-yuxi', donor: 'father' }), {
+      status: 403,
+      body: { error: { code: 'TASK_NOT_YOURS' } },
+    });
+    t.match(await post(`${base}/samples/sample-mother/seal`, yuxi, { sealNumber: 'SEAL-X' }), { status: 403 });
+    t.match(await post(`${base}/samples`, xianOfficer, { sampleId: 'sample-xian', donor: 'father' }), {
+      status: 403,
+      body: { error: { code: 'NO_AUTHORITY_OVER_CASE' } },
+    });
+    const read = await fetch(`${h.baseUrl}${base}/custody`, { headers: { authorization: `Bearer ${chongqing}` } });
+    t.equal(read.status, 403);
+    t.notOk((await read.text()).includes('M-7'), 'no reference in the refusal');
+    t.match(
+      await post(`${base}/samples`, await h.token('console', 'cc-kunming-guandu'), { sampleId: 'sample-father', donor: 'father' }),
+      { status: 201 },
+      'the owning centre may',
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    t.equal(h.published.filter((e) => e.streamId === `dna-${taskId}`).length, before + 1, "only the owner's sample was stored");
+  },
+);
 
 t.test('a handover to civil affairs assigns the escort to the center where the child is', async (t) => {
   const handoverId = `handover-${newId()}`;

@@ -8,7 +8,17 @@ import {
   type DomainEvent,
   type EventEnvelope,
 } from '@rapid-search/events';
-import { createTestDatabase, publishedEnvelope, requireKafka, settled, TEST_JWKS, TEST_SIGNING_KEY, TEST_KAFKA_BROKERS, testTopicPrefix, type TestDatabase } from '@rapid-search/events/testing';
+import {
+  createTestDatabase,
+  publishedEnvelope,
+  requireKafka,
+  settled,
+  TEST_JWKS,
+  TEST_SIGNING_KEY,
+  TEST_KAFKA_BROKERS,
+  testTopicPrefix,
+  type TestDatabase,
+} from '@rapid-search/events/testing';
 import type { Consumer, Producer } from 'kafkajs';
 import { WebSocket } from 'ws';
 import { DispatchConfig } from '../config.js';

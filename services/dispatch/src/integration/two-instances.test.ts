@@ -30,7 +30,8 @@ async function projectionLeader(): Promise<{ leader: DispatchService; pid: numbe
       [h.db.name],
     );
     const leading = await Promise.all(instances.map(leads));
-    if (rows.length !== 1 || leading.filter(Boolean).length !== 1) throw new Error(`${rows.length} holders, ${leading.filter(Boolean).length} leading`);
+    if (rows.length !== 1 || leading.filter(Boolean).length !== 1)
+      throw new Error(`${rows.length} holders, ${leading.filter(Boolean).length} leading`);
     return { leader: instances[leading.indexOf(true)]!, pid: rows[0]!.pid };
   }, 15_000);
 }

@@ -91,7 +91,7 @@ export class ConsoleConnection {
         return true;
       }
       this.#cursor = from;
-      for (let after = from; ; ) {
+      for (let after = from; ;) {
         const page = await feed.page(after, head);
         for (const message of page.messages) if (!this.#send(message)) return false;
         if (page.messages.length < feed.pageSize) break;

@@ -91,6 +91,7 @@ export class ConsoleHub {
 
   /** On shutdown: the same close code as a cut-off slow console, so a console has one rule: reconnect and resume. */
   closeAll(): void {
-    for (const set of this.#byCenter.values()) for (const c of set) c.socket.close(CLOSE_RESUME_REQUIRED, 'server shutting down: reconnect and resume');
+    for (const set of this.#byCenter.values())
+      for (const c of set) c.socket.close(CLOSE_RESUME_REQUIRED, 'server shutting down: reconnect and resume');
   }
 }

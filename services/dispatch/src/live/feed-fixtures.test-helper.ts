@@ -17,7 +17,15 @@ export async function assignTask(store: PgEventStore, centerId: string): Promise
       {
         event: {
           type: 'SearchTaskAssigned',
-          data: { taskId, caseId, commandCenterId: centerId, assignedAt: now, deadlineAt, kind: 'area-search', area: { lat: 24.96, lon: 102.76, regionCode: '530111', radiusKm: 5 } },
+          data: {
+            taskId,
+            caseId,
+            commandCenterId: centerId,
+            assignedAt: now,
+            deadlineAt,
+            kind: 'area-search',
+            area: { lat: 24.96, lon: 102.76, regionCode: '530111', radiusKm: 5 },
+          },
         },
         caseId,
         metadata: metadata(caseId),

@@ -97,38 +97,47 @@ t.test('given a follower, when a batch it has handed on already or one that star
   t.same(handedOn(got), await feedAfter(start), 'what follows comes from the feed, nothing skipped');
 });
 
-t.test('given a follower whose listening connection is terminated, when tasks are assigned meanwhile, then it reads them once it is back', async (t) => {
-  const { f, got } = await follower(t);
-  const start = f.position();
-  const { rows } = await pool.query<{ pid: number }>(
-    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'rapid-search-dispatch_feed-listen'`,
-    [db.name],
-  );
-  t.ok(rows.length > 0, 'its listener was terminated');
-  const task = await assignTask(store, GUANDU_CC);
-  await within(10_000, f.caughtUp(task.position));
-  await eventually(async () => {
-    const listening = await pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = 'rapid-search-dispatch_feed-listen'`, [db.name]);
-    if (listening.rowCount === 0) throw new Error('not listening again');
-  });
-  const next = await assignTask(store, GUANDU_CC);
-  await within(5000, f.caughtUp(next.position));
-  t.same(handedOn(got), await feedAfter(start), 'nothing lost across the reconnect');
-});
+t.test(
+  'given a follower whose listening connection is terminated, when tasks are assigned meanwhile, then it reads them once it is back',
+  async (t) => {
+    const { f, got } = await follower(t);
+    const start = f.position();
+    const { rows } = await pool.query<{ pid: number }>(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'rapid-search-dispatch_feed-listen'`,
+      [db.name],
+    );
+    t.ok(rows.length > 0, 'its listener was terminated');
+    const task = await assignTask(store, GUANDU_CC);
+    await within(10_000, f.caughtUp(task.position));
+    await eventually(async () => {
+      const listening = await pool.query(
+        `SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = 'rapid-search-dispatch_feed-listen'`,
+        [db.name],
+      );
+      if (listening.rowCount === 0) throw new Error('not listening again');
+    });
+    const next = await assignTask(store, GUANDU_CC);
+    await within(5000, f.caughtUp(next.position));
+    t.same(handedOn(got), await feedAfter(start), 'nothing lost across the reconnect');
+  },
+);
 
-t.test('given the projection stopped and started again and again while tasks come, when each run offers its batches, then every event is handed on once', async (t) => {
-  const { f, got } = await follower(t);
-  offer = f.offer;
-  t.teardown(() => void (offer = () => undefined));
-  const start = f.position();
-  let last = 0;
-  for (let i = 0; i < 8; i++) {
-    const appended = Promise.all(Array.from({ length: 10 }, () => assignTask(store, i % 2 ? GUANDU_CC : KUNMING_CC)));
-    await projection.stop();
-    projection = await project();
-    last = Math.max(last, ...(await appended).map((task) => task.position));
-  }
-  await within(5000, projection.caughtUp(last));
-  await within(5000, f.caughtUp(last));
-  t.same(handedOn(got), await feedAfter(start), 'every event once, in order');
-});
+t.test(
+  'given the projection stopped and started again and again while tasks come, when each run offers its batches, then every event is handed on once',
+  async (t) => {
+    const { f, got } = await follower(t);
+    offer = f.offer;
+    t.teardown(() => void (offer = () => undefined));
+    const start = f.position();
+    let last = 0;
+    for (let i = 0; i < 8; i++) {
+      const appended = Promise.all(Array.from({ length: 10 }, () => assignTask(store, i % 2 ? GUANDU_CC : KUNMING_CC)));
+      await projection.stop();
+      projection = await project();
+      last = Math.max(last, ...(await appended).map((task) => task.position));
+    }
+    await within(5000, projection.caughtUp(last));
+    await within(5000, f.caughtUp(last));
+    t.same(handedOn(got), await feedAfter(start), 'every event once, in order');
+  },
+);

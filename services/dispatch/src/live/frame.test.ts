@@ -5,7 +5,9 @@ import { textFrame } from './frame.js';
 const roundTrip = (text: string): Promise<string> =>
   new Promise((resolve, reject) => {
     // ws's own frame parser, as a console's client library would read the bytes.
-    const { Receiver } = ws as unknown as { Receiver: new (o: object) => NodeJS.WritableStream & { on(e: string, f: (...a: never[]) => void): void } };
+    const { Receiver } = ws as unknown as {
+      Receiver: new (o: object) => NodeJS.WritableStream & { on(e: string, f: (...a: never[]) => void): void };
+    };
     const receiver = new Receiver({ isServer: false });
     receiver.on('message', (data: Buffer, isBinary: boolean) => (isBinary ? reject(new Error('binary')) : resolve(data.toString())));
     receiver.on('error', reject);

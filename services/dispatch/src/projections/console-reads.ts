@@ -22,7 +22,11 @@ const TASK_COLUMNS = `t.task_id AS "taskId", t.case_id AS "caseId", t.kind, t.co
  * Reads a center's view together with the projection checkpoint in one repeatable-read snapshot,
  * so the position handed to the console is exactly the point the view reflects.
  */
-async function atCheckpoint<T>(pool: Pool, schema: string, read: (tx: PoolClient, position: number) => Promise<T>): Promise<{ position: number; value: T }> {
+async function atCheckpoint<T>(
+  pool: Pool,
+  schema: string,
+  read: (tx: PoolClient, position: number) => Promise<T>,
+): Promise<{ position: number; value: T }> {
   return inTransaction(
     pool,
     async (tx) => {

@@ -37,7 +37,16 @@ const acknowledged = (taskId: string, commandCenterId: string): DomainEvent => (
 });
 const escalated = (taskId: string, from: string, to: string): DomainEvent => ({
   type: 'TaskEscalated',
-  data: { taskId, caseId: 'case-1', fromCommandCenterId: from, toCommandCenterId: to, reason: 'not-acknowledged', missedDeadlineAt: DEADLINE, deadlineAt: NEXT_DEADLINE, escalatedAt: at },
+  data: {
+    taskId,
+    caseId: 'case-1',
+    fromCommandCenterId: from,
+    toCommandCenterId: to,
+    reason: 'not-acknowledged',
+    missedDeadlineAt: DEADLINE,
+    deadlineAt: NEXT_DEADLINE,
+    escalatedAt: at,
+  },
 });
 /** Task t1 as the read models hold it after its assignment to Guandu at position 1. */
 const row = (overrides: Partial<TaskRow> = {}): TaskRow => ({
@@ -60,7 +69,9 @@ const assignedBefore = (overrides: Partial<TaskRow> = {}): TasksBefore => ({
 
 t.test('given no task, when one is assigned, then it is created, seen by its center and delivered to it', async (t) => {
   const changes = taskChanges([recorded(assigned('t1', 'cc-kunming-guandu'), 7)], nothingBefore, directory);
-  t.match(changes.rows, [{ task_id: 't1', kind: 'dna-sampling', status: 'assigned', deadline_at: DEADLINE, position: 7, details: { type: 'DnaSamplingTaskAssigned' } }]);
+  t.match(changes.rows, [
+    { task_id: 't1', kind: 'dna-sampling', status: 'assigned', deadline_at: DEADLINE, position: 7, details: { type: 'DnaSamplingTaskAssigned' } },
+  ]);
   t.same([...changes.created], ['t1']);
   t.same(changes.visibility, [['cc-kunming-guandu', 't1']]);
   t.same(changes.feed, [['cc-kunming-guandu', 7]]);
@@ -84,12 +95,19 @@ t.test('given an assigned task, when it is escalated, then the center above take
   const changes = taskChanges([recorded(escalated('t1', 'cc-kunming-guandu', 'cc-kunming'), 9)], assignedBefore(), directory);
   t.match(changes.rows, [{ command_center_id: 'cc-kunming', status: 'assigned', deadline_at: NEXT_DEADLINE }]);
   t.same(changes.visibility, [['cc-kunming', 't1']]);
-  t.same(changes.feed, [['cc-kunming-guandu', 9], ['cc-kunming', 9]]);
+  t.same(changes.feed, [
+    ['cc-kunming-guandu', 9],
+    ['cc-kunming', 9],
+  ]);
   t.match(changes.deliveries, [{ centers: ['cc-kunming-guandu', 'cc-kunming'] }]);
 });
 
 t.test('given an acknowledged task, when an escalation decided earlier arrives, then it moves without a deadline', async (t) => {
-  const changes = taskChanges([recorded(escalated('t1', 'cc-kunming-guandu', 'cc-kunming'), 9)], assignedBefore({ status: 'acknowledged', deadline_at: null }), directory);
+  const changes = taskChanges(
+    [recorded(escalated('t1', 'cc-kunming-guandu', 'cc-kunming'), 9)],
+    assignedBefore({ status: 'acknowledged', deadline_at: null }),
+    directory,
+  );
   t.match(changes.rows, [{ command_center_id: 'cc-kunming', status: 'acknowledged', deadline_at: null }]);
 });
 
@@ -99,7 +117,10 @@ t.test('given one batch assigning and acknowledging a task, then it is created o
   t.match(changes.rows, [{ task_id: 't1', status: 'acknowledged', position: 4 }]);
   t.equal(changes.rows.length, 1);
   t.same([...changes.created], ['t1']);
-  t.same(changes.feed, [['cc-kunming-guandu', 3], ['cc-kunming-guandu', 4]]);
+  t.same(changes.feed, [
+    ['cc-kunming-guandu', 3],
+    ['cc-kunming-guandu', 4],
+  ]);
   t.equal(changes.deliveries.length, 2);
 });
 

@@ -34,12 +34,17 @@ export function startEscalator(options: {
     );
     let escalated = 0;
     for (const { task_id: taskId } of rows) {
-      const { events } = await handleCommand(store, taskDecider, { kind: 'Escalate', now, parentOf, deadlines }, {
-        streamId: taskStream(taskId),
-        metadata: commandMetadata(SYSTEM_ACTOR),
-        caseId: caseOf,
-        eventId: (event) => deriveId(taskId, 'escalated', (event.data as { missedDeadlineAt: string }).missedDeadlineAt),
-      });
+      const { events } = await handleCommand(
+        store,
+        taskDecider,
+        { kind: 'Escalate', now, parentOf, deadlines },
+        {
+          streamId: taskStream(taskId),
+          metadata: commandMetadata(SYSTEM_ACTOR),
+          caseId: caseOf,
+          eventId: (event) => deriveId(taskId, 'escalated', (event.data as { missedDeadlineAt: string }).missedDeadlineAt),
+        },
+      );
       escalated += events.length;
     }
     return escalated;

@@ -34,14 +34,18 @@ function consumed(caseId: string, streamVersion: number): ConsumedEvent {
 }
 
 const entries = async () =>
-  (await pool.query<{ seq: string; event_id: string; entry: string; prev_hash: string; hash: string }>('SELECT * FROM ledger.entries ORDER BY seq')).rows;
+  (await pool.query<{ seq: string; event_id: string; entry: string; prev_hash: string; hash: string }>('SELECT * FROM ledger.entries ORDER BY seq'))
+    .rows;
 
 t.test('given an empty chain, when a chunk is appended, then it links from the genesis hash with the hashes canonical.ts computes', async (t) => {
   const caseId = newId();
   const chunk = [consumed(caseId, 1), consumed(caseId, 2)];
   await appendToChain(pool, chunk);
   const rows = await entries();
-  t.same(rows.map((r) => [Number(r.seq), r.event_id]), chunk.map((e, i) => [i + 1, e.eventId]));
+  t.same(
+    rows.map((r) => [Number(r.seq), r.event_id]),
+    chunk.map((e, i) => [i + 1, e.eventId]),
+  );
   let prev = GENESIS_HASH;
   for (const [i, row] of rows.entries()) {
     const { topic: _topic, event, ...envelope } = chunk[i]!;
@@ -52,17 +56,23 @@ t.test('given an empty chain, when a chunk is appended, then it links from the g
   }
 });
 
-t.test('given a chain, when a chunk repeats an event already chained and holds one event twice, then only the new event is linked, once, after the head', async (t) => {
-  const before = await entries();
-  const head = before[before.length - 1]!;
-  const caseId = newId();
-  const fresh = consumed(caseId, 1);
-  await appendToChain(pool, [consumed(caseId, 9), fresh, fresh].map((e, i) => (i === 0 ? { ...e, eventId: head.event_id } : e)));
-  const after = await entries();
-  t.equal(after.length, before.length + 1);
-  const added = after[after.length - 1]!;
-  t.same([Number(added.seq), added.event_id, added.prev_hash], [Number(head.seq) + 1, fresh.eventId, head.hash]);
-});
+t.test(
+  'given a chain, when a chunk repeats an event already chained and holds one event twice, then only the new event is linked, once, after the head',
+  async (t) => {
+    const before = await entries();
+    const head = before[before.length - 1]!;
+    const caseId = newId();
+    const fresh = consumed(caseId, 1);
+    await appendToChain(
+      pool,
+      [consumed(caseId, 9), fresh, fresh].map((e, i) => (i === 0 ? { ...e, eventId: head.event_id } : e)),
+    );
+    const after = await entries();
+    t.equal(after.length, before.length + 1);
+    const added = after[after.length - 1]!;
+    t.same([Number(added.seq), added.event_id, added.prev_hash], [Number(head.seq) + 1, fresh.eventId, head.hash]);
+  },
+);
 
 t.test('given several chunks appended at once, when they commit, then the chain has one head and no fork', async (t) => {
   const chunks = Array.from({ length: 6 }, () => {
@@ -71,7 +81,11 @@ t.test('given several chunks appended at once, when they commit, then the chain 
   });
   await Promise.all(chunks.map((chunk) => appendToChain(pool, chunk)));
   const rows = await entries();
-  t.same(rows.map((r) => Number(r.seq)), rows.map((_, i) => i + 1), 'seq runs 1, 2, 3, … without gaps');
+  t.same(
+    rows.map((r) => Number(r.seq)),
+    rows.map((_, i) => i + 1),
+    'seq runs 1, 2, 3, … without gaps',
+  );
   for (let i = 1; i < rows.length; i++) t.equal(rows[i]!.prev_hash, rows[i - 1]!.hash, `entry ${i + 1} links to entry ${i}`);
 });
 

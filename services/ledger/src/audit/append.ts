@@ -11,16 +11,13 @@ import { canonicalJson } from './canonical.js';
 export async function appendToChain(pool: Pool, events: readonly ConsumedEvent[]): Promise<void> {
   if (events.length === 0) return;
   const column = <T>(pick: (e: ConsumedEvent) => T): T[] => events.map(pick);
-  await pool.query(
-    `SELECT ledger.append_to_chain($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[])`,
-    [
-      column((e) => e.topic),
-      column((e) => e.eventId),
-      column((e) => e.type),
-      column((e) => e.caseId),
-      column((e) => e.streamId),
-      column((e) => e.streamVersion),
-      column(({ topic: _topic, event, ...envelope }) => canonicalJson({ ...envelope, data: event.data })),
-    ],
-  );
+  await pool.query(`SELECT ledger.append_to_chain($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[])`, [
+    column((e) => e.topic),
+    column((e) => e.eventId),
+    column((e) => e.type),
+    column((e) => e.caseId),
+    column((e) => e.streamId),
+    column((e) => e.streamVersion),
+    column(({ topic: _topic, event, ...envelope }) => canonicalJson({ ...envelope, data: event.data })),
+  ]);
 }

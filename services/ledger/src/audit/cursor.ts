@@ -7,19 +7,13 @@ import type { Pool } from 'pg';
  * The next batch is requested before the current one is handed out, so Postgres reads while the
  * caller works. Stopping early (a client that hangs up) closes the cursor and frees the connection.
  */
-export async function* cursorBatches(
-  pool: Pool,
-  sql: string,
-  params: unknown[],
-  batchSize: number,
-): AsyncGenerator<unknown[][]> {
+export async function* cursorBatches(pool: Pool, sql: string, params: unknown[], batchSize: number): AsyncGenerator<unknown[][]> {
   const { client, release } = await checkOut(pool);
   let pending: Promise<{ rows: unknown[][] }> | undefined;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query(`DECLARE ledger_cursor NO SCROLL CURSOR FOR ${sql}`, params);
-    const fetch = (): Promise<{ rows: unknown[][] }> =>
-      client.query<unknown[]>({ text: `FETCH ${batchSize} FROM ledger_cursor`, rowMode: 'array' });
+    const fetch = (): Promise<{ rows: unknown[][] }> => client.query<unknown[]>({ text: `FETCH ${batchSize} FROM ledger_cursor`, rowMode: 'array' });
     let next: Promise<{ rows: unknown[][] }> | undefined = fetch();
     while (next) {
       const rows: unknown[][] = (await next).rows;

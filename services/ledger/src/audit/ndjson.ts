@@ -2,9 +2,7 @@ import type { Pool } from 'pg';
 import { cursorBatches } from './cursor.js';
 import { maskEntryText } from './mask.js';
 
-export type LedgerSelection =
-  | { kind: 'all'; fromSeq: number; limit: number | null }
-  | { kind: 'stream'; streamId: string; fromVersion: number };
+export type LedgerSelection = { kind: 'all'; fromSeq: number; limit: number | null } | { kind: 'stream'; streamId: string; fromVersion: number };
 
 /**
  * The ledger as NDJSON, one entry per line with its chain fields, produced batch by batch from a

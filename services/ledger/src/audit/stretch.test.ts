@@ -52,7 +52,12 @@ t.test('given a chain cut into stretches anywhere, when each is checked apart, t
     const first = checkStretch(stretchOf(rows.slice(0, cut), headOf(undefined)));
     const second = checkStretch(stretchOf(rows.slice(cut), headOf(rows[cut - 1])));
     t.same(
-      { entries: first.entries + second.entries, broken: first.broken + second.broken, firstBroken: first.firstBroken ?? second.firstBroken, head: second.head },
+      {
+        entries: first.entries + second.entries,
+        broken: first.broken + second.broken,
+        firstBroken: first.firstBroken ?? second.firstBroken,
+        head: second.head,
+      },
       whole,
       `cut before entry ${cut + 1}`,
     );

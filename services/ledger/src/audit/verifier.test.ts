@@ -45,7 +45,11 @@ const packages = { investigation: 'a', rescue: 'b', familySupport: 'c' };
 const lawfulCase = (id: string) => [
   envelope('CaseFileOpened', id, { alertId: 'a', regionCode: '530111', openedAt: AT }),
   envelope('CaseGroupFormed', id, { chief, packages, formedAt: AT }),
-  envelope('ChildRescued', id, { foundAt: { lat: 1, lon: 1, regionCode: '530111' }, household: { id: 'h', headOfHousehold: 'x', address: 'y' }, rescuedAt: AT }),
+  envelope('ChildRescued', id, {
+    foundAt: { lat: 1, lon: 1, regionCode: '530111' },
+    household: { id: 'h', headOfHousehold: 'x', address: 'y' },
+    rescuedAt: AT,
+  }),
   envelope('ParentsIdentified', id, { method: 'dna', evidenceRef: 'm', identifiedAt: AT }),
   envelope('ChildReturnedToParents', id, { returnedAt: AT }),
   envelope('CaseSolved', id, { summary: 's', solvedAt: AT }),

@@ -33,7 +33,12 @@ async function run(command: string | undefined): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     if (values.stats) {
-      const stats = { entries: report.entries, seconds, entriesPerSecond: report.entries / seconds, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+      const stats = {
+        entries: report.entries,
+        seconds,
+        entriesPerSecond: report.entries / seconds,
+        peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      };
       process.stderr.write(`${JSON.stringify(stats)}\n`);
     }
     return report.ok ? 0 : 1;

@@ -7,8 +7,14 @@ const caseId = 'c';
 const AT = '2025-01-01T00:00:00.000Z';
 const opened: DomainEvent = { type: 'CaseFileOpened', data: { caseId, alertId: 'a', regionCode: '530111', openedAt: AT } };
 const chief = { officerId: 'o', name: 'n', title: 't', unitLevel: 'city' as const };
-const formed: DomainEvent = { type: 'CaseGroupFormed', data: { caseId, chief, packages: { investigation: 'a', rescue: 'b', familySupport: 'c' }, formedAt: AT } };
-const rescued: DomainEvent = { type: 'ChildRescued', data: { caseId, foundAt: { lat: 1, lon: 1, regionCode: '530111' }, household: { id: 'h', headOfHousehold: 'x', address: 'y' }, rescuedAt: AT } };
+const formed: DomainEvent = {
+  type: 'CaseGroupFormed',
+  data: { caseId, chief, packages: { investigation: 'a', rescue: 'b', familySupport: 'c' }, formedAt: AT },
+};
+const rescued: DomainEvent = {
+  type: 'ChildRescued',
+  data: { caseId, foundAt: { lat: 1, lon: 1, regionCode: '530111' }, household: { id: 'h', headOfHousehold: 'x', address: 'y' }, rescuedAt: AT },
+};
 /** The case as these events leave it: what `breaches` judges the next event against. */
 const given = (...events: DomainEvent[]) => fold(caseFile(caseId), events);
 
@@ -27,5 +33,8 @@ t.test('recorded history is judged by the same case rules', async (t) => {
 
   const returned: DomainEvent = { type: 'ChildReturnedToParents', data: { caseId, returnedAt: AT } };
   t.same(breaches(given(opened, rescued), returned), ['RETURNED_WITHOUT_IDENTIFICATION']);
-  t.same(breaches(given(opened, rescued, { type: 'ParentsIdentified', data: { caseId, method: 'dna', evidenceRef: 'e', identifiedAt: AT } }), returned), []);
+  t.same(
+    breaches(given(opened, rescued, { type: 'ParentsIdentified', data: { caseId, method: 'dna', evidenceRef: 'e', identifiedAt: AT } }), returned),
+    [],
+  );
 });

@@ -21,7 +21,11 @@ export function needAuthorityOverCase(actor: CommandActor, state: CaseState): vo
 function noAuthority(actor: CommandActor, caseId: string, region: string | undefined): RuleViolation {
   const unit = actor.unit ? ` of ${actor.unit.id} (region ${actor.unit.regionCode})` : '';
   const where = region ? ` in region ${region}` : '';
-  return new RuleViolation('NO_AUTHORITY_OVER_CASE', `officer ${actor.id}${unit} has no authority over case ${caseId}${where}: neither its jurisdiction nor its case group`, {
-    status: 403,
-  });
+  return new RuleViolation(
+    'NO_AUTHORITY_OVER_CASE',
+    `officer ${actor.id}${unit} has no authority over case ${caseId}${where}: neither its jurisdiction nor its case group`,
+    {
+      status: 403,
+    },
+  );
 }

@@ -18,7 +18,13 @@ export type CaseCommand =
   | Base<'NoteProgress', { package: PackageName; note: string }>
   | Base<'SolveCase', { summary: string }>
   | Base<'DissolveGroup', { reason: string }>
-  | Base<'RescueChild', { foundAt: { lat: number; lon: number; regionCode: string; address?: string }; household?: { id: string; headOfHousehold: string; address: string } }>
+  | Base<
+      'RescueChild',
+      {
+        foundAt: { lat: number; lon: number; regionCode: string; address?: string };
+        household?: { id: string; headOfHousehold: string; address: string };
+      }
+    >
   | Base<'IdentifyParents', { method: 'dna' | 'verified-identification'; evidenceRef: string }>
   | Base<'ReturnToParents', { notes?: string }>
   | Base<

@@ -39,7 +39,12 @@ export function decide(command: CaseCommand, state: CaseState): DomainEvent[] {
       if (group.chief.officerId === command.chief.officerId) {
         throw new RuleViolation('SAME_CHIEF', `${command.chief.officerId} already chiefs case ${caseId}`);
       }
-      return [{ type: 'CaseGroupChiefReplaced', data: { caseId, previousChief: group.chief, chief: command.chief, reason: command.reason, replacedAt: at } }];
+      return [
+        {
+          type: 'CaseGroupChiefReplaced',
+          data: { caseId, previousChief: group.chief, chief: command.chief, reason: command.reason, replacedAt: at },
+        },
+      ];
     }
     case 'ReassignPackage': {
       needAuthorityOverCase(command.actor, state);
@@ -80,7 +85,10 @@ export function decide(command: CaseCommand, state: CaseState): DomainEvent[] {
       needRescued(state);
       if (state.returnedAt) throw new RuleViolation('CHILD_ALREADY_RETURNED', `the child of case ${caseId} was returned at ${state.returnedAt}`);
       if (!state.parents) {
-        throw new RuleViolation('PARENTS_NOT_IDENTIFIED', `the parents in case ${caseId} are not identified (no DNA match or verified identification)`);
+        throw new RuleViolation(
+          'PARENTS_NOT_IDENTIFIED',
+          `the parents in case ${caseId} are not identified (no DNA match or verified identification)`,
+        );
       }
       const data = { caseId, returnedAt: at };
       return [{ type: 'ChildReturnedToParents', data: command.notes ? { ...data, notes: command.notes } : data }];
@@ -109,17 +117,23 @@ export function decide(command: CaseCommand, state: CaseState): DomainEvent[] {
     case 'RecordRegistrationEligibility': {
       needAuthorityOverCase(command.actor, state);
       const handedOverAt = acceptedHandover(state);
-      if (state.registrationEligibleAt) throw new RuleViolation('ALREADY_ELIGIBLE', `case ${caseId} recorded eligibility at ${state.registrationEligibleAt}`);
-      if (state.parents) throw new RuleViolation('PARENTS_IDENTIFIED', `the parents in case ${caseId} are identified: the child goes home, not to registration`);
+      if (state.registrationEligibleAt)
+        throw new RuleViolation('ALREADY_ELIGIBLE', `case ${caseId} recorded eligibility at ${state.registrationEligibleAt}`);
+      if (state.parents)
+        throw new RuleViolation('PARENTS_IDENTIFIED', `the parents in case ${caseId} are identified: the child goes home, not to registration`);
       const due = addMonths(handedOverAt, REGISTRATION_WAIT_MONTHS);
       if (Date.parse(at) < due.getTime()) {
-        throw new RuleViolation('REGISTRATION_TOO_EARLY', `the family search runs ${REGISTRATION_WAIT_MONTHS} months after the handover: not before ${due.toISOString()}`);
+        throw new RuleViolation(
+          'REGISTRATION_TOO_EARLY',
+          `the family search runs ${REGISTRATION_WAIT_MONTHS} months after the handover: not before ${due.toISOString()}`,
+        );
       }
       return [{ type: 'ChildEligibleForRegistration', data: { caseId, handedOverAt, recordedAt: at } }];
     }
     case 'ListForSupervision':
       needJointMeetingOffice(command.actor);
-      if (state.supervision) throw new RuleViolation('ALREADY_SUPERVISED', `case ${caseId} is listed for supervision since ${state.supervision.listedAt}`);
+      if (state.supervision)
+        throw new RuleViolation('ALREADY_SUPERVISED', `case ${caseId} is listed for supervision since ${state.supervision.listedAt}`);
       return [{ type: 'CaseListedForSupervision', data: { caseId, listedBy: command.actor.id, reason: command.reason, listedAt: at } }];
     case 'LiftSupervision':
       needJointMeetingOffice(command.actor);
@@ -153,10 +167,16 @@ function handover(command: Extract<CaseCommand, { kind: 'InitiateHandover' }>, s
   }
   const { placement, institution } = command;
   if (placement.kind === 'household' && (placement.id === foundInHouseholdId || placement.id === recorded)) {
-    throw new RuleViolation('PLACEMENT_WITH_BUYING_FAMILY', `the child may not be left with household ${placement.id}, where the child was found (不得由收买家庭继续抚养)`);
+    throw new RuleViolation(
+      'PLACEMENT_WITH_BUYING_FAMILY',
+      `the child may not be left with household ${placement.id}, where the child was found (不得由收买家庭继续抚养)`,
+    );
   }
   if (placement.kind === 'household') {
-    throw new RuleViolation('PLACEMENT_NOT_INSTITUTION', 'a handover places the child in the receiving civil-affairs institution, not in a household');
+    throw new RuleViolation(
+      'PLACEMENT_NOT_INSTITUTION',
+      'a handover places the child in the receiving civil-affairs institution, not in a household',
+    );
   }
   if (placement.id !== institution.id) {
     throw new RuleViolation('PLACEMENT_MISMATCH', `the placement ${placement.id} is not the receiving institution ${institution.id}`);
@@ -181,7 +201,8 @@ function checkChief(unitLevel: string): void {
 
 function activeGroup(state: CaseState): NonNullable<CaseState['group']> {
   if (!state.group) throw new RuleViolation('GROUP_NOT_FORMED', `case ${state.caseId} has no case group`);
-  if (state.group.dissolvedAt) throw new RuleViolation('GROUP_DISSOLVED', `the group of case ${state.caseId} was dissolved at ${state.group.dissolvedAt}`);
+  if (state.group.dissolvedAt)
+    throw new RuleViolation('GROUP_DISSOLVED', `the group of case ${state.caseId} was dissolved at ${state.group.dissolvedAt}`);
   return state.group;
 }
 

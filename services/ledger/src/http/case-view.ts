@@ -11,7 +11,9 @@ export const CaseView = z.object({
   group: z
     .object({
       chief: OfficerRef,
-      packages: z.object({ investigation: z.string(), rescue: z.string(), familySupport: z.string() }).describe('the owner of each of the three packages'),
+      packages: z
+        .object({ investigation: z.string(), rescue: z.string(), familySupport: z.string() })
+        .describe('the owner of each of the three packages'),
       formedAt: At,
       dissolvedAt: At.nullable(),
     })

@@ -31,7 +31,12 @@ const institution = { id: 'ca-kunming-childrens-welfare-institute', name: 'Kunmi
 const point = { lat: 25.07, lon: 103.74, regionCode: '530322' };
 
 async function post(url: string, token: string, body: unknown = {}) {
-  const res = await h.service.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+  const res = await h.service.app.inject({
+    method: 'POST',
+    url,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
   return { status: res.statusCode, body: res.json() as { error?: { code: string }; version?: number; appended?: string[] }, headers: res.headers };
 }
 async function get(url: string, token: string) {
@@ -58,11 +63,24 @@ const CASE = 'case-km-0503';
 
 t.test('a case opens from alert.events.v1 CaseOpened, once however often it is delivered', async (t) => {
   const eventId = await openCase(CASE);
-  const reported = { caseId: CASE, alertId: `alert-${CASE}`, source: '110', upstreamSystemId: 'up-kunming-110', reportedAt: new Date().toISOString(),
-    child: { name: 'Zhang Xiaoyu', sex: 'female' }, lastSeen: { at: new Date().toISOString(), lat: 24.96, lon: 102.76, regionCode: '530111' },
-    reporter: { name: 'Liu Fang', phone: '13812345678', relation: 'mother' } };
+  const reported = {
+    caseId: CASE,
+    alertId: `alert-${CASE}`,
+    source: '110',
+    upstreamSystemId: 'up-kunming-110',
+    reportedAt: new Date().toISOString(),
+    child: { name: 'Zhang Xiaoyu', sex: 'female' },
+    lastSeen: { at: new Date().toISOString(), lat: 24.96, lon: 102.76, regionCode: '530111' },
+    reporter: { name: 'Liu Fang', phone: '13812345678', relation: 'mother' },
+  };
   await h.publish('alert', 'MissingChildReported', CASE, reported);
-  await h.publish('alert', 'CaseOpened', CASE, { caseId: CASE, alertId: `alert-${CASE}`, regionCode: '530111', mechanism: 'homicide-case', openedAt: new Date().toISOString() }, eventId);
+  await h.publish(
+    'alert',
+    'CaseOpened',
+    CASE,
+    { caseId: CASE, alertId: `alert-${CASE}`, regionCode: '530111', mechanism: 'homicide-case', openedAt: new Date().toISOString() },
+    eventId,
+  );
   const res = await get(`/v1/cases/${CASE}`, officer);
   t.equal(res.json().version, 1);
   t.equal((await get('/v1/cases/nope', officer)).statusCode, 404);
@@ -74,7 +92,10 @@ t.test('一长三包 over HTTP, every rule refused with its code and nothing wri
   const missing = await post(`${base}/group`, officer, { chief: chief('city'), packages: { investigation: 'a', rescue: 'b' } });
   t.equal(missing.status, 400);
   t.equal((await post(`${base}/group`, auditor, { chief: chief('city'), packages })).status, 403, 'auditors only read');
-  t.match(await post(`${base}/group`, officer, { chief: chief('city'), packages }), { status: 200, body: { version: 2, appended: ['CaseGroupFormed'] } });
+  t.match(await post(`${base}/group`, officer, { chief: chief('city'), packages }), {
+    status: 200,
+    body: { version: 2, appended: ['CaseGroupFormed'] },
+  });
 
   const premature = await post(`${base}/group/dissolve`, officer, { reason: 'done' });
   t.match(premature, { status: 409, body: { error: { code: 'CASE_NOT_SOLVED' } } });
@@ -85,10 +106,18 @@ t.test('一长三包 over HTTP, every rule refused with its code and nothing wri
   t.equal((await post(`${base}/packages/investigation/progress`, officer, { note: 'suspects traced to Qujing' })).status, 200);
   t.equal((await post(`${base}/rescue`, officer, { foundAt: point, household })).status, 200);
   t.match(await post(`${base}/return-to-parents`, officer, {}), { status: 409, body: { error: { code: 'PARENTS_NOT_IDENTIFIED' } } });
-  const buyingFamily = await post(`${base}/handover`, officer, { institution, placement: { kind: 'household', id: household.id }, childLocation: point, materials: ['rescue record'] });
+  const buyingFamily = await post(`${base}/handover`, officer, {
+    institution,
+    placement: { kind: 'household', id: household.id },
+    childLocation: point,
+    materials: ['rescue record'],
+  });
   t.match(buyingFamily, { status: 409, body: { error: { code: 'PLACEMENT_WITH_BUYING_FAMILY' } } });
 
-  t.equal((await post(`${base}/handover`, officer, { handoverId: 'handover-1', institution, childLocation: point, materials: ['rescue record'] })).status, 200);
+  t.equal(
+    (await post(`${base}/handover`, officer, { handoverId: 'handover-1', institution, childLocation: point, materials: ['rescue record'] })).status,
+    200,
+  );
   t.equal((await post(`${base}/handover/accept`, officer, {})).status, 403, 'only civil affairs accepts');
   t.match(await post(`${base}/handover/accept`, civilAffairs, {}), { status: 200, body: { appended: ['HandoverToCivilAffairsAccepted'] } });
   t.equal((await post(`${base}/dedicated-file`, officer, { policeStationId: 'ps-kunming-guanshang' })).status, 200);
@@ -100,7 +129,13 @@ t.test('一长三包 over HTTP, every rule refused with its code and nothing wri
   t.equal((await post(`${base}/supervision`, jmo, { reason: 'key case' })).status, 200);
   t.equal((await post(`${base}/supervision/lift`, jmo)).status, 200);
 
-  await h.publish('dispatch', 'ParentsIdentifiedByDna', CASE, { taskId: 'task-dna-1', caseId: CASE, sampleIds: ['s-1', 's-2'], matchRef: 'dna-match-secret', identifiedAt: new Date().toISOString() });
+  await h.publish('dispatch', 'ParentsIdentifiedByDna', CASE, {
+    taskId: 'task-dna-1',
+    caseId: CASE,
+    sampleIds: ['s-1', 's-2'],
+    matchRef: 'dna-match-secret',
+    identifiedAt: new Date().toISOString(),
+  });
   await eventually(async () => {
     if (!(await get(base, officer)).json().parents) throw new Error('parents not identified yet');
   }, 20000);
@@ -154,8 +189,15 @@ t.test('every event of every topic lands in the chain once, in order per case', 
   t.equal(Number(all.rows[0]!.n), caseEvents + 4, 'each event once (the redelivered CaseOpened is not chained twice)');
   const entries = await entriesOf(CASE);
   const caseStream = entries.filter((e) => e.stream_id === `case-${CASE}`).map((e) => e.stream_version);
-  t.same(caseStream, [...caseStream].sort((a, b) => a - b), 'the case stream is chained in its order');
-  t.same(new Set(entries.map((e) => e.topic)), new Set([`${h.prefix}alert.events.v1`, `${h.prefix}dispatch.events.v1`, `${h.prefix}ledger.events.v1`]));
+  t.same(
+    caseStream,
+    [...caseStream].sort((a, b) => a - b),
+    'the case stream is chained in its order',
+  );
+  t.same(
+    new Set(entries.map((e) => e.topic)),
+    new Set([`${h.prefix}alert.events.v1`, `${h.prefix}dispatch.events.v1`, `${h.prefix}ledger.events.v1`]),
+  );
 
   const verify = await get('/v1/ledger/verify', auditor);
   t.match(verify.json(), { ok: true, violations: [], brokenLinks: 0, entries: caseEvents + 4 });
@@ -163,7 +205,10 @@ t.test('every event of every topic lands in the chain once, in order per case', 
 });
 
 t.test('NDJSON: hashes an auditor can recompute, personal data masked without the grant', async (t) => {
-  const full = (await get('/v1/ledger', auditorWithData)).body.trim().split('\n').map((l) => JSON.parse(l));
+  const full = (await get('/v1/ledger', auditorWithData)).body
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   t.equal(full[0].prevHash, '0'.repeat(64));
   for (const [i, line] of full.entries()) {
     t.equal(chainHash(line.prevHash, canonicalJson(line.entry)), line.hash, `entry ${line.seq} re-hashes`);
@@ -171,11 +216,20 @@ t.test('NDJSON: hashes an auditor can recompute, personal data masked without th
   }
   const res = await get('/v1/ledger?from=2&limit=3', auditor);
   t.match(res.headers['content-type'], /application\/x-ndjson/);
-  t.same(res.body.trim().split('\n').map((l) => JSON.parse(l).seq), [2, 3, 4]);
+  t.same(
+    res.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).seq),
+    [2, 3, 4],
+  );
   const masked = (await get('/v1/ledger', auditor)).body;
   t.notMatch(masked, /13812345678|Zhang Xiaoyu|dna-match-secret/, 'no phone, child name or DNA reference');
   t.match(full.map((l) => JSON.stringify(l)).join('\n'), /13812345678/);
-  const stream = (await get(`/v1/ledger/streams/case-${CASE}?from=3`, auditor)).body.trim().split('\n').map((l) => JSON.parse(l));
+  const stream = (await get(`/v1/ledger/streams/case-${CASE}?from=3`, auditor)).body
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   t.equal(stream[0].entry.streamVersion, 3);
   t.ok(stream.every((l) => l.entry.streamId === `case-${CASE}`));
 });
@@ -215,7 +269,10 @@ t.test('tampering as a superuser is caught at exactly that entry', async (t) => 
   }
   const report = (await get('/v1/ledger/verify', auditor)).json();
   t.equal(report.ok, false);
-  t.same(report.violations.map((v: { seq: number; eventId: string; rule: string }) => [v.seq, v.eventId, v.rule]), [[Number(seq), eventId, 'BROKEN_LINK']]);
+  t.same(
+    report.violations.map((v: { seq: number; eventId: string; rule: string }) => [v.seq, v.eventId, v.rule]),
+    [[Number(seq), eventId, 'BROKEN_LINK']],
+  );
   const cli = await run(process.execPath, [CLI, 'verify'], { env: { ...process.env, DATABASE_URL: h.db.url } }).then(
     () => ({ code: 0, stdout: '' }),
     (error: { code: number; stdout: string }) => error,

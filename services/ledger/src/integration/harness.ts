@@ -1,5 +1,15 @@
 import { createKafka, createLogger, deriveId, loadConfig, newId, signToken, type Principal } from '@rapid-search/events';
-import { createTestDatabase, publishedEnvelope, settled, TEST_JWKS, TEST_SIGNING_KEY, TEST_KAFKA_BROKERS, testTopicPrefix, requireKafka, type TestDatabase } from '@rapid-search/events/testing';
+import {
+  createTestDatabase,
+  publishedEnvelope,
+  settled,
+  TEST_JWKS,
+  TEST_SIGNING_KEY,
+  TEST_KAFKA_BROKERS,
+  testTopicPrefix,
+  requireKafka,
+  type TestDatabase,
+} from '@rapid-search/events/testing';
 import type { Producer } from 'kafkajs';
 import pg from 'pg';
 import { LedgerConfig } from '../config.js';
@@ -58,7 +68,10 @@ export async function startHarness(label: string): Promise<Harness> {
     },
     // An officer serves in Kunming, whose cases the tests run, unless the test names another unit.
     token: (principal) =>
-      signToken({ sub: `${principal.role}-test`, grants: [], ...(principal.role === 'officer' ? { unit: KUNMING } : {}), ...principal }, TEST_SIGNING_KEY),
+      signToken(
+        { sub: `${principal.role}-test`, grants: [], ...(principal.role === 'officer' ? { unit: KUNMING } : {}), ...principal },
+        TEST_SIGNING_KEY,
+      ),
     close: async () => {
       await producer.disconnect();
       await service.close();
