@@ -15,6 +15,7 @@ import { createTestDatabase, TEST_JWKS, TEST_KAFKA_BROKERS, TEST_SIGNING_KEY } f
 import { waitUntilReady } from '@rapid-search/scripts/services';
 import { peakRssMb, percentile, ROOT, BENCH_LIMITS } from '../shared/processes.js';
 import { z } from 'zod';
+import { LOAD_PLACES as PLACES } from '@rapid-search/scripts/places';
 
 /** Tells this run's idempotency keys from an earlier run's. */
 const RUN = randomBytes(4).toString('hex');
@@ -28,17 +29,6 @@ const ports = { alert: 3201, dispatch: 3202, ledger: 3203 };
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const EVENT = Buffer.from('{"type":"event"');
 const CASE_ID = Buffer.from('"caseId":"');
-
-/** Where children go missing in the bench: the seeded cities, each with its own ring of hubs. */
-const PLACES = [
-  { lat: 24.96, lon: 102.76, regionCode: '530111' },
-  { lat: 25.04, lon: 102.71, regionCode: '530102' },
-  { lat: 30.66, lon: 104.07, regionCode: '510104' },
-  { lat: 34.27, lon: 108.94, regionCode: '610102' },
-  { lat: 29.56, lon: 106.55, regionCode: '500103' },
-  { lat: 29.16, lon: 107.1, regionCode: '500119' },
-  { lat: 30.93, lon: 108.7, regionCode: '500235' },
-];
 
 const db = await createTestDatabase('bench_e2e');
 const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], {
