@@ -112,6 +112,58 @@ t.test("given an officer of Xi'an, when they form the Kunming case group, then 4
   t.equal(await sys.count('ledger.events'), before);
 });
 
+t.test(
+  'given valid reports sent together with poisoned ones, when they are posted at once, then every valid one is taken and each poisoned one gets 400',
+  async (t) => {
+    const valid = Array.from({ length: 10 }, (_, i) =>
+      post(
+        '/v1/alerts',
+        tokens.upstream,
+        report({ child: { ...((demo.alertBody as Record<string, unknown>).child as object), name: `${CHILD}${i}` } }),
+        {
+          'idempotency-key': `hostile-mixed-${i}`,
+        },
+      ),
+    );
+    const poisoned = [0, 1].map((i) =>
+      post('/v1/alerts', tokens.upstream, report({ reporter: { name: REPORTER, phone: PHONE, relation: `x\u0000${i}` } }), {
+        'idempotency-key': `hostile-poison-${i}`,
+      }),
+    );
+    const answers = await Promise.all([...valid, ...poisoned]);
+    t.ok(
+      answers.slice(0, 10).every((a) => a.status === 201 || a.status === 200),
+      'every valid report is taken',
+    );
+    t.same(
+      answers.slice(10).map((a) => a.status),
+      [400, 400],
+      'each poisoned one is refused alone',
+    );
+  },
+);
+
+t.test(
+  'given open tasks, when acknowledgements and poisoned completions arrive at once, then each ack commits and each poisoned one gets 400',
+  async (t) => {
+    let tasks: { taskId: string }[] = [];
+    await sys.until(async () => {
+      const listed = await sys.call('GET', '/v1/tasks?status=assigned&limit=6', tokens.officer, undefined, {}, 'dispatch');
+      tasks = (listed.body as { tasks: { taskId: string }[] }).tasks ?? [];
+      return tasks.length >= 6;
+    });
+    const acks = tasks.slice(0, 4).map((task) => post(`/v1/tasks/${task.taskId}/ack`, tokens.officer, undefined, {}, 'dispatch'));
+    const poisoned = tasks
+      .slice(4, 6)
+      .map((task) => post(`/v1/tasks/${task.taskId}/complete`, tokens.officer, { outcome: 'done', notes: `no\u0000tes ${PHONE}` }, {}, 'dispatch'));
+    const answers = await Promise.all([...acks, ...poisoned]);
+    t.same(
+      answers.map((a) => a.status),
+      [200, 200, 200, 200, 400, 400],
+    );
+  },
+);
+
 t.test('given every case above, when the logs are read, then no phone, name or DNA reference is in any of them', async (t) => {
   await new Promise((r) => setTimeout(r, 1000));
   const logs = readdirSync(sys.logDir)
