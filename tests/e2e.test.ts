@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import t from 'tap';
 import WebSocket from 'ws';
+import { decodeStored, PgEventStore } from '@rapid-search/events';
 import { createTestDatabase, requireKafka, TEST_JWKS, TEST_KAFKA_BROKERS, TEST_SIGNING_KEY, testTopicPrefix } from '@rapid-search/events/testing';
 import { call, tokensFor } from '@rapid-search/scripts/client';
 import { loadDemoCase } from '@rapid-search/scripts/demo-case';
@@ -226,6 +227,24 @@ t.test('the case runs to its end under the rules, and the ledger proves it', asy
     (a) => a.status === 'closed',
   );
   t.equal(alert.status, 'closed', 'the rescue stands the public release down');
+});
+
+t.test('given the case run to its end, when every stored event of every service is read back, then each decodes through the catalog', async (t) => {
+  const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+  t.teardown(() => pool.end());
+  for (const schema of ['alert', 'dispatch', 'ledger']) {
+    const undecodable: string[] = [];
+    let read = 0;
+    for await (const page of new PgEventStore(pool, schema).readAllPages(0)) {
+      read += page.length;
+      for (const stored of page) {
+        const decoded = decodeStored(stored);
+        if ('error' in decoded) undecodable.push(`${stored.type} ${stored.eventId}: ${decoded.error}`);
+      }
+    }
+    t.ok(read > 0, `${schema}: ${read} events read`);
+    t.same(undecodable, [], `${schema}: every event decodes`);
+  }
 });
 
 t.test("no service's events can be rewritten with SQL", async (t) => {

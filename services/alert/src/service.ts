@@ -2,7 +2,7 @@ import { createServiceApp, startServiceRuntime, systemClock, type ServiceOptions
 import type { FastifyInstance } from 'fastify';
 import type { AlertConfig } from './config.js';
 import { startCaseClosingConsumer } from './consumers/case-closing.js';
-import { AcceptBatcher } from './db/accept-batcher.js';
+import { intakeCommands } from './commands/intake.js';
 import { alertMigrations } from './db/migrations.js';
 import { registerIntakeRoutes } from './http/intake-routes.js';
 import { registerQueryRoutes } from './http/query-routes.js';
@@ -37,11 +37,9 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
   );
   runtime.singleton(
     'radiusScheduler',
-    async () =>
-      startRadiusScheduler({ pool: runtime.pool, store: runtime.store, clock, intervalMs: config.ALERT_SCHEDULER_INTERVAL_MS, logger }),
+    async () => startRadiusScheduler({ pool: runtime.pool, store: runtime.store, clock, intervalMs: config.ALERT_SCHEDULER_INTERVAL_MS, logger }),
     'postgres',
   );
-  const batcher = new AcceptBatcher(runtime.pool);
   const { app, routes } = await createServiceApp({
     service: 'alert',
     logger,
@@ -50,7 +48,10 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
     readiness: runtime.readiness,
     limits: config,
   });
-  registerIntakeRoutes(routes, { batcher, systems: new Map(systems.map((s) => [s.id, s])), clock: () => clock.now() });
+  registerIntakeRoutes(routes, {
+    accept: intakeCommands({ pool: runtime.pool, store: runtime.store, clock: () => clock.now() }),
+    systems: new Map(systems.map((s) => [s.id, s])),
+  });
   registerQueryRoutes(routes, { pool: runtime.pool });
   await app.ready();
 
@@ -58,7 +59,6 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
     app,
     close: async () => {
       await app.close();
-      await batcher.drain();
       await runtime.close();
     },
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from './define.js';
-import { IsoTime, Latitude, Longitude, Point, RegionCode } from './shared.js';
+import { Id, IsoTime, Latitude, Longitude, Point, RegionCode } from './shared.js';
 
 export const UpstreamSource = z.enum(['110', 'tuanyuan', 'hospital', 'school', 'public-tip']);
 
@@ -26,10 +26,10 @@ export const MissingChildReported = defineEvent({
   type: 'MissingChildReported',
   version: 1,
   schema: z.object({
-    alertId: z.string(),
-    caseId: z.string(),
+    alertId: Id,
+    caseId: Id,
     source: UpstreamSource,
-    upstreamSystemId: z.string(),
+    upstreamSystemId: Id,
     reportedAt: IsoTime,
     child: ChildDescription,
     lastSeen: LastSeen,
@@ -42,8 +42,8 @@ export const CaseOpened = defineEvent({
   type: 'CaseOpened',
   version: 1,
   schema: z.object({
-    caseId: z.string(),
-    alertId: z.string(),
+    caseId: Id,
+    alertId: Id,
     regionCode: RegionCode,
     mechanism: z.literal('homicide-case'),
     openedAt: IsoTime,
@@ -55,8 +55,8 @@ export const QuickSearchActivated = defineEvent({
   type: 'QuickSearchActivated',
   version: 1,
   schema: z.object({
-    caseId: z.string(),
-    alertId: z.string(),
+    caseId: Id,
+    alertId: Id,
     lastSeen: Point.extend({ at: IsoTime }),
     radiusKm: z.number().positive(),
     activatedAt: IsoTime,
@@ -68,8 +68,8 @@ export const PublicReleaseRadiusWidened = defineEvent({
   type: 'PublicReleaseRadiusWidened',
   version: 1,
   schema: z.object({
-    caseId: z.string(),
-    alertId: z.string(),
+    caseId: Id,
+    alertId: Id,
     center: Point,
     fromKm: z.number().positive(),
     toKm: z.number().positive(),
@@ -82,10 +82,10 @@ export const DuplicateReportLinked = defineEvent({
   type: 'DuplicateReportLinked',
   version: 1,
   schema: z.object({
-    caseId: z.string(),
-    alertId: z.string(),
+    caseId: Id,
+    alertId: Id,
     source: UpstreamSource,
-    upstreamSystemId: z.string(),
+    upstreamSystemId: Id,
     reportedAt: IsoTime,
     linkedAt: IsoTime,
   }),
@@ -96,8 +96,8 @@ export const AlertClosed = defineEvent({
   type: 'AlertClosed',
   version: 1,
   schema: z.object({
-    caseId: z.string(),
-    alertId: z.string(),
+    caseId: Id,
+    alertId: Id,
     reason: z.string(),
     closedAt: IsoTime,
   }),

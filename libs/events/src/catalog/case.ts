@@ -1,27 +1,27 @@
 import { z } from 'zod';
 import { defineEvent } from './define.js';
-import { IsoTime, OfficerRef, Point, RegionCode } from './shared.js';
+import { Id, IsoTime, OfficerRef, Point, RegionCode } from './shared.js';
 
 export const PackageName = z.enum(['investigation', 'rescue', 'familySupport']);
 export const Packages = z.object({
-  investigation: z.string().min(1),
-  rescue: z.string().min(1),
-  familySupport: z.string().min(1),
+  investigation: Id,
+  rescue: Id,
+  familySupport: Id,
 });
-export const Household = z.object({ id: z.string(), headOfHousehold: z.string(), address: z.string() });
+export const Household = z.object({ id: Id, headOfHousehold: z.string(), address: z.string() });
 
 /** 立案（案卷）— the ledger's case file opens when the alert service opens the case. */
 export const CaseFileOpened = defineEvent({
   type: 'CaseFileOpened',
   version: 1,
-  schema: z.object({ caseId: z.string(), alertId: z.string(), regionCode: RegionCode, openedAt: IsoTime }),
+  schema: z.object({ caseId: Id, alertId: Id, regionCode: RegionCode, openedAt: IsoTime }),
 });
 
 /** 专案组成立 — 一长三包: a chief at county level or above and an owner for each package. */
 export const CaseGroupFormed = defineEvent({
   type: 'CaseGroupFormed',
   version: 1,
-  schema: z.object({ caseId: z.string(), chief: OfficerRef, packages: Packages, formedAt: IsoTime }),
+  schema: z.object({ caseId: Id, chief: OfficerRef, packages: Packages, formedAt: IsoTime }),
 });
 
 /** 更换组长 — the chief can be replaced, never removed. */
@@ -29,7 +29,7 @@ export const CaseGroupChiefReplaced = defineEvent({
   type: 'CaseGroupChiefReplaced',
   version: 1,
   schema: z.object({
-    caseId: z.string(),
+    caseId: Id,
     previousChief: OfficerRef,
     chief: OfficerRef,
     reason: z.string(),
@@ -41,10 +41,10 @@ export const PackageOwnerReassigned = defineEvent({
   type: 'PackageOwnerReassigned',
   version: 1,
   schema: z.object({
-    caseId: z.string(),
+    caseId: Id,
     package: PackageName,
-    previousOwner: z.string(),
-    owner: z.string(),
+    previousOwner: Id,
+    owner: Id,
     reassignedAt: IsoTime,
   }),
 });
@@ -53,21 +53,21 @@ export const PackageOwnerReassigned = defineEvent({
 export const PackageProgressNoted = defineEvent({
   type: 'PackageProgressNoted',
   version: 1,
-  schema: z.object({ caseId: z.string(), package: PackageName, note: z.string().min(1), notedAt: IsoTime }),
+  schema: z.object({ caseId: Id, package: PackageName, note: z.string().min(1), notedAt: IsoTime }),
 });
 
 /** 破案 */
 export const CaseSolved = defineEvent({
   type: 'CaseSolved',
   version: 1,
-  schema: z.object({ caseId: z.string(), summary: z.string(), solvedAt: IsoTime }),
+  schema: z.object({ caseId: Id, summary: z.string(), solvedAt: IsoTime }),
 });
 
 /** 专案组撤销 — only after 破案: 案件不破，专案组不得撤销. */
 export const CaseGroupDissolved = defineEvent({
   type: 'CaseGroupDissolved',
   version: 1,
-  schema: z.object({ caseId: z.string(), reason: z.string(), dissolvedAt: IsoTime }),
+  schema: z.object({ caseId: Id, reason: z.string(), dissolvedAt: IsoTime }),
 });
 
 /** 解救 — the child is rescued, from the household they were found in. */
@@ -75,7 +75,7 @@ export const ChildRescued = defineEvent({
   type: 'ChildRescued',
   version: 1,
   schema: z.object({
-    caseId: z.string(),
+    caseId: Id,
     foundAt: Point.extend({ address: z.string().optional() }),
     household: Household.optional(),
     rescuedAt: IsoTime,
@@ -87,9 +87,9 @@ export const ParentsIdentified = defineEvent({
   type: 'ParentsIdentified',
   version: 1,
   schema: z.object({
-    caseId: z.string(),
+    caseId: Id,
     method: z.enum(['dna', 'verified-identification']),
-    evidenceRef: z.string(),
+    evidenceRef: Id,
     identifiedAt: IsoTime,
   }),
 });
@@ -98,7 +98,7 @@ export const ParentsIdentified = defineEvent({
 export const ChildReturnedToParents = defineEvent({
   type: 'ChildReturnedToParents',
   version: 1,
-  schema: z.object({ caseId: z.string(), returnedAt: IsoTime, notes: z.string().optional() }),
+  schema: z.object({ caseId: Id, returnedAt: IsoTime, notes: z.string().optional() }),
 });
 
 /** 移交民政 — no identifiable parents: the child and the case materials go to civil affairs. */
@@ -106,11 +106,11 @@ export const HandoverToCivilAffairsInitiated = defineEvent({
   type: 'HandoverToCivilAffairsInitiated',
   version: 1,
   schema: z.object({
-    caseId: z.string(),
-    handoverId: z.string(),
-    institution: z.object({ id: z.string(), name: z.string(), kind: z.enum(['rescue-protection', 'children-welfare']) }),
-    foundInHouseholdId: z.string(),
-    placement: z.object({ kind: z.enum(['institution', 'household']), id: z.string() }),
+    caseId: Id,
+    handoverId: Id,
+    institution: z.object({ id: Id, name: z.string(), kind: z.enum(['rescue-protection', 'children-welfare']) }),
+    foundInHouseholdId: Id,
+    placement: z.object({ kind: z.enum(['institution', 'household']), id: Id }),
     childLocation: Point,
     materials: z.array(z.string().min(1)).min(1),
     initiatedAt: IsoTime,
@@ -121,40 +121,40 @@ export const HandoverToCivilAffairsInitiated = defineEvent({
 export const HandoverToCivilAffairsAccepted = defineEvent({
   type: 'HandoverToCivilAffairsAccepted',
   version: 1,
-  schema: z.object({ caseId: z.string(), handoverId: z.string(), acceptedBy: z.string(), acceptedAt: IsoTime }),
+  schema: z.object({ caseId: Id, handoverId: Id, acceptedBy: Id, acceptedAt: IsoTime }),
 });
 
 /** 专门档案 — kept by the residence police station while the family search goes on. */
 export const DedicatedFileOpened = defineEvent({
   type: 'DedicatedFileOpened',
   version: 1,
-  schema: z.object({ caseId: z.string(), policeStationId: z.string(), openedAt: IsoTime }),
+  schema: z.object({ caseId: Id, policeStationId: Id, openedAt: IsoTime }),
 });
 
 export const FollowUpVisitRecorded = defineEvent({
   type: 'FollowUpVisitRecorded',
   version: 1,
-  schema: z.object({ caseId: z.string(), visitedAt: IsoTime, notes: z.string().min(1) }),
+  schema: z.object({ caseId: Id, visitedAt: IsoTime, notes: z.string().min(1) }),
 });
 
 /** 落户 — parents still unidentified 12 months after handover: may be registered and adopted. */
 export const ChildEligibleForRegistration = defineEvent({
   type: 'ChildEligibleForRegistration',
   version: 1,
-  schema: z.object({ caseId: z.string(), handedOverAt: IsoTime, recordedAt: IsoTime }),
+  schema: z.object({ caseId: Id, handedOverAt: IsoTime, recordedAt: IsoTime }),
 });
 
 /** 挂牌督办 — the joint-meeting office lists a key case for supervision. */
 export const CaseListedForSupervision = defineEvent({
   type: 'CaseListedForSupervision',
   version: 1,
-  schema: z.object({ caseId: z.string(), listedBy: z.string(), reason: z.string(), listedAt: IsoTime }),
+  schema: z.object({ caseId: Id, listedBy: Id, reason: z.string(), listedAt: IsoTime }),
 });
 
 export const CaseSupervisionLifted = defineEvent({
   type: 'CaseSupervisionLifted',
   version: 1,
-  schema: z.object({ caseId: z.string(), liftedBy: z.string(), liftedAt: IsoTime }),
+  schema: z.object({ caseId: Id, liftedBy: Id, liftedAt: IsoTime }),
 });
 
 export const caseEvents = [

@@ -32,6 +32,11 @@ t.test('given invalid new data, when encoded for append, then it is refused befo
   t.same(encodeEvent({ type: 'AlertClosed', data: closed }).version, 1);
 });
 
+t.test('given an empty id, when an event naming it is encoded, then it is refused before storage', async (t) => {
+  t.throws(() => encodeEvent({ type: 'AlertClosed', data: { ...closed, caseId: '' } }), /caseId/);
+  t.throws(() => encodeEvent({ type: 'AlertClosed', data: { ...closed, alertId: '' } }), /alertId/);
+});
+
 t.test('every catalogued type has a latest version', async (t) => {
   t.ok(catalog.types().length >= 30);
   for (const type of catalog.types()) t.ok(catalog.latestVersion(type)! >= 1, type);

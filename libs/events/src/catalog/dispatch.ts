@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { defineEvent } from './define.js';
-import { IsoTime, Latitude, Longitude, Point, RegionCode } from './shared.js';
+import { Id, IsoTime, Latitude, Longitude, Point, RegionCode } from './shared.js';
 
 const TaskBase = z.object({
-  taskId: z.string(),
-  caseId: z.string(),
-  commandCenterId: z.string(),
+  taskId: Id,
+  caseId: Id,
+  commandCenterId: Id,
   deadlineAt: IsoTime,
   assignedAt: IsoTime,
 });
@@ -17,7 +17,7 @@ export const InterceptionTaskAssigned = defineEvent({
   type: 'InterceptionTaskAssigned',
   version: 1,
   schema: TaskBase.extend({
-    hub: z.object({ id: z.string(), name: z.string(), kind: HubKind, lat: Latitude, lon: Longitude, regionCode: RegionCode }),
+    hub: z.object({ id: Id, name: z.string(), kind: HubKind, lat: Latitude, lon: Longitude, regionCode: RegionCode }),
     distanceKm: z.number().nonnegative(),
     radiusKm: z.number().positive(),
   }),
@@ -47,8 +47,8 @@ export const EscortTaskAssigned = defineEvent({
   type: 'EscortTaskAssigned',
   version: 1,
   schema: TaskBase.extend({
-    handoverId: z.string(),
-    institutionId: z.string(),
+    handoverId: Id,
+    institutionId: Id,
     from: Point,
   }),
 });
@@ -57,10 +57,10 @@ export const TaskAcknowledged = defineEvent({
   type: 'TaskAcknowledged',
   version: 1,
   schema: z.object({
-    taskId: z.string(),
-    caseId: z.string(),
-    commandCenterId: z.string(),
-    acknowledgedBy: z.string(),
+    taskId: Id,
+    caseId: Id,
+    commandCenterId: Id,
+    acknowledgedBy: Id,
     acknowledgedAt: IsoTime,
   }),
 });
@@ -69,12 +69,12 @@ export const TaskCompleted = defineEvent({
   type: 'TaskCompleted',
   version: 1,
   schema: z.object({
-    taskId: z.string(),
-    caseId: z.string(),
-    commandCenterId: z.string(),
+    taskId: Id,
+    caseId: Id,
+    commandCenterId: Id,
     outcome: z.string().min(1),
     notes: z.string().optional(),
-    completedBy: z.string(),
+    completedBy: Id,
     completedAt: IsoTime,
   }),
 });
@@ -84,10 +84,10 @@ export const TaskEscalated = defineEvent({
   type: 'TaskEscalated',
   version: 1,
   schema: z.object({
-    taskId: z.string(),
-    caseId: z.string(),
-    fromCommandCenterId: z.string(),
-    toCommandCenterId: z.string(),
+    taskId: Id,
+    caseId: Id,
+    fromCommandCenterId: Id,
+    toCommandCenterId: Id,
     reason: z.literal('not-acknowledged'),
     missedDeadlineAt: IsoTime,
     deadlineAt: IsoTime,
@@ -95,7 +95,7 @@ export const TaskEscalated = defineEvent({
   }),
 });
 
-const SampleBase = z.object({ taskId: z.string(), caseId: z.string(), sampleId: z.string() });
+const SampleBase = z.object({ taskId: Id, caseId: Id, sampleId: Id });
 
 /** 采血 — a police officer collects a blood sample (only police may collect DNA). */
 export const DnaSampleCollected = defineEvent({
@@ -103,7 +103,7 @@ export const DnaSampleCollected = defineEvent({
   version: 1,
   schema: SampleBase.extend({
     donor: z.enum(['mother', 'father', 'guardian', 'child']),
-    collectedBy: z.string(),
+    collectedBy: Id,
     collectedAt: IsoTime,
   }),
 });
@@ -111,20 +111,20 @@ export const DnaSampleCollected = defineEvent({
 export const DnaSampleSealed = defineEvent({
   type: 'DnaSampleSealed',
   version: 1,
-  schema: SampleBase.extend({ sealNumber: z.string(), sealedBy: z.string(), sealedAt: IsoTime }),
+  schema: SampleBase.extend({ sealNumber: Id, sealedBy: Id, sealedAt: IsoTime }),
 });
 
 export const DnaSampleReceivedByLab = defineEvent({
   type: 'DnaSampleReceivedByLab',
   version: 1,
-  schema: SampleBase.extend({ labId: z.string(), receivedBy: z.string(), receivedAt: IsoTime }),
+  schema: SampleBase.extend({ labId: Id, receivedBy: Id, receivedAt: IsoTime }),
 });
 
 /** 入库 — the profile is in the anti-trafficking DNA database; only its reference travels. */
 export const DnaProfileEntered = defineEvent({
   type: 'DnaProfileEntered',
   version: 1,
-  schema: SampleBase.extend({ labId: z.string(), profileRef: z.string(), enteredAt: IsoTime }),
+  schema: SampleBase.extend({ labId: Id, profileRef: Id, enteredAt: IsoTime }),
 });
 
 /** 比中 — a match; a first match must be confirmed by a second, independent result. */
@@ -132,8 +132,8 @@ export const DnaMatchFound = defineEvent({
   type: 'DnaMatchFound',
   version: 1,
   schema: SampleBase.extend({
-    labId: z.string(),
-    matchRef: z.string(),
+    labId: Id,
+    matchRef: Id,
     confirmation: z.enum(['initial', 'confirming']),
     foundAt: IsoTime,
   }),
@@ -142,7 +142,7 @@ export const DnaMatchFound = defineEvent({
 export const DnaNoMatchFound = defineEvent({
   type: 'DnaNoMatchFound',
   version: 1,
-  schema: SampleBase.extend({ labId: z.string(), reportedAt: IsoTime }),
+  schema: SampleBase.extend({ labId: Id, reportedAt: IsoTime }),
 });
 
 /** The parents are identified by a confirmed DNA match. */
@@ -150,10 +150,10 @@ export const ParentsIdentifiedByDna = defineEvent({
   type: 'ParentsIdentifiedByDna',
   version: 1,
   schema: z.object({
-    taskId: z.string(),
-    caseId: z.string(),
-    sampleIds: z.array(z.string()).min(1),
-    matchRef: z.string(),
+    taskId: Id,
+    caseId: Id,
+    sampleIds: z.array(Id).min(1),
+    matchRef: Id,
     identifiedAt: IsoTime,
   }),
 });

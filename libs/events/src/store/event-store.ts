@@ -6,8 +6,11 @@ import { newId } from '../ids.js';
 import { checkOut } from './checkout.js';
 import { copyBinaryRows, int8At, type CopyChunk } from './copy-binary.js';
 import { sleep } from '../backoff.js';
+import { appendCall, type AlongsideRow } from './alongside.js';
 import { itemError, refusedByPostgres } from './refusals.js';
 import { quoteIdent } from './sql.js';
+
+export type { AlongsideRow } from './alongside.js';
 
 export type ExpectedVersion = number | 'no-stream' | 'stream-exists' | 'any';
 
@@ -32,6 +35,8 @@ export interface AppendOptions {
   expectedVersion: ExpectedVersion;
   /** Append inside the caller's transaction (a consumer's unit of work) instead of group commit. */
   tx?: PoolClient;
+  /** Rows of the service's own written with the events, in their transaction (alongside.ts). */
+  alongside?: readonly AlongsideRow[];
 }
 
 /** A stored row as read back, before its data is decoded through the catalog. */
@@ -39,6 +44,7 @@ export type StoredEvent = EventEnvelope<unknown>;
 
 interface Pending {
   item: BatchItem;
+  alongside: readonly AlongsideRow[] | undefined;
   streamId: string;
   expected: ExpectedVersion;
   resolve: (r: AppendResult) => void;
@@ -106,11 +112,11 @@ export class PgEventStore {
       }),
     };
     if (options.tx) {
-      const { rows } = await options.tx.query<{ r: ItemResult[] }>(`SELECT ${this.#fn}($1::jsonb) AS r`, [JSON.stringify([item])]);
+      const { rows } = await options.tx.query<{ r: ItemResult[] }>(appendCall(this.#fn, [item], [options.alongside]));
       return settle(streamId, options.expectedVersion, rows[0]!.r[0]!);
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.#queue.push({ item, streamId, expected: options.expectedVersion, resolve, reject });
+      this.#queue.push({ item, alongside: options.alongside, streamId, expected: options.expectedVersion, resolve, reject });
       if (this.#flushing) return;
       this.#flushing = true;
       // Appends made in one go (a consumer opening a task per hub) share the first batch, not the second.
@@ -122,7 +128,7 @@ export class PgEventStore {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, MAX_BATCH);
       try {
-        const results = await this.#appendBatch(batch.map((p) => p.item));
+        const results = await this.#appendBatch(batch);
         batch.forEach((p, i) => settleInto(p, results[i]!));
       } catch (error) {
         if (batch.length === 1 && refusedByPostgres(error)) {
@@ -135,7 +141,7 @@ export class PgEventStore {
         // goes alone: the pause lets the pool hear of the idle sessions that ended with it.
         if (!refusedByPostgres(error)) await sleep(RETRY_PAUSE_MS);
         for (const p of batch)
-          await this.#appendBatch([p.item]).then(
+          await this.#appendBatch([p]).then(
             (r) => settleInto(p, r[0]!),
             (e: unknown) => p.reject(itemError(e)),
           );
@@ -144,8 +150,13 @@ export class PgEventStore {
     this.#flushing = false;
   }
 
-  async #appendBatch(items: BatchItem[]): Promise<ItemResult[]> {
-    const { rows } = await this.#pool.query<{ r: ItemResult[] }>(`SELECT ${this.#fn}($1::jsonb) AS r`, [JSON.stringify(items)]);
+  async #appendBatch(batch: Pending[]): Promise<ItemResult[]> {
+    const call = appendCall(
+      this.#fn,
+      batch.map((p) => p.item),
+      batch.map((p) => p.alongside),
+    );
+    const { rows } = await this.#pool.query<{ r: ItemResult[] }>(call);
     return rows[0]!.r;
   }
 

@@ -2,6 +2,8 @@ import { DomainError } from '../errors.js';
 
 /** SQLSTATE classes in which Postgres refuses the data of one item, not the connection or the server. */
 const ITEM_CLASSES = new Set(['22', '23']);
+/** A unique or an exclusion constraint: under the write lock, only a row written alongside breaks one. */
+const CLAIMED = new Set(['23505', '23P01']);
 
 /** True when Postgres refused what was sent (a U+0000, a broken constraint), so resending it alone fails again. */
 export function refusedByPostgres(error: unknown): error is Error & { code: string } {
@@ -20,5 +22,19 @@ export class UnstorableInput extends DomainError {
   }
 }
 
-/** The error one item's caller gets: Postgres' refusal of its data as a 400, anything else as it came. */
-export const itemError = (error: unknown): unknown => (refusedByPostgres(error) ? new UnstorableInput(error.code) : error);
+/**
+ * Another append claimed first a row this one writes alongside its events (alongside.ts): nothing
+ * of it was written, and like a stale expected version it is decided again on what is stored now.
+ */
+export class AlongsideConflict extends DomainError {
+  readonly status = 409;
+  constructor(sqlState: string) {
+    super('CONCURRENCY_CONFLICT', `another writer claimed a row this append writes (SQLSTATE ${sqlState})`, { sqlState });
+  }
+}
+
+/** The error one item's caller gets: Postgres' refusal of its data as a 400, a claim lost as a conflict, anything else as it came. */
+export function itemError(error: unknown): unknown {
+  if (!refusedByPostgres(error)) return error;
+  return CLAIMED.has(error.code) ? new AlongsideConflict(error.code) : new UnstorableInput(error.code);
+}

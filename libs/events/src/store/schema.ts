@@ -222,4 +222,30 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
       END $fn$;
     `,
   },
+  {
+    version: 4,
+    name: 'rows of the service written alongside an append',
+    // A service's own rows (a read model, an idempotency record) that must commit with the events
+    // or not at all, without a transaction of the caller's, which would cost its round trips and
+    // keep the batch from being shared. append_events(p_batch) itself is unchanged.
+    sql: (s) => `
+      -- p_alongside: per item of p_batch, null or [{ writer, row }]. Each writer, a function of this
+      -- schema taking a jsonb array of rows, is called once with the rows of the items written, in
+      -- batch order; an item refused (a conflict, a duplicate) has none of its rows written.
+      CREATE FUNCTION ${s}.append_events(p_batch jsonb, p_alongside jsonb) RETURNS jsonb LANGUAGE plpgsql SET jit = off AS $fn$
+      DECLARE
+        results jsonb := ${s}.append_events(p_batch);
+        w record;
+      BEGIN
+        FOR w IN SELECT entry->>'writer' AS writer, jsonb_agg(entry->'row' ORDER BY k.ord, j.ord) AS rows
+                   FROM jsonb_array_elements(p_alongside) WITH ORDINALITY AS k(entries, ord),
+                        jsonb_array_elements(CASE jsonb_typeof(k.entries) WHEN 'array' THEN k.entries ELSE '[]' END) WITH ORDINALITY AS j(entry, ord)
+                  WHERE results->(k.ord::int - 1)->>'status' = 'ok'
+                  GROUP BY 1 ORDER BY min(k.ord) LOOP
+          EXECUTE 'SELECT ${s}.' || quote_ident(w.writer) || '($1)' USING w.rows;
+        END LOOP;
+        RETURN results;
+      END $fn$;
+    `,
+  },
 ];

@@ -1,64 +1,33 @@
-import { z } from 'zod';
-import type { Pool, PoolClient } from 'pg';
+import type { AlongsideRow } from '@rapid-search/events';
+import type { PoolClient } from 'pg';
 import type { AlertState } from '../domain/alert.js';
 import type { AlertReport, Reporter } from '../domain/report.js';
-import { INITIAL_RADIUS_KM, nextWidening } from '../domain/schedule.js';
-
-/** A row of the `alerts` projection as read back. */
-export interface AlertRow {
-  alert_id: string;
-  case_id: string;
-  stream_version: number;
-  status: 'open' | 'closed';
-  upstream_system_id: string;
-  source: string;
-  region_code: string;
-  child: AlertReport['child'];
-  reporter: AlertReport['reporter'];
-  last_seen: AlertReport['lastSeen'];
-  last_seen_at: Date;
-  reported_at: Date;
-  opened_at: Date;
-  radius_km: number;
-  next_widening_at: Date | null;
-  closed_at: Date | null;
-  close_reason: string | null;
-  duplicate_reports: number;
-}
+import { nextWidening } from '../domain/schedule.js';
 
 /**
- * The row a newly opened alert starts with, less the child, reporter and last sighting, which
- * `accept_reports` takes from the MissingChildReported event rather than have them sent twice.
+ * Each alert's state, kept in its `alerts` row at the stream version it was folded to, and written
+ * in the transaction of every append to the stream: read back, it is the state the next append
+ * decides on, without reading the stream. The functions named here are the schema's writers
+ * (migrations.ts), which take a jsonb array of rows.
  */
-export function openedAlertRow(options: {
-  alertId: string;
-  caseId: string;
-  report: AlertReport;
-  reporter: Reporter;
-  duplicateKey: string;
-  openedAt: Date;
-  streamVersion: number;
-}): Record<string, unknown> {
-  const { report } = options;
-  return {
-    alert_id: options.alertId,
-    case_id: options.caseId,
-    status: 'open',
-    upstream_system_id: options.reporter.upstreamSystemId,
-    source: options.reporter.source,
-    region_code: report.lastSeen.regionCode,
-    stream_version: options.streamVersion,
-    last_seen_at: report.lastSeen.at,
-    reported_at: report.reportedAt,
-    opened_at: options.openedAt.toISOString(),
-    radius_km: INITIAL_RADIUS_KM,
-    next_widening_at: nextWidening(new Date(report.lastSeen.at), INITIAL_RADIUS_KM)?.dueAt.toISOString() ?? null,
-    duplicate_reports: 0,
-    duplicate_key: options.duplicateKey,
-  };
+const WRITERS = { open: 'open_alerts', save: 'save_alert_states' } as const;
+
+/** The columns that hold the state, as `stateOf` reads them. */
+export const STATE_COLUMNS = 'alert_id, case_id, status, last_seen, radius_km, stream_version, duplicate_reports, closed_at, close_reason';
+
+export interface StateRow {
+  alert_id: string;
+  case_id: string;
+  status: 'open' | 'closed';
+  last_seen: { at: string; lat: number; lon: number; regionCode: string };
+  radius_km: number;
+  stream_version: number;
+  duplicate_reports: number;
+  closed_at: Date | string | null;
+  close_reason: string | null;
 }
 
-export function stateOf(row: AlertRow): AlertState {
+export function stateOf(row: StateRow): AlertState {
   const { at, lat, lon, regionCode } = row.last_seen;
   return {
     alertId: row.alert_id,
@@ -67,52 +36,63 @@ export function stateOf(row: AlertRow): AlertState {
     lastSeen: { at, lat, lon, regionCode },
     radiusKm: row.radius_km,
     version: row.stream_version,
+    duplicateReports: row.duplicate_reports,
+    closed: row.closed_at && row.close_reason ? { at: new Date(row.closed_at).toISOString(), reason: row.close_reason } : null,
   };
 }
 
-/** Writes what the scheduler or the closer just appended, in the transaction of that append. */
-export async function saveState(tx: PoolClient, state: AlertState, closed?: { at: string; reason: string }): Promise<void> {
+/** What a state writes of its row; the next widening is where the scheduler looks for due alerts. */
+function stateColumns(state: AlertState) {
   const next = state.status === 'open' && state.lastSeen ? nextWidening(new Date(state.lastSeen.at), state.radiusKm) : null;
-  await tx.query(
-    `UPDATE alert.alerts SET stream_version = $2, status = $3, radius_km = $4, next_widening_at = $5,
-            closed_at = coalesce($6, closed_at), close_reason = coalesce($7, close_reason)
-      WHERE alert_id = $1`,
-    [state.alertId, state.version, state.status, state.radiusKm, next?.dueAt ?? null, closed?.at ?? null, closed?.reason ?? null],
-  );
+  return {
+    alert_id: state.alertId,
+    stream_version: state.version,
+    status: state.status,
+    radius_km: state.radiusKm,
+    next_widening_at: next?.dueAt.toISOString() ?? null,
+    duplicate_reports: state.duplicateReports,
+    closed_at: state.closed?.at ?? null,
+    close_reason: state.closed?.reason ?? null,
+  };
 }
 
-export async function findAlert(db: Pool | PoolClient, alertId: string): Promise<AlertRow | undefined> {
-  const { rows } = await db.query<AlertRow>('SELECT * FROM alert.alerts WHERE alert_id = $1', [alertId]);
-  return rows[0];
+/** The state of an alert that moved on, written alongside the append that moved it. */
+export const savedState = (state: AlertState): AlongsideRow => ({ writer: WRITERS.save, row: stateColumns(state) });
+
+/**
+ * The row of a newly opened alert: the report, the state its opening events leave, and the
+ * child's alert number, which two reports of one child that read the same number cannot both take.
+ */
+export function openedAlert(opened: {
+  state: AlertState;
+  report: AlertReport;
+  reporter: Reporter;
+  openedAt: Date;
+  duplicateKey: string;
+  childVersion: number;
+}): AlongsideRow {
+  const { state, report, reporter } = opened;
+  return {
+    writer: WRITERS.open,
+    row: {
+      ...stateColumns(state),
+      case_id: state.caseId,
+      upstream_system_id: reporter.upstreamSystemId,
+      source: reporter.source,
+      region_code: report.lastSeen.regionCode,
+      child: report.child,
+      reporter: report.reporter,
+      last_seen: report.lastSeen,
+      last_seen_at: report.lastSeen.at,
+      reported_at: report.reportedAt,
+      opened_at: opened.openedAt.toISOString(),
+      duplicate_key: opened.duplicateKey,
+      child_version: opened.childVersion,
+    },
+  };
 }
 
-export async function findAlertByCase(db: Pool | PoolClient, caseId: string): Promise<AlertRow | undefined> {
-  const { rows } = await db.query<AlertRow>('SELECT * FROM alert.alerts WHERE case_id = $1', [caseId]);
-  return rows[0];
-}
-
-export async function dueAlerts(db: Pool | PoolClient, now: Date, limit: number): Promise<AlertRow[]> {
-  const { rows } = await db.query<AlertRow>(
-    `SELECT * FROM alert.alerts WHERE status = 'open' AND next_widening_at <= $1 ORDER BY next_widening_at LIMIT $2`,
-    [now, limit],
-  );
-  return rows;
-}
-
-/** Where a page of alerts ends: newest opening first, the alert id breaking ties. */
-export const AlertCursor = z.tuple([z.iso.datetime(), z.string().min(1)]);
-
-export async function listAlerts(
-  pool: Pool,
-  filter: { status?: 'open' | 'closed'; regionCode?: string; upstreamSystemId?: string; before?: z.infer<typeof AlertCursor> | undefined; limit: number },
-): Promise<AlertRow[]> {
-  const { rows } = await pool.query<AlertRow>(
-    `SELECT * FROM alert.alerts
-      WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR region_code = $2)
-        AND ($3::text IS NULL OR upstream_system_id = $3)
-        AND ($4::timestamptz IS NULL OR (opened_at, alert_id) < ($4::timestamptz, $5::text))
-      ORDER BY opened_at DESC, alert_id DESC LIMIT $6`,
-    [filter.status ?? null, filter.regionCode ?? null, filter.upstreamSystemId ?? null, filter.before?.[0] ?? null, filter.before?.[1] ?? null, filter.limit],
-  );
-  return rows;
+/** Writes the state a scheduler or consumer just appended in its own transaction. */
+export async function saveState(tx: PoolClient, state: AlertState): Promise<void> {
+  await tx.query(`SELECT alert.${WRITERS.save}($1::jsonb)`, [JSON.stringify([stateColumns(state)])]);
 }

@@ -1,6 +1,5 @@
 import type { Decider, DomainEvent, DomainEventOf } from '@rapid-search/events';
 import type { AlertReport, Reporter } from './report.js';
-import { checkReport } from './rules.js';
 import { dueWidenings, INITIAL_RADIUS_KM } from './schedule.js';
 
 /** One alert as its events leave it; `version` is the stream version the next append expects. */
@@ -11,6 +10,8 @@ export interface AlertState {
   lastSeen: { at: string; lat: number; lon: number; regionCode: string } | null;
   radiusKm: number;
   version: number;
+  duplicateReports: number;
+  closed: { at: string; reason: string } | null;
 }
 
 export const emptyAlert = (alertId: string): AlertState => ({
@@ -20,6 +21,8 @@ export const emptyAlert = (alertId: string): AlertState => ({
   lastSeen: null,
   radiusKm: 0,
   version: 0,
+  duplicateReports: 0,
+  closed: null,
 });
 
 export function evolve(state: AlertState, event: DomainEvent): AlertState {
@@ -33,8 +36,10 @@ export function evolve(state: AlertState, event: DomainEvent): AlertState {
       return { ...next, radiusKm: event.data.radiusKm };
     case 'PublicReleaseRadiusWidened':
       return { ...next, radiusKm: event.data.toKm };
+    case 'DuplicateReportLinked':
+      return { ...next, duplicateReports: state.duplicateReports + 1 };
     case 'AlertClosed':
-      return { ...next, status: 'closed' };
+      return { ...next, status: 'closed', closed: { at: event.data.closedAt, reason: event.data.reason } };
     default:
       return next;
   }
@@ -48,11 +53,8 @@ export interface ReportCommand {
   now: Date;
 }
 
-export type AlertCommand =
-  | ({ kind: 'Report' } & ReportCommand)
-  | { kind: 'LinkDuplicate'; report: AlertReport; reporter: Reporter; now: Date }
-  | { kind: 'Widen'; now: Date }
-  | { kind: 'Close'; reason: string; now: Date };
+/** What an alert's own stream decides; a report, which may open an alert or join one, is intake.ts's. */
+export type AlertCommand = { kind: 'Widen'; now: Date } | { kind: 'Close'; reason: string; now: Date };
 
 /** One alert, in its stream `alert-<alertId>`. */
 export const alertDecider = (alertId: string): Decider<AlertCommand, AlertState> => ({
@@ -60,10 +62,6 @@ export const alertDecider = (alertId: string): Decider<AlertCommand, AlertState>
   evolve,
   decide: (command, state) => {
     switch (command.kind) {
-      case 'Report':
-        return decideReport(command);
-      case 'LinkDuplicate':
-        return decideLink(state, command.report, command.reporter, command.now);
       case 'Widen':
         return decideWidening(state, command.now);
       case 'Close':
@@ -76,11 +74,10 @@ export const alertStream = (alertId: string): string => `alert-${alertId}`;
 
 /**
  * A new report opens the alert, and with it the case (命案机制) and the quick search (快速查找) at the
- * first release radius. Throws ValidationError / RuleViolation(NOT_A_MINOR) before anything exists.
+ * first release radius. The report is checked first (intake.ts).
  */
 export function decideReport(command: ReportCommand): DomainEvent[] {
   const { alertId, caseId, report, reporter, now } = command;
-  checkReport(report, now);
   const at = now.toISOString();
   const { lat, lon, regionCode } = report.lastSeen;
   return [

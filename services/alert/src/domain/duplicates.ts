@@ -13,3 +13,8 @@ export function duplicateKey(report: AlertReport): string {
   const born = report.child.dateOfBirth !== undefined ? `dob:${report.child.dateOfBirth}` : `age:${String(report.child.ageYears)}`;
   return createHash('sha256').update([name, born, report.lastSeen.regionCode].join('\u0000')).digest('hex');
 }
+
+/** Two sightings of one child this close in time are one disappearance. */
+export function sameDisappearance(lastSeenAt: string, otherLastSeenAt: string): boolean {
+  return Math.abs(Date.parse(lastSeenAt) - Date.parse(otherLastSeenAt)) <= DUPLICATE_WINDOW_HOURS * 3600 * 1000;
+}

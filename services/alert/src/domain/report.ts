@@ -13,7 +13,10 @@ export const AlertReportBody = z.object({
     ageYears: z.number().min(0).max(150).optional(),
     description: z.string().max(8000).optional(),
     /** Shown to the public and to consoles: https only, never `javascript:`, `file:` or plain http. */
-    photoUrl: z.url({ protocol: /^https$/, hostname: z.regexes.domain }).max(2000).optional(),
+    photoUrl: z
+      .url({ protocol: /^https$/, hostname: z.regexes.domain })
+      .max(2000)
+      .optional(),
   }),
   lastSeen: LastSeen.extend({ address: z.string().max(1000).optional() }),
   reporter: z.object({

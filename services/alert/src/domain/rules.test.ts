@@ -22,7 +22,10 @@ t.test('given a plausible report, it passes', async (t) => {
 
 t.test('when reportedAt is more than five minutes ahead, it is refused naming reportedAt', async (t) => {
   const report = sampleReport(now, 30, { reportedAt: new Date(now.getTime() + 6 * 60_000).toISOString() });
-  t.same(issuePaths(() => checkReport(report, now)), ['body.reportedAt']);
+  t.same(
+    issuePaths(() => checkReport(report, now)),
+    ['body.reportedAt'],
+  );
 });
 
 t.test('when reportedAt is within the five-minute clock skew, it is believed', async (t) => {
@@ -33,25 +36,37 @@ t.test('when reportedAt is within the five-minute clock skew, it is believed', a
 t.test('when last seen is after the report time, it is refused naming lastSeen.at', async (t) => {
   const base = sampleReport(now, 0);
   const report = { ...base, reportedAt: new Date(now.getTime() - 10 * 60_000).toISOString() };
-  t.same(issuePaths(() => checkReport(report, now)), ['body.lastSeen.at']);
+  t.same(
+    issuePaths(() => checkReport(report, now)),
+    ['body.lastSeen.at'],
+  );
 });
 
 t.test('when last seen lies in the future, both time rules name lastSeen.at', async (t) => {
   const base = sampleReport(now);
   const report = { ...base, lastSeen: { ...base.lastSeen, at: new Date(now.getTime() + 3600_000).toISOString() } };
-  t.same(issuePaths(() => checkReport(report, now)), ['body.lastSeen.at', 'body.lastSeen.at']);
+  t.same(
+    issuePaths(() => checkReport(report, now)),
+    ['body.lastSeen.at', 'body.lastSeen.at'],
+  );
 });
 
 t.test('when neither age nor date of birth is given, the age is required', async (t) => {
   const base = sampleReport(now);
   const report = { ...base, child: { name: base.child.name, sex: base.child.sex } };
-  t.same(issuePaths(() => checkReport(report, now)), ['body.child.ageYears']);
+  t.same(
+    issuePaths(() => checkReport(report, now)),
+    ['body.child.ageYears'],
+  );
 });
 
 t.test('when the date of birth is after the last sighting, it is refused', async (t) => {
   const base = sampleReport(now);
   const report = { ...base, child: { ...base.child, dateOfBirth: '2027-01-01' } };
-  t.same(issuePaths(() => checkReport(report, now)), ['body.child.dateOfBirth']);
+  t.same(
+    issuePaths(() => checkReport(report, now)),
+    ['body.child.dateOfBirth'],
+  );
 });
 
 t.test('when the age is 18, it is NOT_A_MINOR (422)', async (t) => {
@@ -66,7 +81,7 @@ t.test('when the date of birth makes the person 18 by the day last seen, it is N
   t.throws(() => checkReport(report, now), { code: 'NOT_A_MINOR' });
 });
 
-t.test('the eighteenth birthday counts on the calendar day in the sighting\'s own offset', async (t) => {
+t.test("the eighteenth birthday counts on the calendar day in the sighting's own offset", async (t) => {
   t.equal(isAdultOn('2008-05-03', '2026-05-02T23:59:00+08:00'), false);
   t.equal(isAdultOn('2008-05-03', '2026-05-03T00:01:00+08:00'), true);
   t.equal(isAdultOn('2008-02-29', '2026-02-28T12:00:00Z'), false);

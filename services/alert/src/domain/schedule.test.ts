@@ -39,5 +39,8 @@ t.test('when several steps are overdue after downtime, each comes as its own ste
 });
 
 t.test('given 300 km already, only what remains is due', async (t) => {
-  t.same(dueWidenings(lastSeen, 300, after(181)).map((w) => w.toKm), [500]);
+  t.same(
+    dueWidenings(lastSeen, 300, after(181)).map((w) => w.toKm),
+    [500],
+  );
 });

@@ -1,6 +1,6 @@
 import type { Principal } from '@rapid-search/events';
 import { z } from 'zod';
-import type { AlertRow } from '../projections/alerts.js';
+import type { AlertRow } from '../db/alert-reads.js';
 
 export const AlertView = z.object({
   alertId: z.string(),

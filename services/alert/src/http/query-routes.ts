@@ -1,7 +1,7 @@
 import { decodeCursor, NotFound, PageQuery, pageOf, RegionCode, type RouteKit } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { AlertCursor, findAlert, listAlerts } from '../projections/alerts.js';
+import { AlertCursor, findAlert, listAlerts } from '../db/alert-reads.js';
 import { AlertView, viewOf, visibleTo } from './alert-view.js';
 
 const READERS = ['upstream', 'officer', 'console', 'auditor'] as const;

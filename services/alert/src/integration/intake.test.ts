@@ -51,8 +51,14 @@ t.test('an accepted report opens the alert, the case and the quick search, and i
     if (mine.length < 3) throw new Error(`${mine.length} of 3 events published`);
     return mine;
   }, 60000);
-  t.same(published.map((m) => m.value.type), ['MissingChildReported', 'CaseOpened', 'QuickSearchActivated']);
-  t.ok(published.every((m) => m.key === answer.body.caseId), 'keyed by case id');
+  t.same(
+    published.map((m) => m.value.type),
+    ['MissingChildReported', 'CaseOpened', 'QuickSearchActivated'],
+  );
+  t.ok(
+    published.every((m) => m.key === answer.body.caseId),
+    'keyed by case id',
+  );
   t.match(published[2]!.value.data, { radiusKm: 100, alertId: answer.body.alertId });
   t.match(published[0]!.value.metadata, { actor: { id: 'up-kunming-110', role: 'upstream' } });
 
@@ -95,10 +101,9 @@ t.test('concurrent identical retries create one alert', async (t) => {
   const answers = await Promise.all(Array.from({ length: 12 }, () => post(report, 'concurrent-1')));
   t.same(answers.map((a) => a.status).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
   t.equal(new Set(answers.map((a) => a.body.alertId)).size, 1, 'everyone got the same alert');
-  const { rows } = await pool.query(
-    `SELECT count(*) AS n FROM alert.events WHERE type = 'MissingChildReported' AND data->'child'->>'name' = $1`,
-    [report.child.name],
-  );
+  const { rows } = await pool.query(`SELECT count(*) AS n FROM alert.events WHERE type = 'MissingChildReported' AND data->'child'->>'name' = $1`, [
+    report.child.name,
+  ]);
   t.equal(Number(rows[0].n), 1);
 });
 
@@ -120,8 +125,11 @@ t.test('who may report', async (t) => {
   t.equal((await post(report, 'auth-3', stranger)).status, 401, 'a token naming no seeded system');
   t.equal((await post(report, 'auth-4', officer)).status, 403, 'an officer does not report through intake');
   const wrongSource = await post({ ...report, source: 'tuanyuan' }, 'auth-5');
-  t.equal(wrongSource.status, 400, 'a source other than the system\'s own');
-  t.same(wrongSource.body.error.details.issues.map((i: { path: string }) => i.path), ['body.source']);
+  t.equal(wrongSource.status, 400, "a source other than the system's own");
+  t.same(
+    wrongSource.body.error.details.issues.map((i: { path: string }) => i.path),
+    ['body.source'],
+  );
 });
 
 t.test('bad input is refused, naming what is wrong, and nothing is stored', async (t) => {
@@ -129,11 +137,41 @@ t.test('bad input is refused, naming what is wrong, and nothing is stored', asyn
   const report = freshReport();
   const now = Date.now();
   const cases: { name: string; body: unknown; status: number; code: string; paths?: string[] }[] = [
-    { name: 'latitude out of range', body: { ...report, lastSeen: { ...report.lastSeen, lat: 91 } }, status: 400, code: 'VALIDATION_FAILED', paths: ['body.lastSeen.lat'] },
-    { name: 'longitude out of range', body: { ...report, lastSeen: { ...report.lastSeen, lon: 181 } }, status: 400, code: 'VALIDATION_FAILED', paths: ['body.lastSeen.lon'] },
-    { name: 'region code not 6 digits', body: { ...report, lastSeen: { ...report.lastSeen, regionCode: '5301' } }, status: 400, code: 'VALIDATION_FAILED', paths: ['body.lastSeen.regionCode'] },
-    { name: 'time not ISO-8601', body: { ...report, reportedAt: '3 May 2025 16:05' }, status: 400, code: 'VALIDATION_FAILED', paths: ['body.reportedAt'] },
-    { name: 'reported in the future', body: { ...report, reportedAt: new Date(now + 3600_000).toISOString() }, status: 400, code: 'VALIDATION_FAILED', paths: ['body.reportedAt'] },
+    {
+      name: 'latitude out of range',
+      body: { ...report, lastSeen: { ...report.lastSeen, lat: 91 } },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      paths: ['body.lastSeen.lat'],
+    },
+    {
+      name: 'longitude out of range',
+      body: { ...report, lastSeen: { ...report.lastSeen, lon: 181 } },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      paths: ['body.lastSeen.lon'],
+    },
+    {
+      name: 'region code not 6 digits',
+      body: { ...report, lastSeen: { ...report.lastSeen, regionCode: '5301' } },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      paths: ['body.lastSeen.regionCode'],
+    },
+    {
+      name: 'time not ISO-8601',
+      body: { ...report, reportedAt: '3 May 2025 16:05' },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      paths: ['body.reportedAt'],
+    },
+    {
+      name: 'reported in the future',
+      body: { ...report, reportedAt: new Date(now + 3600_000).toISOString() },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      paths: ['body.reportedAt'],
+    },
     {
       name: 'last seen after the report',
       body: { ...report, reportedAt: new Date(now - 3600_000).toISOString() },
@@ -141,27 +179,51 @@ t.test('bad input is refused, naming what is wrong, and nothing is stored', asyn
       code: 'VALIDATION_FAILED',
       paths: ['body.lastSeen.at'],
     },
-    { name: 'implausible phone', body: { ...report, reporter: { ...report.reporter, phone: '12345' } }, status: 400, code: 'VALIDATION_FAILED', paths: ['body.reporter.phone'] },
+    {
+      name: 'implausible phone',
+      body: { ...report, reporter: { ...report.reporter, phone: '12345' } },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      paths: ['body.reporter.phone'],
+    },
     { name: 'missing child', body: { ...report, child: undefined }, status: 400, code: 'VALIDATION_FAILED', paths: ['body.child'] },
     { name: 'an adult by age', body: { ...report, child: { ...report.child, ageYears: 19 } }, status: 422, code: 'NOT_A_MINOR' },
-    { name: 'an adult by date of birth', body: { ...report, child: { ...report.child, ageYears: undefined, dateOfBirth: '2000-01-01' } }, status: 422, code: 'NOT_A_MINOR' },
+    {
+      name: 'an adult by date of birth',
+      body: { ...report, child: { ...report.child, ageYears: undefined, dateOfBirth: '2000-01-01' } },
+      status: 422,
+      code: 'NOT_A_MINOR',
+    },
   ];
   for (const c of cases) {
-    const answer = await post(c.body, `bad-${c.name.replace(/\s+/g, "-")}`);
+    const answer = await post(c.body, `bad-${c.name.replace(/\s+/g, '-')}`);
     t.equal(answer.status, c.status, `${c.name}: status`);
     t.equal(answer.body.error.code, c.code, `${c.name}: code`);
-    if (c.paths) t.same(answer.body.error.details.issues.map((i: { path: string }) => i.path), c.paths, `${c.name}: paths`);
+    if (c.paths)
+      t.same(
+        answer.body.error.details.issues.map((i: { path: string }) => i.path),
+        c.paths,
+        `${c.name}: paths`,
+      );
   }
 
   const noKey = await call(base, 'POST', '/v1/alerts', { bearer: KEYS.kunming110, body: report });
   t.equal(noKey.status, 400);
-  t.same(noKey.body.error.details.issues.map((i: { path: string }) => i.path), ['headers.idempotency-key']);
+  t.same(
+    noKey.body.error.details.issues.map((i: { path: string }) => i.path),
+    ['headers.idempotency-key'],
+  );
 
   const malformed = await call(base, 'POST', '/v1/alerts', { bearer: KEYS.kunming110, idempotencyKey: 'bad-json', rawBody: '{"source": ' });
   t.equal(malformed.status, 400);
   t.equal(malformed.body.error.code, 'MALFORMED_JSON');
 
-  const text = await call(base, 'POST', '/v1/alerts', { bearer: KEYS.kunming110, idempotencyKey: 'bad-type', rawBody: 'a child is missing', contentType: 'text/plain' });
+  const text = await call(base, 'POST', '/v1/alerts', {
+    bearer: KEYS.kunming110,
+    idempotencyKey: 'bad-type',
+    rawBody: 'a child is missing',
+    contentType: 'text/plain',
+  });
   t.equal(text.status, 415);
 
   const huge = await post({ ...report, child: { ...report.child, description: 'x'.repeat(70 * 1024) } }, 'bad-size');
@@ -180,15 +242,26 @@ t.test('a second report of a child with an open alert is linked to it', async (t
   t.equal(second.status, 200);
   t.same(second.body, { alertId: first.body.alertId, caseId: first.body.caseId, status: 'open', duplicateOf: first.body.alertId });
   t.same(await streamTypes(first.body.alertId), ['MissingChildReported', 'CaseOpened', 'QuickSearchActivated', 'DuplicateReportLinked']);
-  const linked = await pool.query(`SELECT data FROM alert.events WHERE stream_id = $1 AND type = 'DuplicateReportLinked'`, [`alert-${first.body.alertId}`]);
-  t.match(linked.rows[0].data, { alertId: first.body.alertId, caseId: first.body.caseId, source: 'hospital', upstreamSystemId: 'up-kunming-childrens-hospital' });
+  const linked = await pool.query(`SELECT data FROM alert.events WHERE stream_id = $1 AND type = 'DuplicateReportLinked'`, [
+    `alert-${first.body.alertId}`,
+  ]);
+  t.match(linked.rows[0].data, {
+    alertId: first.body.alertId,
+    caseId: first.body.caseId,
+    source: 'hospital',
+    upstreamSystemId: 'up-kunming-childrens-hospital',
+  });
   const state = await call(base, 'GET', `/v1/alerts/${first.body.alertId}`, { bearer: officer });
   t.equal(state.body.duplicateReports, 1);
 
   const retried = await post(secondBody, 'dup-second', KEYS.hospital);
   t.equal(retried.status, 200, 'a retry of the duplicate replays its answer');
   t.same(retried.body, second.body);
-  t.equal(await call(base, 'GET', `/v1/alerts/${first.body.alertId}`, { bearer: officer }).then((s) => s.body.duplicateReports), 1, 'and links nothing twice');
+  t.equal(
+    await call(base, 'GET', `/v1/alerts/${first.body.alertId}`, { bearer: officer }).then((s) => s.body.duplicateReports),
+    1,
+    'and links nothing twice',
+  );
 
   const elsewhere = await post({ ...report, lastSeen: { ...report.lastSeen, regionCode: '530112' } }, 'dup-elsewhere');
   t.equal(elsewhere.status, 201, 'another region is another child');
@@ -232,14 +305,20 @@ t.test('listing by status and region', async (t) => {
   const { body } = await post(here, 'list-1');
   const open = await call(base, 'GET', '/v1/alerts?status=open&regionCode=530102', { bearer: consoleToken });
   t.equal(open.status, 200);
-  t.same(open.body.alerts.map((a: { alertId: string }) => a.alertId), [body.alertId]);
+  t.same(
+    open.body.alerts.map((a: { alertId: string }) => a.alertId),
+    [body.alertId],
+  );
   const closed = await call(base, 'GET', '/v1/alerts?status=closed&regionCode=530102', { bearer: consoleToken });
   t.same(closed.body.alerts, []);
   const bad = await call(base, 'GET', '/v1/alerts?regionCode=53', { bearer: consoleToken });
   t.equal(bad.status, 400);
   const hospitals = await call(base, 'GET', '/v1/alerts', { bearer: KEYS.hospital });
   t.ok(hospitals.body.alerts.length > 0);
-  t.ok(hospitals.body.alerts.every((a: { upstreamSystemId: string }) => a.upstreamSystemId === 'up-kunming-childrens-hospital'), 'a system lists only its own');
+  t.ok(
+    hospitals.body.alerts.every((a: { upstreamSystemId: string }) => a.upstreamSystemId === 'up-kunming-childrens-hospital'),
+    'a system lists only its own',
+  );
 });
 
 t.test('given more alerts than a page, when they are listed, then cursors walk them newest first, each once', async (t) => {
@@ -252,7 +331,11 @@ t.test('given more alerts than a page, when they are listed, then cursors walk t
   }
   const all = await call(base, 'GET', '/v1/alerts?limit=500', { bearer: consoleToken });
   t.ok(seen.length > 2);
-  t.same(seen, all.body.alerts.map((a: { alertId: string }) => a.alertId), 'the pages are the whole list in order');
+  t.same(
+    seen,
+    all.body.alerts.map((a: { alertId: string }) => a.alertId),
+    'the pages are the whole list in order',
+  );
   t.equal((await call(base, 'GET', '/v1/alerts?limit=501', { bearer: consoleToken })).status, 400, 'at most 500 a page');
   t.equal((await call(base, 'GET', '/v1/alerts?cursor=bogus', { bearer: consoleToken })).status, 400);
 });
@@ -266,9 +349,12 @@ t.test('the demo case from seeds/ is accepted as sent, and its long-overdue rele
     if (state.body.radiusKm !== 500) throw new Error(`radius ${state.body.radiusKm}`);
   }, 30000);
   t.same(
-    (await pool.query(`SELECT data->>'toKm' AS km FROM alert.events WHERE stream_id = $1 AND type = 'PublicReleaseRadiusWidened' ORDER BY stream_version`, [
-      `alert-${answer.body.alertId}`,
-    ])).rows.map((r) => Number(r.km)),
+    (
+      await pool.query(
+        `SELECT data->>'toKm' AS km FROM alert.events WHERE stream_id = $1 AND type = 'PublicReleaseRadiusWidened' ORDER BY stream_version`,
+        [`alert-${answer.body.alertId}`],
+      )
+    ).rows.map((r) => Number(r.km)),
     [200, 300, 500],
   );
 });
@@ -281,7 +367,7 @@ t.test('the OpenAPI document lists the alert routes', async (t) => {
   t.ok(docs.body.paths['/v1/alerts/{alertId}'].get);
 });
 
-t.test('the reporter\'s phone and the child\'s name never reach the logs', async (t) => {
+t.test("the reporter's phone and the child's name never reach the logs", async (t) => {
   const text = logs.text();
   t.match(text, 'public-release radii widened', 'the service did log, unredacted, at debug level');
   t.notMatch(text, '13812345678');

@@ -61,7 +61,15 @@ t.test('the release widens as the clock passes each hour since last seen', async
 
   clock.advance(150 * MINUTE);
   await eventually(async () => ((await radius(alert.alertId)) === 500 ? undefined : Promise.reject(new Error('not yet 500'))), 30000);
-  t.same(await widenings(alert.alertId), [[100, 200], [200, 300], [300, 500]], 'overdue steps come one by one');
+  t.same(
+    await widenings(alert.alertId),
+    [
+      [100, 200],
+      [200, 300],
+      [300, 500],
+    ],
+    'overdue steps come one by one',
+  );
   await settle();
   t.same((await widenings(alert.alertId)).length, 3, 'and never beyond 500 km');
 
@@ -70,7 +78,10 @@ t.test('the release widens as the clock passes each hour since last seen', async
     if (mine.length < 3) throw new Error('not all widenings published yet');
     return mine;
   }, 60000);
-  t.same(published.map((m) => m.value.data.toKm), [200, 300, 500]);
+  t.same(
+    published.map((m) => m.value.data.toKm),
+    [200, 300, 500],
+  );
   t.match(published[0]!.value.data, { center: { lat: 24.96, lon: 102.76, regionCode: '530111' } });
 });
 
@@ -92,7 +103,10 @@ t.test('after a restart, widenings that fell due while down are caught up from t
   clock.advance(125 * MINUTE);
   running = [await startService({ databaseUrl: db.url, topicPrefix: prefix, clock, schedulerIntervalMs: 50 })];
   await eventually(async () => ((await radius(alert.alertId)) === 300 ? undefined : Promise.reject(new Error('not yet 300'))), 30000);
-  t.same(await widenings(alert.alertId), [[100, 200], [200, 300]]);
+  t.same(await widenings(alert.alertId), [
+    [100, 200],
+    [200, 300],
+  ]);
 });
 
 t.test('the case-closing events on ledger.events.v1 close the alert, once, and widening stops', async (t) => {
@@ -103,7 +117,10 @@ t.test('the case-closing events on ledger.events.v1 close the alert, once, and w
       streamVersion: 2,
       metadata: { actor: { id: 'officer-1', role: 'officer' }, correlationId: caseId, causationId: null },
     });
-  const rescue = ledgerEvent('ChildRescued', rescued.caseId, { foundAt: { lat: 25.0, lon: 103.6, regionCode: '530322' }, rescuedAt: new Date().toISOString() });
+  const rescue = ledgerEvent('ChildRescued', rescued.caseId, {
+    foundAt: { lat: 25.0, lon: 103.6, regionCode: '530322' },
+    rescuedAt: new Date().toISOString(),
+  });
   const unrelated = ledgerEvent('CaseSolved', returned.caseId, { summary: 'solved', solvedAt: new Date().toISOString() });
   const home = ledgerEvent('ChildReturnedToParents', returned.caseId, { returnedAt: new Date().toISOString() });
   await publish(`${prefix}ledger.events.v1`, [

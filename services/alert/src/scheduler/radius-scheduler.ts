@@ -2,7 +2,8 @@ import { deriveId, handleCommand, inTransaction, type Clock, type PgEventStore }
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { alertDecider, alertStream } from '../domain/alert.js';
-import { dueAlerts, findAlert, saveState, stateOf } from '../projections/alerts.js';
+import { dueAlerts } from '../db/alert-reads.js';
+import { saveState } from '../db/alert-state.js';
 
 export interface RadiusScheduler {
   stop(): Promise<void>;
@@ -12,11 +13,10 @@ const ACTOR = { id: 'alert-radius-scheduler', role: 'system' } as const;
 const BATCH = 200;
 
 /**
- * Widens public releases when they fall due. What is due is read from the `alerts` projection
- * (next_widening_at), which is kept from stored events, so a restarted service picks up exactly
- * where the last one stopped. Each alert is re-read and widened under the store's write lock with
- * the stream version it read, and event ids derive from (alert, radius): two schedulers never
- * widen twice.
+ * Widens public releases when they fall due. What is due is read from the alerts' rows
+ * (next_widening_at), which are kept with every append, so a restarted service picks up exactly
+ * where the last one stopped. Each alert's stream is read and widened at the version read, and
+ * event ids derive from (alert, radius): two schedulers never widen twice.
  */
 export function startRadiusScheduler(options: {
   pool: Pool;
@@ -28,21 +28,21 @@ export function startRadiusScheduler(options: {
   const { pool, store, clock, logger } = options;
 
   /** Widens one alert in its own transaction, so one that fails cannot hold back the others. */
-  const widen = (alertId: string, now: Date): Promise<boolean> =>
+  const widen = (alertId: string, caseId: string, now: Date): Promise<boolean> =>
     inTransaction(pool, async (tx) => {
-      await tx.query('SELECT alert.lock_event_writes()');
-      const row = await findAlert(tx, alertId);
-      if (!row) return false;
-      const state = stateOf(row);
-      const { events, state: widened } = await handleCommand(store, alertDecider(alertId), { kind: 'Widen', now }, {
-        streamId: alertStream(alertId),
-        from: { state, version: state.version },
-        tx,
-        caseId: () => state.caseId,
-        eventId: (event) => deriveId(alertId, 'public-release-radius', String((event.data as { toKm: number }).toKm)),
-        metadata: { actor: ACTOR, correlationId: state.caseId, causationId: null },
-        occurredAt: now,
-      });
+      const { events, state: widened } = await handleCommand(
+        store,
+        alertDecider(alertId),
+        { kind: 'Widen', now },
+        {
+          streamId: alertStream(alertId),
+          tx,
+          caseId: () => caseId,
+          eventId: (event) => deriveId(alertId, 'public-release-radius', String((event.data as { toKm: number }).toKm)),
+          metadata: { actor: ACTOR, correlationId: caseId, causationId: null },
+          occurredAt: now,
+        },
+      );
       if (events.length > 0) await saveState(tx, widened);
       return events.length > 0;
     });
@@ -53,7 +53,7 @@ export function startRadiusScheduler(options: {
     let widened = 0;
     for (const row of await dueAlerts(pool, now, BATCH)) {
       try {
-        if (await widen(row.alert_id, now)) widened += 1;
+        if (await widen(row.alert_id, row.case_id, now)) widened += 1;
       } catch (error) {
         logger.error({ err: error, alertId: row.alert_id }, 'widening failed; retrying next interval');
       }

@@ -1,0 +1,97 @@
+import {
+  AlongsideConflict,
+  ConcurrencyConflict,
+  deriveId,
+  DomainError,
+  newId,
+  sleep,
+  type AlongsideRow,
+  type EventMetadata,
+  type PgEventStore,
+} from '@rapid-search/events';
+import type { Pool } from 'pg';
+import { openedAlert, savedState } from '../db/alert-state.js';
+import { lookUpIntake, recordedAnswer } from '../db/intake-lookup.js';
+import { alertStream, emptyAlert, evolve } from '../domain/alert.js';
+import { duplicateKey } from '../domain/duplicates.js';
+import { answerOf, intakeDecider, type IntakeCommand, type RecordedAnswer } from '../domain/intake.js';
+import type { AlertReport, Reporter } from '../domain/report.js';
+
+/** A report as the route hands it over: validated, from a known upstream system, under its key. */
+export interface IntakeRequest {
+  report: AlertReport;
+  reporter: Reporter;
+  idempotencyKey: string;
+  requestHash: string;
+  correlationId: string;
+}
+
+/** Each round of a race has a winner: as many rounds as reports of one child may come at one moment. */
+const ATTEMPTS = 16;
+/** Before a command whose session was lost is tried again: the pool drops the sessions that ended with it meanwhile. */
+const LOST_SESSION_PAUSE_MS = 100;
+
+/**
+ * Intake's command handler: look up (one statement, no lock), decide (domain/intake.ts), append
+ * through the store's group commit with the alert's row and the key's answer alongside, so many
+ * reports share one round trip and one commit. What the lookup read is checked at the append: a
+ * report that lost a race to another (the alert it joins moved on, the stream its key names
+ * exists, the key or the child's alert number is claimed) is looked up and decided again, and
+ * then finds what the other wrote: the first answer, the alert to join.
+ */
+export function intakeCommands(deps: { pool: Pool; store: PgEventStore; clock: () => Date }): (request: IntakeRequest) => Promise<RecordedAnswer> {
+  const once = async (request: IntakeRequest): Promise<RecordedAnswer> => {
+    const { report, reporter, idempotencyKey } = request;
+    const key = { upstreamSystemId: reporter.upstreamSystemId, idempotencyKey };
+    const dupKey = duplicateKey(report);
+    const found = await lookUpIntake(deps.pool, { ...key, duplicateKey: dupKey });
+    const now = deps.clock();
+    const command: IntakeCommand = {
+      // Named by its key, so the store lets a key open one alert at most.
+      alertId: deriveId('alert', reporter.upstreamSystemId, idempotencyKey),
+      caseId: newId(),
+      report,
+      reporter,
+      now,
+      requestHash: request.requestHash,
+      prior: found.prior,
+    };
+    const events = intakeDecider.decide(command, { open: found.open });
+    const answered = answerOf(command, events);
+    if (events.length === 0) return answered;
+    const target = found.open.find((a) => a.alertId === answered.answer.duplicateOf) ?? emptyAlert(command.alertId);
+    const state = events.reduce(evolve, target);
+    const row: AlongsideRow =
+      target.version === 0
+        ? openedAlert({ state, report, reporter, openedAt: now, duplicateKey: dupKey, childVersion: found.childVersion })
+        : savedState(state);
+    const metadata: EventMetadata = {
+      actor: { id: reporter.upstreamSystemId, role: 'upstream' },
+      correlationId: request.correlationId,
+      causationId: null,
+    };
+    await deps.store.append(
+      alertStream(state.alertId),
+      events.map((event) => ({ event, caseId: state.caseId, metadata, occurredAt: now })),
+      { expectedVersion: target.version === 0 ? 'no-stream' : target.version, alongside: [row, recordedAnswer(key, answered)] },
+    );
+    return answered;
+  };
+
+  return async (request) => {
+    let paused = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(request);
+      } catch (error) {
+        const raced = error instanceof ConcurrencyConflict || error instanceof AlongsideConflict;
+        const lost = !raced && !(error instanceof DomainError) && !paused;
+        if (attempt >= ATTEMPTS || !(raced || lost)) throw error;
+        if (lost) {
+          paused = true;
+          await sleep(LOST_SESSION_PAUSE_MS);
+        }
+      }
+    }
+  };
+}
