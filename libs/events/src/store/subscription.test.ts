@@ -65,3 +65,33 @@ t.test(
     t.same(handled, [first.positions[0]!, during], 'both events handled, in order, once each');
   },
 );
+
+t.test(
+  'given a subscription that polls only every ten minutes, when it is stopped while it handles a batch, then it stops as soon as the batch is done',
+  async (t) => {
+    await store.append(`stop-${newId()}`, [newEvent('case-stop')], { expectedVersion: 'no-stream' });
+    let handling!: () => void;
+    const handled = new Promise<void>((resolve) => (handling = resolve));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    // No notifier: nothing but stop() itself may cut the wait after the batch short.
+    const sub = await subscribe(store, {
+      name: `stop-${newId()}`,
+      pollMs: 600_000,
+      logger: quiet,
+      handle: async () => {
+        handling();
+        await finished;
+      },
+    });
+    await handled;
+    const stopping = sub.stop();
+    finish();
+
+    const outcome = await Promise.race([
+      stopping.then(() => 'stopped' as const),
+      new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 5000).unref()),
+    ]);
+    t.equal(outcome, 'stopped', 'the stop that came mid-batch did not wait for the poll');
+  },
+);

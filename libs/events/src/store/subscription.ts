@@ -103,6 +103,8 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
       // After a failure the wait grows and appends do not cut it short: a relay whose broker is
       // down retries calmly instead of once per append.
       const waitMs = failures === 0 ? pollMs : backoffMs(failures, { baseMs: pollMs, capMs: 5000 });
+      // A stop() that came while a batch was under way found no wait to cut short.
+      if (stopped) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, waitMs);
         wake = () => {

@@ -97,6 +97,27 @@ t.test('given a follower, when a batch it has handed on already or one that star
   t.same(handedOn(got), await feedAfter(start), 'what follows comes from the feed, nothing skipped');
 });
 
+t.test('given a follower whose read waits on the feed, when it is stopped meanwhile, then it stops as soon as the read returns', async (t) => {
+  const lock = await pool.connect();
+  let stopping: Promise<void>;
+  try {
+    // The follower reads as soon as it has started, and that read waits for this lock.
+    await lock.query('BEGIN');
+    await lock.query('LOCK TABLE dispatch.console_feed IN ACCESS EXCLUSIVE MODE');
+    const { f } = await follower(t);
+    await eventually(async () => {
+      const waiting = await pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [db.name]);
+      if (waiting.rowCount === 0) throw new Error('no read waits on the feed yet');
+    });
+    stopping = f.stop();
+  } finally {
+    await lock.query('ROLLBACK');
+    lock.release();
+  }
+  await within(5000, stopping);
+  t.pass('stopped without waiting for its poll');
+});
+
 t.test(
   'given a follower whose listening connection is terminated, when tasks are assigned meanwhile, then it reads them once it is back',
   async (t) => {

@@ -99,6 +99,9 @@ export async function startFeedFollower(options: {
         if (stopped) break;
         logger.error({ err: error, covered }, 'console feed read failed; retrying');
       }
+      // A stop() that came while the read was under way found no wait to cut short: this wait
+      // would be a whole poll, and stop() would await it.
+      if (stopped) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wake = () => {
