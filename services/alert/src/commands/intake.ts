@@ -11,7 +11,7 @@ import {
 } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import { openedAlert, savedState } from '../db/alert-state.js';
-import { lookUpIntake, recordedAnswer } from '../db/intake-lookup.js';
+import { intakeLookups, recordedAnswer } from '../db/intake-lookup.js';
 import { alertStream, emptyAlert, evolve } from '../domain/alert.js';
 import { duplicateKey } from '../domain/duplicates.js';
 import { answerOf, intakeDecider, type IntakeCommand, type RecordedAnswer } from '../domain/intake.js';
@@ -32,19 +32,20 @@ const ATTEMPTS = 16;
 const LOST_SESSION_PAUSE_MS = 100;
 
 /**
- * Intake's command handler: look up (one statement, no lock), decide (domain/intake.ts), append
- * through the store's group commit with the alert's row and the key's answer alongside, so many
- * reports share one round trip and one commit. What the lookup read is checked at the append: a
- * report that lost a race to another (the alert it joins moved on, the stream its key names
- * exists, the key or the child's alert number is claimed) is looked up and decided again, and
- * then finds what the other wrote: the first answer, the alert to join.
+ * Intake's command handler: look up (no lock; one statement for the reports read together),
+ * decide (domain/intake.ts), append through the store's group commit with the alert's row and the
+ * key's answer alongside, so many reports share one round trip and one commit. What the lookup
+ * read is checked at the append: a report that lost a race to another (the alert it joins moved
+ * on, the stream its key names exists, the key or the child's alert number is claimed) is looked
+ * up and decided again, and then finds what the other wrote: the first answer, the alert to join.
  */
 export function intakeCommands(deps: { pool: Pool; store: PgEventStore; clock: () => Date }): (request: IntakeRequest) => Promise<RecordedAnswer> {
+  const lookUp = intakeLookups(deps.pool);
   const once = async (request: IntakeRequest): Promise<RecordedAnswer> => {
     const { report, reporter, idempotencyKey } = request;
     const key = { upstreamSystemId: reporter.upstreamSystemId, idempotencyKey };
     const dupKey = duplicateKey(report);
-    const found = await lookUpIntake(deps.pool, { ...key, duplicateKey: dupKey });
+    const found = await lookUp({ ...key, duplicateKey: dupKey });
     const now = deps.clock();
     const command: IntakeCommand = {
       // Named by its key, so the store lets a key open one alert at most.

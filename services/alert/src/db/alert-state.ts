@@ -12,9 +12,7 @@ import { nextWidening } from '../domain/schedule.js';
  */
 const WRITERS = { open: 'open_alerts', save: 'save_alert_states' } as const;
 
-/** The columns that hold the state, as `stateOf` reads them. */
-export const STATE_COLUMNS = 'alert_id, case_id, status, last_seen, radius_km, stream_version, duplicate_reports, closed_at, close_reason';
-
+/** The columns of a row that hold the state, as `stateOf` reads them. */
 export interface StateRow {
   alert_id: string;
   case_id: string;

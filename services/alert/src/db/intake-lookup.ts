@@ -2,7 +2,7 @@ import type { AlongsideRow } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import type { AlertState } from '../domain/alert.js';
 import type { RecordedAnswer } from '../domain/intake.js';
-import { STATE_COLUMNS, stateOf, type StateRow } from './alert-state.js';
+import { stateOf, type StateRow } from './alert-state.js';
 
 /** What intake decides on besides the report: the key's earlier answer, the child's open alerts, the child's next alert number. */
 export interface IntakeLookup {
@@ -11,29 +11,55 @@ export interface IntakeLookup {
   childVersion: number;
 }
 
-/**
- * One statement, so one snapshot and one round trip, outside any lock: what it read is checked at
- * the append, by the expected version of the alert joined, the stream of the alert opened, and the
- * unique key and child alert number that the rows written alongside claim.
- */
-const LOOKUP = `SELECT
-  (SELECT json_build_object('requestHash', request_hash, 'status', status_code, 'answer', answer)
-     FROM alert.idempotency_keys WHERE upstream_system_id = $1 AND idempotency_key = $2) AS prior,
-  (SELECT coalesce(json_agg(a ORDER BY a.opened_at, a.alert_id), '[]')
-     FROM (SELECT ${STATE_COLUMNS}, opened_at FROM alert.alerts WHERE status = 'open' AND duplicate_key = $3) a) AS open,
-  (SELECT coalesce(max(child_version) + 1, 0) FROM alert.alerts WHERE duplicate_key = $3) AS child_version`;
+/** What a lookup is about: the request's key, and the child the report is of. */
+export interface IntakeKey {
+  upstreamSystemId: string;
+  idempotencyKey: string;
+  duplicateKey: string;
+}
 
-export async function lookUpIntake(
-  pool: Pool,
-  key: { upstreamSystemId: string; idempotencyKey: string; duplicateKey: string },
-): Promise<IntakeLookup> {
-  const { rows } = await pool.query<{ prior: RecordedAnswer | null; open: StateRow[]; child_version: number }>({
-    name: 'alert-intake-lookup',
-    text: LOOKUP,
-    values: [key.upstreamSystemId, key.idempotencyKey, key.duplicateKey],
-  });
-  const row = rows[0]!;
-  return { prior: row.prior, open: row.open.map(stateOf), childVersion: row.child_version };
+/**
+ * `look_up_intake` (migrations/102), read outside any lock: what it finds is checked at the append,
+ * by the expected version of the alert joined, the stream of the alert opened, and the unique key
+ * and child alert number that the rows written alongside claim. One snapshot for the keys given.
+ */
+const LOOKUP = 'SELECT alert.look_up_intake($1, $2, $3) AS found';
+
+const MAX_KEYS = 256;
+
+/**
+ * Intake's lookups: those asked for in one turn of the event loop (the requests read together), or
+ * while a statement is out, go together as the next one. A burst of reports then costs one round
+ * trip to read, as it costs one group commit to append, not a statement each: on a busy intake a
+ * statement's round trip, not its work, is what a lookup costs.
+ */
+export function intakeLookups(pool: Pool): (key: IntakeKey) => Promise<IntakeLookup> {
+  const waiting: { key: IntakeKey; resolve: (found: IntakeLookup) => void; reject: (error: unknown) => void }[] = [];
+  let reading = false;
+  const read = async (): Promise<void> => {
+    while (waiting.length > 0) {
+      const batch = waiting.splice(0, MAX_KEYS);
+      try {
+        const { rows } = await pool.query<{ found: { prior: RecordedAnswer | null; open: StateRow[]; childVersion: number }[] }>({
+          name: 'alert-intake-lookup',
+          text: LOOKUP,
+          values: [batch.map((w) => w.key.upstreamSystemId), batch.map((w) => w.key.idempotencyKey), batch.map((w) => w.key.duplicateKey)],
+        });
+        const found = rows[0]!.found;
+        batch.forEach((w, i) => w.resolve({ ...found[i]!, open: found[i]!.open.map(stateOf) }));
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    }
+    reading = false;
+  };
+  return (key) =>
+    new Promise((resolve, reject) => {
+      waiting.push({ key, resolve, reject });
+      if (reading) return;
+      reading = true;
+      setImmediate(() => void read());
+    });
 }
 
 /** The answer to a request, recorded under its Idempotency-Key alongside the events it answers; the key is claimed once. */
