@@ -27,6 +27,24 @@ const officer = await token({ sub: 'officer-kunming-li', role: 'officer', office
 const streamTypes = async (alertId: string): Promise<string[]> =>
   (await pool.query('SELECT type FROM alert.events WHERE stream_id = $1 ORDER BY stream_version', [`alert-${alertId}`])).rows.map((r) => r.type);
 
+t.test('concurrent identical retries create one alert', async (t) => {
+  const report = freshReport();
+  const answers = await Promise.all(Array.from({ length: 12 }, () => post(report, 'concurrent-1')));
+  t.same(answers.map((a) => a.status).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+  t.equal(new Set(answers.map((a) => a.body.alertId)).size, 1, 'everyone got the same alert');
+  const { rows } = await pool.query(`SELECT count(*) AS n FROM alert.events WHERE type = 'MissingChildReported' AND data->'child'->>'name' = $1`, [
+    report.child.name,
+  ]);
+  t.equal(Number(rows[0].n), 1);
+});
+
+t.test('two identical reports of a new child in one moment open one alert', async (t) => {
+  const report = freshReport();
+  const [a, b] = await Promise.all([post(report, 'same-child-a'), post(report, 'same-child-b')]);
+  t.same([a.status, b.status].sort(), [200, 201]);
+  t.equal(a.body.alertId, b.body.alertId);
+});
+
 t.test('given a new child, when ten systems report the child at once under their own keys, then one alert opens and nine join it', async (t) => {
   const report = freshReport();
   const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => post(report, `many-${i}`)));

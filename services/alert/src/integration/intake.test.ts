@@ -35,9 +35,6 @@ const streamTypes = async (alertId: string): Promise<string[]> =>
   (await pool.query('SELECT type FROM alert.events WHERE stream_id = $1 ORDER BY stream_version', [`alert-${alertId}`])).rows.map((r) => r.type);
 
 const officer = await token({ sub: 'officer-kunming-li', role: 'officer', officerId: 'officer-kunming-li' });
-const consoleToken = await token({ sub: 'console-kunming', role: 'console', commandCenterId: 'cc-kunming' });
-const auditor = await token({ sub: 'auditor-1', role: 'auditor' });
-const auditorWithGrant = await token({ sub: 'auditor-2', role: 'auditor', grants: ['personal-data'] });
 
 t.test('an accepted report opens the alert, the case and the quick search, and is published on alert.events.v1', async (t) => {
   const report = freshReport();
@@ -94,17 +91,6 @@ t.test('the same key from another upstream system is another request', async (t)
   t.equal(mine.status, 201);
   t.equal(theirs.status, 201);
   t.not(mine.body.alertId, theirs.body.alertId);
-});
-
-t.test('concurrent identical retries create one alert', async (t) => {
-  const report = freshReport();
-  const answers = await Promise.all(Array.from({ length: 12 }, () => post(report, 'concurrent-1')));
-  t.same(answers.map((a) => a.status).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
-  t.equal(new Set(answers.map((a) => a.body.alertId)).size, 1, 'everyone got the same alert');
-  const { rows } = await pool.query(`SELECT count(*) AS n FROM alert.events WHERE type = 'MissingChildReported' AND data->'child'->>'name' = $1`, [
-    report.child.name,
-  ]);
-  t.equal(Number(rows[0].n), 1);
 });
 
 t.test('an upstream token (npm run token -- upstream) is accepted like the API key', async (t) => {
@@ -270,76 +256,6 @@ t.test('a second report of a child with an open alert is linked to it', async (t
   t.equal(later.status, 201, 'more than 72 hours apart is another disappearance');
 });
 
-t.test('two identical reports of a new child in one moment open one alert', async (t) => {
-  const report = freshReport();
-  const [a, b] = await Promise.all([post(report, 'same-child-a'), post(report, 'same-child-b')]);
-  t.same([a.status, b.status].sort(), [200, 201]);
-  t.equal(a.body.alertId, b.body.alertId);
-});
-
-t.test('what each role sees of an alert', async (t) => {
-  const report = freshReport();
-  const { body } = await post(report, 'roles-1');
-  const asOfficer = await call(base, 'GET', `/v1/alerts/${body.alertId}`, { bearer: officer });
-  t.same(asOfficer.body.reporter, report.reporter, 'officers see the reporter');
-  t.equal(asOfficer.body.child.name, report.child.name);
-  const asConsole = await call(base, 'GET', `/v1/alerts/${body.alertId}`, { bearer: consoleToken });
-  t.equal(asConsole.body.reporter, undefined, 'consoles do not see the reporter');
-  t.equal(asConsole.body.child.name, report.child.name);
-  const asAuditor = await call(base, 'GET', `/v1/alerts/${body.alertId}`, { bearer: auditor });
-  t.equal(asAuditor.body.child.name, 'T**', 'auditors see the name masked');
-  t.equal(asAuditor.body.reporter, undefined);
-  const granted = await call(base, 'GET', `/v1/alerts/${body.alertId}`, { bearer: auditorWithGrant });
-  t.equal(granted.body.child.name, report.child.name, 'unless granted personal-data');
-  t.equal(granted.body.reporter, undefined);
-  const owner = await call(base, 'GET', `/v1/alerts/${body.alertId}`, { bearer: KEYS.kunming110 });
-  t.equal(owner.status, 200, 'the reporting system sees its own alert');
-  const other = await call(base, 'GET', `/v1/alerts/${body.alertId}`, { bearer: KEYS.hospital });
-  t.equal(other.status, 404, 'another system does not');
-  t.equal((await call(base, 'GET', `/v1/alerts/${body.alertId}`)).status, 401);
-  t.equal((await call(base, 'GET', '/v1/alerts/no-such-alert', { bearer: officer })).status, 404);
-});
-
-t.test('listing by status and region', async (t) => {
-  const here = freshReport({ lastSeen: { ...sampleReport(new Date()).lastSeen, regionCode: '530102' } });
-  const { body } = await post(here, 'list-1');
-  const open = await call(base, 'GET', '/v1/alerts?status=open&regionCode=530102', { bearer: consoleToken });
-  t.equal(open.status, 200);
-  t.same(
-    open.body.alerts.map((a: { alertId: string }) => a.alertId),
-    [body.alertId],
-  );
-  const closed = await call(base, 'GET', '/v1/alerts?status=closed&regionCode=530102', { bearer: consoleToken });
-  t.same(closed.body.alerts, []);
-  const bad = await call(base, 'GET', '/v1/alerts?regionCode=53', { bearer: consoleToken });
-  t.equal(bad.status, 400);
-  const hospitals = await call(base, 'GET', '/v1/alerts', { bearer: KEYS.hospital });
-  t.ok(hospitals.body.alerts.length > 0);
-  t.ok(
-    hospitals.body.alerts.every((a: { upstreamSystemId: string }) => a.upstreamSystemId === 'up-kunming-childrens-hospital'),
-    'a system lists only its own',
-  );
-});
-
-t.test('given more alerts than a page, when they are listed, then cursors walk them newest first, each once', async (t) => {
-  const seen: string[] = [];
-  let page = await call(base, 'GET', '/v1/alerts?limit=2', { bearer: consoleToken });
-  for (;;) {
-    seen.push(...page.body.alerts.map((a: { alertId: string }) => a.alertId));
-    if (!page.body.next) break;
-    page = await call(base, 'GET', `/v1/alerts?limit=2&cursor=${page.body.next}`, { bearer: consoleToken });
-  }
-  const all = await call(base, 'GET', '/v1/alerts?limit=500', { bearer: consoleToken });
-  t.ok(seen.length > 2);
-  t.same(
-    seen,
-    all.body.alerts.map((a: { alertId: string }) => a.alertId),
-    'the pages are the whole list in order',
-  );
-  t.equal((await call(base, 'GET', '/v1/alerts?limit=501', { bearer: consoleToken })).status, 400, 'at most 500 a page');
-  t.equal((await call(base, 'GET', '/v1/alerts?cursor=bogus', { bearer: consoleToken })).status, 400);
-});
-
 t.test('the demo case from seeds/ is accepted as sent, and its long-overdue release widens to 500 km', async (t) => {
   const demo = readSeed('demo-case.json', z.object({ alert: z.object({ idempotencyKey: z.string(), body: z.unknown() }) }));
   const answer = await post(demo.alert.body, demo.alert.idempotencyKey);
@@ -357,14 +273,6 @@ t.test('the demo case from seeds/ is accepted as sent, and its long-overdue rele
     ).rows.map((r) => Number(r.km)),
     [200, 300, 500],
   );
-});
-
-t.test('the OpenAPI document lists the alert routes', async (t) => {
-  const docs = await call(base, 'GET', '/docs/openapi.json');
-  t.equal(docs.status, 200);
-  t.ok(docs.body.paths['/v1/alerts'].post.requestBody);
-  t.same(Object.keys(docs.body.paths['/v1/alerts'].post.responses).sort(), ['200', '201', '4XX', '5XX']);
-  t.ok(docs.body.paths['/v1/alerts/{alertId}'].get);
 });
 
 t.test("the reporter's phone and the child's name never reach the logs", async (t) => {
