@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import type { z } from 'zod';
 import { AlertConfig } from '../config.js';
+import { sampleReport } from '../domain/fixtures.test-helper.js';
 import { startAlertService, type AlertService } from '../service.js';
 
 export const KEYS = {
@@ -111,3 +112,15 @@ export async function publish(topic: string, messages: { key: string; value: unk
   await producer.send({ topic, messages: messages.map((m) => ({ key: m.key, value: JSON.stringify(m.value) })) });
   await producer.disconnect();
 }
+
+let serial = 0;
+/** A report of a child no other report of this test file names, so duplicate linking stays out of the way. */
+export function freshReport(overrides: Parameters<typeof sampleReport>[2] = {}) {
+  serial += 1;
+  const report = sampleReport(new Date(), 30, overrides);
+  return { ...report, child: { ...report.child, name: `Test Child ${serial} (测试${serial})` } };
+}
+
+/** POST /v1/alerts as an upstream system (Kunming 110 unless another key is given). */
+export const postReport = (base: string, body: unknown, idempotencyKey: string, bearer: string = KEYS.kunming110) =>
+  call(base, 'POST', '/v1/alerts', { bearer, body, idempotencyKey });

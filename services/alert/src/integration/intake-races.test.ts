@@ -3,8 +3,8 @@ import { PgEventStore } from '@rapid-search/events';
 import pg from 'pg';
 import t from 'tap';
 import { intakeCommands } from '../commands/intake.js';
-import { KUNMING_110, sampleReport } from '../domain/fixtures.test-helper.js';
-import { call, KEYS, startService, token } from './harness.js';
+import { KUNMING_110 } from '../domain/fixtures.test-helper.js';
+import { call, freshReport, postReport, startService, token } from './harness.js';
 
 await requireKafka();
 const db = await createTestDatabase('alert_intake_races');
@@ -16,13 +16,7 @@ t.teardown(async () => {
   await db.drop();
 });
 
-let serial = 0;
-const freshReport = () => {
-  serial += 1;
-  const report = sampleReport(new Date(), 30);
-  return { ...report, child: { ...report.child, name: `Race Child ${serial} (竞赛${serial})` } };
-};
-const post = (body: unknown, idempotencyKey: string) => call(base, 'POST', '/v1/alerts', { bearer: KEYS.kunming110, body, idempotencyKey });
+const post = (body: unknown, idempotencyKey: string) => postReport(base, body, idempotencyKey);
 const officer = await token({ sub: 'officer-kunming-li', role: 'officer', officerId: 'officer-kunming-li' });
 const streamTypes = async (alertId: string): Promise<string[]> =>
   (await pool.query('SELECT type FROM alert.events WHERE stream_id = $1 ORDER BY stream_version', [`alert-${alertId}`])).rows.map((r) => r.type);

@@ -3,8 +3,7 @@ import { readSeed } from '@rapid-search/events';
 import pg from 'pg';
 import t from 'tap';
 import { z } from 'zod';
-import { sampleReport } from '../domain/fixtures.test-helper.js';
-import { call, capturingLogger, collectTopic, KEYS, startService, token } from './harness.js';
+import { call, freshReport, postReport, capturingLogger, collectTopic, KEYS, startService, token } from './harness.js';
 
 await requireKafka();
 const db = await createTestDatabase('alert_intake');
@@ -21,15 +20,7 @@ t.teardown(async () => {
   await db.drop();
 });
 
-let serial = 0;
-/** A report of a child no other test reports, so duplicate linking stays out of the way. */
-const freshReport = (overrides: Parameters<typeof sampleReport>[2] = {}) => {
-  serial += 1;
-  const report = sampleReport(new Date(), 30, overrides);
-  return { ...report, child: { ...report.child, name: `Test Child ${serial} (测试${serial})` } };
-};
-const post = (body: unknown, idempotencyKey: string, bearer: string = KEYS.kunming110) =>
-  call(base, 'POST', '/v1/alerts', { bearer, body, idempotencyKey });
+const post = (body: unknown, idempotencyKey: string, bearer?: string) => postReport(base, body, idempotencyKey, bearer);
 const eventCount = async (): Promise<number> => Number((await pool.query('SELECT count(*) AS n FROM alert.events')).rows[0].n);
 const streamTypes = async (alertId: string): Promise<string[]> =>
   (await pool.query('SELECT type FROM alert.events WHERE stream_id = $1 ORDER BY stream_version', [`alert-${alertId}`])).rows.map((r) => r.type);

@@ -1,7 +1,7 @@
 import { createTestDatabase, requireKafka, testTopicPrefix } from '@rapid-search/events/testing';
 import t from 'tap';
 import { sampleReport } from '../domain/fixtures.test-helper.js';
-import { call, KEYS, startService, token } from './harness.js';
+import { call, freshReport, postReport, KEYS, startService, token } from './harness.js';
 
 await requireKafka();
 const db = await createTestDatabase('alert_queries');
@@ -11,15 +11,7 @@ t.teardown(async () => {
   await db.drop();
 });
 
-let serial = 0;
-/** A report of a child no other test reports, so duplicate linking stays out of the way. */
-const freshReport = (overrides: Parameters<typeof sampleReport>[2] = {}) => {
-  serial += 1;
-  const report = sampleReport(new Date(), 30, overrides);
-  return { ...report, child: { ...report.child, name: `Test Child ${serial} (测试${serial})` } };
-};
-const post = (body: unknown, idempotencyKey: string, bearer: string = KEYS.kunming110) =>
-  call(base, 'POST', '/v1/alerts', { bearer, body, idempotencyKey });
+const post = (body: unknown, idempotencyKey: string, bearer?: string) => postReport(base, body, idempotencyKey, bearer);
 
 const officer = await token({ sub: 'officer-kunming-li', role: 'officer', officerId: 'officer-kunming-li' });
 const consoleToken = await token({ sub: 'console-kunming', role: 'console', commandCenterId: 'cc-kunming' });
