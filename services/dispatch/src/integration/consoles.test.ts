@@ -1,6 +1,7 @@
 import { newId } from '@rapid-search/events';
 import t from 'tap';
 import { taskIds } from '../domain/assignment.js';
+import { assignTask } from '../live/feed-fixtures.test-helper.js';
 import { GUANDU, quickSearch, startHarness, TestConsole } from './harness.js';
 
 const h = await startHarness('dispatch_consoles', { DISPATCH_CONSOLE_BUFFER_BYTES: String(32 * 1024) });
@@ -156,37 +157,10 @@ t.test('a slow console is cut off with 4008 while a fast one keeps up', async (t
   raw.pause();
   let sent = 0;
   while (h.service.hub.count() === connected && sent < 20000) {
-    const batch = Array.from({ length: 250 }, () => {
-      const caseId = `case-${newId()}`;
-      const taskId = taskIds.search(caseId, 'area-search');
-      const now = new Date().toISOString();
-      const later = new Date(Date.now() + 86_400_000).toISOString();
-      return h.service.runtime.store.append(
-        `task-${taskId}`,
-        [
-          {
-            event: {
-              type: 'SearchTaskAssigned',
-              data: {
-                taskId,
-                caseId,
-                commandCenterId: GUANDU_CC,
-                assignedAt: now,
-                deadlineAt: later,
-                kind: 'area-search',
-                area: { ...GUANDU, radiusKm: 5 },
-              },
-            },
-            caseId,
-            metadata: { actor: { id: 'test', role: 'system' }, correlationId: caseId, causationId: null },
-          },
-        ],
-        { expectedVersion: 'no-stream' },
-      );
-    });
+    const batch = Array.from({ length: 250 }, () => assignTask(h.service.runtime.store, GUANDU_CC));
     const results = await Promise.all(batch);
     sent += batch.length;
-    await h.service.projection.caughtUp(results[results.length - 1]!.positions[0]!);
+    await h.service.projection.caughtUp(results[results.length - 1]!.position);
     await new Promise((r) => setTimeout(r, 20));
   }
   t.ok(h.service.hub.count() < connected, `the slow console was dropped after ${sent} events`);
