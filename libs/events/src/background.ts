@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { backoffMs } from './backoff.js';
+import { Pause } from './pause.js';
 
 /** Something started in the background: a consumer, a relay, a singleton's work. */
 export interface Stoppable {
@@ -30,12 +31,7 @@ export function startInBackground(name: string, logger: Logger, start: () => Pro
   let current: Stoppable | undefined;
   let starting: Promise<Stoppable> | undefined;
   let stopped = false;
-  let wake: (() => void) | undefined;
-  const pause = (ms: number): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => (clearTimeout(timer), resolve());
-    });
+  const pause = new Pause();
 
   const loop = (async () => {
     for (let attempt = 1; !stopped;) {
@@ -46,7 +42,7 @@ export function startInBackground(name: string, logger: Logger, start: () => Pro
         if (stopped) break;
         state = 'ok';
         attempt = 1;
-        while (!stopped && (current.running?.() ?? true)) await pause(WATCH_MS);
+        while (!stopped && (current.running?.() ?? true)) await pause.wait(WATCH_MS);
         if (stopped) break;
         logger.warn({ task: name }, 'background task stopped working; starting it again');
         await current.stop().catch(() => undefined);
@@ -56,7 +52,7 @@ export function startInBackground(name: string, logger: Logger, start: () => Pro
         starting = undefined;
         state = `waiting for ${waitingFor} (attempt ${attempt})`;
         logger.warn({ err: error, task: name, attempt }, 'background task could not start; retrying');
-        await pause(backoffMs(attempt++, { baseMs: 250, capMs: RETRY_CAP_MS }));
+        await pause.wait(backoffMs(attempt++, { baseMs: 250, capMs: RETRY_CAP_MS }));
       }
     }
   })();
@@ -67,7 +63,7 @@ export function startInBackground(name: string, logger: Logger, start: () => Pro
     stop: async () => {
       stopped = true;
       state = 'stopped';
-      wake?.();
+      pause.close();
       // A start still under way (a broker that does not answer) is not waited for: whatever it
       // brings up is stopped when it arrives.
       if (starting) return void starting.then((s) => s.stop()).catch(() => undefined);

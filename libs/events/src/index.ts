@@ -42,3 +42,4 @@ export * from './http/paging.js';
 export * from './kafka/security.js';
 export * from './http/limits.js';
 export * from './http/route-table.js';
+export * from './pause.js';

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { backoffMs } from '../backoff.js';
+import { Pause } from '../pause.js';
 
 export interface Leadership {
   readonly name: string;
@@ -189,33 +190,5 @@ class Session {
     this.lost = true;
     this.client.connection.stream.destroy();
     this.#onLost(error);
-  }
-}
-
-/** A wait the loop is woken from: by stop() for good, by a lost session once. */
-class Pause {
-  #wake: (() => void) | undefined;
-  #closed = false;
-
-  wait(ms: number): Promise<void> {
-    if (this.#closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#wake = done;
-    });
-  }
-
-  wake(): void {
-    this.#wake?.();
-  }
-
-  close(): void {
-    this.#closed = true;
-    this.wake();
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { PgEventStore, StoredEvent } from './event-store.js';
 import type { AppendNotifier } from './notifier.js';
 import { backoffMs } from '../backoff.js';
+import { Pause } from '../pause.js';
 import { quoteIdent } from './sql.js';
 import { inTransaction } from './transaction.js';
 
@@ -52,7 +53,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
   const saveCheckpoint = `INSERT INTO ${table} (name, position, updated_at) VALUES ($1, $2, now())
     ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`;
   let stopped = false;
-  let wake: (() => void) | undefined;
+  const pause = new Pause();
   /**
    * Set by a notification that arrives while a batch is being read or handled. Without it that
    * notification would be lost, and the events it announced would wait for the next append's
@@ -65,7 +66,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
 
   const onAppend = (): void => {
     notified = true;
-    if (failures === 0) wake?.();
+    if (failures === 0) pause.wake();
   };
   options.notifier?.on('append', onAppend);
 
@@ -103,16 +104,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
       // After a failure the wait grows and appends do not cut it short: a relay whose broker is
       // down retries calmly instead of once per append.
       const waitMs = failures === 0 ? pollMs : backoffMs(failures, { baseMs: pollMs, capMs: 5000 });
-      // A stop() that came while a batch was under way found no wait to cut short.
-      if (stopped) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, waitMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
+      await pause.wait(waitMs);
     }
   })();
 
@@ -123,7 +115,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
     stop: async () => {
       stopped = true;
       options.notifier?.off('append', onAppend);
-      wake?.();
+      pause.close();
       await loop;
     },
   };

@@ -1,4 +1,4 @@
-import { AppendNotifier, type Subscription } from '@rapid-search/events';
+import { AppendNotifier, Pause, type Subscription } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { FEED_COLUMNS, toStored, type FeedRow } from '../projections/console-reads.js';
@@ -75,7 +75,7 @@ export async function startFeedFollower(options: {
 
   let stopped = false;
   let notified = false;
-  let wake: (() => void) | undefined;
+  const pause = new Pause();
   // The append notifier's reconnects and backoff, on the channel the projection's commits notify.
   const notifier = new AppendNotifier(options.connectionString, feedNotices(s), logger);
   notifier.on('append', (position: number) =>
@@ -84,7 +84,7 @@ export async function startFeedFollower(options: {
       // announces position 0: whatever was sent meanwhile is gone, so that one is always read.
       if (position > 0 && position <= covered) return;
       notified = true;
-      wake?.();
+      pause.wake();
     }),
   );
   await notifier.start();
@@ -99,17 +99,7 @@ export async function startFeedFollower(options: {
         if (stopped) break;
         logger.error({ err: error, covered }, 'console feed read failed; retrying');
       }
-      // A stop() that came while the read was under way found no wait to cut short: this wait
-      // would be a whole poll, and stop() would await it.
-      if (stopped) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
+      await pause.wait(pollMs);
     }
   })();
 
@@ -120,7 +110,7 @@ export async function startFeedFollower(options: {
     offer: (batch) => void take(batch),
     stop: async () => {
       stopped = true;
-      wake?.();
+      pause.close();
       await loop;
       await notifier.close();
     },
