@@ -5,6 +5,19 @@ import { HttpLimitsConfig } from './http/limits.js';
 import { KafkaSecurityConfig, KafkaSecurityFields } from './kafka/security.js';
 import { Jwks } from './token-keys.js';
 
+/** An environment variable holding JSON: parsed, or an issue that says what the JSON should be. */
+export function jsonText(what: string, fallback?: string) {
+  const text = fallback === undefined ? z.string() : z.string().default(fallback);
+  return text.transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `not JSON: ${what}` });
+      return z.NEVER;
+    }
+  });
+}
+
 /** What every service reads from the environment. */
 export const BaseConfig = KafkaSecurityFields.extend(HttpLimitsConfig.shape).extend({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/rapid_search'),
@@ -27,17 +40,7 @@ export const BaseConfig = KafkaSecurityFields.extend(HttpLimitsConfig.shape).ext
    * The public keys bearer tokens are checked against, as a JWKS in JSON (Ed25519, each with its
    * `kid`). Services hold no signing key: reading one's configuration lets nobody mint a token.
    */
-  RS_TOKEN_JWKS: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'not JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(Jwks),
+  RS_TOKEN_JWKS: jsonText('a JWKS in JSON').pipe(Jwks),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
 

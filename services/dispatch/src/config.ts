@@ -1,18 +1,8 @@
-import { BaseConfig } from '@rapid-search/events';
+import { BaseConfig, jsonText } from '@rapid-search/events';
 import { z } from 'zod';
 import { DEFAULT_ACK_DEADLINES, TASK_KINDS, type AckDeadlines } from './domain/deadlines.js';
 
-const Deadlines = z
-  .string()
-  .default('{}')
-  .transform((s, ctx) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'JSON object of task kind → milliseconds' });
-      return z.NEVER;
-    }
-  })
+const Deadlines = jsonText('an object of task kind → milliseconds', '{}')
   .pipe(z.partialRecord(z.enum(TASK_KINDS), z.number().int().positive()))
   .transform((overrides): AckDeadlines => ({ ...DEFAULT_ACK_DEADLINES, ...overrides }));
 
