@@ -7,7 +7,7 @@ import { checkOut } from './checkout.js';
 import { copyBinaryRows, int8At, type CopyChunk } from './copy-binary.js';
 import { sleep } from '../backoff.js';
 import { appendCall, type AlongsideRow } from './alongside.js';
-import { itemError, refusedByPostgres } from './refusals.js';
+import { itemError, refusedByPostgres, sessionLost } from './refusals.js';
 import { quoteIdent } from './sql.js';
 
 export type { AlongsideRow } from './alongside.js';
@@ -66,6 +66,8 @@ interface ItemResult {
 const MAX_BATCH = 256;
 /** Before a failed batch's appends are tried again one by one. */
 const RETRY_PAUSE_MS = 100;
+/** Tries of one append whose sessions keep turning out dead, as after every session was ended at once. */
+const LOST_SESSION_ATTEMPTS = 4;
 
 /**
  * The Postgres event store of one service schema. Appends that are not part of a caller's
@@ -138,16 +140,24 @@ export class PgEventStore {
         // The batch was one transaction and wrote nothing, or its session was lost before or after
         // the commit: each item again on its own, so one that Postgres refuses fails alone, the rest
         // commit, and one that had committed is answered from its event ids. A lost session seldom
-        // goes alone: the pause lets the pool hear of the idle sessions that ended with it.
+        // goes alone: the pauses let the pool hear of the idle sessions that ended with it.
         if (!refusedByPostgres(error)) await sleep(RETRY_PAUSE_MS);
-        for (const p of batch)
-          await this.#appendBatch([p]).then(
-            (r) => settleInto(p, r[0]!),
-            (e: unknown) => p.reject(itemError(e)),
-          );
+        for (const p of batch) await this.#appendAlone(p);
       }
     }
     this.#flushing = false;
+  }
+
+  /** One append on its own; a session found dead is replaced, a few times, before the caller hears of it. */
+  async #appendAlone(p: Pending): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return settleInto(p, (await this.#appendBatch([p]))[0]!);
+      } catch (error) {
+        if (!sessionLost(error) || attempt >= LOST_SESSION_ATTEMPTS) return p.reject(itemError(error));
+        await sleep(RETRY_PAUSE_MS * attempt);
+      }
+    }
   }
 
   async #appendBatch(batch: Pending[]): Promise<ItemResult[]> {

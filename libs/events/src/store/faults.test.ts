@@ -11,7 +11,8 @@ import { inTransaction } from './transaction.js';
 const fx = await storeFixture('faults');
 t.teardown(fx.close);
 const { store, pool, db } = fx;
-const admin = new pg.Pool({ connectionString: db.url, max: 2 });
+// One session, so that ending every other session never ends one of its own.
+const admin = new pg.Pool({ connectionString: db.url, max: 1 });
 t.teardown(() => admin.end());
 
 /** Ends every other backend of this test's database, as a failover or an operator would. */

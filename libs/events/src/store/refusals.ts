@@ -12,6 +12,17 @@ export function refusedByPostgres(error: unknown): error is Error & { code: stri
 }
 
 /**
+ * True when the session, not the statement, failed: its backend was ended (class 57P: an
+ * administrator, a shutdown, a failover) or the connection broke (class 08, or the driver saw it
+ * close). The same statement on another session may well succeed.
+ */
+export function sessionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code.startsWith('57P') || code.startsWith('08');
+  return error instanceof Error && /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE/.test(error.message);
+}
+
+/**
  * What a client hears when Postgres refused its item: 400 and the SQLSTATE, never Postgres'
  * message, detail or context, which may quote the item's personal data.
  */
