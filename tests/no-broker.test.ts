@@ -45,9 +45,8 @@ const upstream = await signToken(
 t.test(
   'given no broker answering, when the alert service starts and reports arrive, then it takes them and they are published once a broker is up',
   async (t) => {
-    const started = Date.now();
-    await waitUntilReady(base, 30_000);
-    t.ok(Date.now() - started < 10_000, 'it serves without waiting for the broker');
+    // Ready while the broker is still down: intake waited for nothing but Postgres.
+    await waitUntilReady(base, 60_000);
     const readiness = (await (await fetch(`${base}/readyz`)).json()) as { ready: boolean; checks: Record<string, string> };
     t.equal(readiness.ready, true, 'ready: intake needs Postgres alone');
     t.equal(readiness.checks.kafka, 'down', '/readyz names the broker as down');
