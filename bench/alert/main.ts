@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     console.log(`alert service ready on ${URL_BASE}; warming up`);
     await drive('warm-up', { connections: 8, duration: 3 });
     for (const connections of CONCURRENCY) await drive(`${DURATION_S} s`, { connections, duration: DURATION_S });
+    console.log('target: 2,000 accepted alerts/s with p99 < 20 ms');
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
     const { rows } = await pool.query<{ alerts: string; events: string }>(
       `SELECT (SELECT count(*) FROM alert.alerts) AS alerts, (SELECT count(*) FROM alert.events) AS events`,
@@ -104,3 +105,6 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+// The figures are printed: nothing left open (a pool, a broker socket, a timer) keeps the bench alive.
+process.exit();

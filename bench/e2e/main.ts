@@ -3,9 +3,12 @@
  * Postgres in a fresh database, real Kafka), 50 consoles connected, and 100 alerts/s for 60 s posted
  * from this separate process, after 10 s at the same rate to warm the system up (reported on its
  * own line). Prints p50/p95/p99 from the POST's answer to the first task of that case on the
- * console of the center it was assigned to, and each service's peak RSS.
+ * console of the center it was assigned to, each service's peak RSS, and the CPU milliseconds per
+ * measured alert of each process the system runs on: the three services, their Postgres sessions,
+ * the broker (shared with whatever else uses it) and this bench.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +17,9 @@ import { readSeed, signToken } from '@rapid-search/events';
 import { createTestDatabase, TEST_JWKS, TEST_KAFKA_BROKERS, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import { waitUntilReady } from '@rapid-search/scripts/services';
 import { peakRssMb, percentile, ROOT, BENCH_LIMITS } from '../shared/processes.js';
+import { brokerPid, CpuMeter, postgresBackends } from '../shared/cpu.js';
+import pg from 'pg';
+import { loadavg } from 'node:os';
 import { z } from 'zod';
 import { LOAD_PLACES as PLACES } from '@rapid-search/scripts/places';
 
@@ -25,11 +31,20 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 /** Seconds at the same rate before the measured ones, while V8 compiles the hot paths; reported apart. */
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 const CONSOLES = Number(process.env.BENCH_CONSOLES ?? 50);
-const ports = { alert: 3201, dispatch: 3202, ledger: 3203 };
+const PORT = Number(process.env.BENCH_E2E_PORT ?? 3201);
+const ports = { alert: PORT, dispatch: PORT + 1, ledger: PORT + 2 };
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const EVENT = Buffer.from('{"type":"event"');
 const CASE_ID = Buffer.from('"caseId":"');
 
+// A system already on these ports (an `npm start`) would answer the readiness probe in place of this run's.
+for (const port of Object.values(ports)) {
+  const taken = await new Promise<boolean>((resolve) => {
+    const probe = createServer().once('error', () => resolve(true));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
+  if (taken) throw new Error(`port ${port} is in use; set BENCH_E2E_PORT to the first of three free ports`);
+}
 const db = await createTestDatabase('bench_e2e');
 const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], {
   env: {
@@ -54,6 +69,18 @@ try {
     exited.then((code) => Promise.reject(new Error(`the system exited early (${code}); see .data/logs/`))),
   ]);
   const services = serviceProcesses(system.pid!);
+  const watcher = new pg.Client({ connectionString: db.url });
+  // Dropping the database at the end ends this session too: that is no failure of the run.
+  watcher.on('error', () => undefined);
+  await watcher.connect();
+  const database = new URL(db.url).pathname.slice(1);
+  const broker = brokerPid();
+  const meter = new CpuMeter(async () => ({
+    ...Object.fromEntries(Object.entries(services).map(([name, pid]) => [name, [pid]])),
+    postgres: await postgresBackends(watcher, database),
+    broker: broker === undefined ? [] : [broker],
+    bench: [process.pid],
+  }));
 
   const centers = readSeed('command-centers.json', z.array(z.object({ id: z.string() }).passthrough())).map((c) => c.id);
   const firstTask = new Map<string, number>();
@@ -109,11 +136,14 @@ try {
     const due = warmupStarted + (n * 1000) / RATE;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (n === RATE * WARMUP) await meter.start();
     inFlight.push(post(n).catch(() => void failures++));
   }
   await Promise.all(inFlight);
   const drainUntil = performance.now() + 20000;
   while (performance.now() < drainUntil && [...answered.keys()].some((c) => !firstTask.has(c))) await new Promise((r) => setTimeout(r, 100));
+  const cpu = await meter.stop();
+  await watcher.end();
 
   const reached = [...answered]
     .filter(([c]) => firstTask.has(c))
@@ -138,7 +168,23 @@ try {
   if (WARMUP > 0)
     console.log(`warm-up (${WARMUP} s, not counted below): p50=${percentile(warm, 50).toFixed(1)}ms p99=${percentile(warm, 99).toFixed(1)}ms`);
   console.log(`p99 by 10 s window: ${windows.map((w) => percentile(w, 99).toFixed(0)).join(' / ')} ms`);
-  console.log(`e2e answer→console p50=${pct(50).toFixed(1)}ms p95=${pct(95).toFixed(1)}ms p99=${pct(99).toFixed(1)}ms (target p99 < 100 ms)`);
+  console.log(`e2e answer→console p50=${pct(50).toFixed(1)}ms p95=${pct(95).toFixed(1)}ms p99=${pct(99).toFixed(1)}ms`);
+  const measured = RATE * SECONDS;
+  let total = 0;
+  for (const [name, ms] of cpu) {
+    total += ms;
+    console.log(`cpu ${name.padEnd(9)} ${(ms / measured).toFixed(2)} ms/alert`);
+  }
+  if (broker === undefined) console.log('cpu broker    not found on this machine (not counted)');
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log('target: p99 < 100 ms at 100 alerts/s');
+  console.log('target: at most 10 ms of CPU per alert, all processes together');
+  console.log('target: ledger peak RSS < 250 MB');
+  console.log(`e2e p99_ms=${pct(99).toFixed(1)} cpu_ms_per_alert=${(total / measured).toFixed(2)}`);
   for (const s of sockets) s.close();
 } finally {
   if (system.exitCode === null) {
@@ -146,7 +192,10 @@ try {
     await exited;
   }
   await db.drop();
+  agent.destroy();
 }
+// The figures are printed: nothing left open (a broker socket, a timer) keeps the bench alive.
+process.exit();
 
 /** Plain keep-alive HTTP rather than fetch: the bench shares the two cores with the system it measures. */
 function postJson(path: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: string; at: number }> {

@@ -36,10 +36,11 @@ if (broken.length > 0) {
   console.log(`\ninvariants broken:\n${broken.map((b) => `  ${b}`).join('\n')}`);
   process.exitCode = 1;
 }
-console.log(
-  '\ntargets: worst_wait_2x_s <= 1 (two instances: no report waits over a second); worst_recovery_1x_s <= 2 (one instance: a killed service serves again within 2 s)',
-);
+console.log('\ntarget: worst_wait_2x_s <= 1 (two instances: no report waits over a second)');
+console.log('target: worst_recovery_1x_s <= 2 (one instance: a killed service serves again within 2 s)');
 console.log(`faults worst_wait_2x_s=${worstWaitS(runs[2]!).toFixed(2)} worst_recovery_1x_s=${worstRecoveryS(runs[1]!).toFixed(2)}`);
+// The figures are printed: nothing left open (a broker socket, a timer) keeps the bench alive.
+process.exit();
 
 function load(): string {
   return loadavg()

@@ -215,9 +215,11 @@ async function main(): Promise<void> {
       console.log(
         `verify run ${run}: ok=${report.ok} entries=${report.entries.toLocaleString('en')} violations=${report.violations.length} ` +
           `time=${stats.seconds.toFixed(2)} s  ${Math.round(stats.entriesPerSecond).toLocaleString('en')} entries/s  ` +
-          `peak RSS ${(stats.peakRssBytes / 2 ** 20).toFixed(0)} MB  (target ≥ 250,000 entries/s, < 300 MB)`,
+          `peak RSS ${(stats.peakRssBytes / 2 ** 20).toFixed(0)} MB`,
       );
     }
+    console.log('target: >= 250,000 entries/s');
+    console.log('target: peak RSS < 300 MB');
   } finally {
     if (process.env.BENCH_KEEP_DB) console.log(`kept the database: ${db.url}`);
     else await db.drop();
@@ -225,3 +227,6 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+// The figures are printed: nothing left open (a pool, a broker socket, a timer) keeps the bench alive.
+process.exit();
