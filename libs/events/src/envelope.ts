@@ -15,6 +15,8 @@ export const EventMetadata = z.object({
   actor: Actor,
   correlationId: z.string().min(1),
   causationId: z.string().nullable(),
+  /** 演练 — true on every event a drill causes; such events stay out of every real statistic and the public feed. */
+  exercise: z.boolean().optional(),
 });
 export type EventMetadata = z.infer<typeof EventMetadata>;
 

@@ -6,5 +6,15 @@ export const AlertConfig = BaseConfig.extend({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** How often the scheduler looks for public-release widenings that fell due. */
   ALERT_SCHEDULER_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  /** CAP `sender`: the deploying organ's identifier, the same on every message it issues. */
+  CAP_SENDER: z
+    .string()
+    .regex(/^[^\s,<>&]+$/, 'no spaces, commas or markup')
+    .default('rapid-search.example.gov.cn'),
+  CAP_SENDER_NAME: z.string().min(1).max(200).default('公安机关儿童失踪快速查找指挥中心 Rapid Search Command Centre'),
+  /** The command centre's public line, the only contact a CAP message carries. */
+  /** Where the public reaches this service: the feed's links and entry ids are made from it. */
+  CAP_PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3001'),
+  CAP_CONTACT: z.string().min(1).max(100).default('110'),
 });
 export type AlertConfig = z.infer<typeof AlertConfig>;

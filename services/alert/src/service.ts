@@ -5,6 +5,7 @@ import { startCaseClosingConsumer } from './consumers/case-closing.js';
 import { intakeCommands } from './commands/intake.js';
 import { alertMigrations } from './db/migrations.js';
 import { registerIntakeRoutes } from './http/intake-routes.js';
+import { registerPublicRoutes } from './http/public-routes.js';
 import { registerQueryRoutes } from './http/query-routes.js';
 import { loadUpstreamSystems, upstreamAwareVerifier } from './http/upstream-auth.js';
 import { startRadiusScheduler } from './scheduler/radius-scheduler.js';
@@ -53,6 +54,12 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
     systems: new Map(systems.map((s) => [s.id, s])),
   });
   registerQueryRoutes(routes, { pool: runtime.pool });
+  registerPublicRoutes(routes, {
+    pool: runtime.pool,
+    store: runtime.store,
+    baseUrl: config.CAP_PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    profile: { sender: config.CAP_SENDER, senderName: config.CAP_SENDER_NAME, contact: config.CAP_CONTACT },
+  });
   await app.ready();
 
   return {

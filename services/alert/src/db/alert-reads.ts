@@ -72,3 +72,12 @@ export async function listAlerts(
   );
   return rows;
 }
+
+/** The alerts a public feed shows: every open one, and those closed since `closedSince`, newest first. */
+export async function feedAlertIds(db: Pool | PoolClient, closedSince: Date, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ alert_id: string }>(
+    `SELECT alert_id FROM alert.alerts WHERE status = 'open' OR closed_at >= $1 ORDER BY opened_at DESC, alert_id LIMIT $2`,
+    [closedSince, limit],
+  );
+  return rows.map((r) => r.alert_id);
+}
