@@ -9,7 +9,15 @@ import pg from 'pg';
 import t from 'tap';
 import WebSocket from 'ws';
 import { decodeStored, PgEventStore } from '@rapid-search/events';
-import { createTestDatabase, requireKafka, TEST_JWKS, TEST_KAFKA_BROKERS, TEST_SIGNING_KEY, testTopicPrefix } from '@rapid-search/events/testing';
+import {
+  createTestDatabase,
+  requireKafka,
+  TEST_JWKS,
+  TEST_CHECKPOINT_KEY,
+  TEST_KAFKA_BROKERS,
+  TEST_SIGNING_KEY,
+  testTopicPrefix,
+} from '@rapid-search/events/testing';
 import { call, tokensFor } from '@rapid-search/scripts/client';
 import { loadDemoCase } from '@rapid-search/scripts/demo-case';
 import { waitUntilReady } from '@rapid-search/scripts/services';
@@ -25,6 +33,7 @@ const env = {
   KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
   KAFKA_TOPIC_PREFIX: testTopicPrefix(),
   RS_TOKEN_JWKS: TEST_JWKS,
+  LEDGER_CHECKPOINT_KEY: TEST_CHECKPOINT_KEY,
   ALERT_PORT: String(ports.alert),
   DISPATCH_PORT: String(ports.dispatch),
   LEDGER_PORT: String(ports.ledger),

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,4 +35,19 @@ export const signingKey = (options: { create: boolean }): SigningKey => signingK
 export function servicesJwks(jwk: PrivateJwk): string {
   if (process.env.RS_TOKEN_JWKS) return JSON.stringify(Jwks.parse(JSON.parse(process.env.RS_TOKEN_JWKS)));
   return JSON.stringify({ keys: [publicJwkOf(jwk)] });
+}
+
+const CHECKPOINT_KEY_FILE = join(DATA_DIR, 'ledger-checkpoint-key.pem');
+
+/**
+ * The ledger's checkpoint key (Ed25519, PKCS#8 PEM): LEDGER_CHECKPOINT_KEY when set, else a dev key
+ * generated on first start into .data/ (never committed). Only the ledger is given it.
+ */
+export function checkpointKeyPem(): string {
+  if (process.env.LEDGER_CHECKPOINT_KEY) return process.env.LEDGER_CHECKPOINT_KEY;
+  if (existsSync(CHECKPOINT_KEY_FILE)) return readFileSync(CHECKPOINT_KEY_FILE, 'utf8');
+  const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  mkdirSync(dirname(CHECKPOINT_KEY_FILE), { recursive: true });
+  writeFileSync(CHECKPOINT_KEY_FILE, pem, { mode: 0o600 });
+  return pem;
 }

@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { signingKeyOf } from '@rapid-search/events';
-import { DATA_DIR, ROOT, servicesJwks, signingJwk } from './signing-keys.js';
+import { checkpointKeyPem, DATA_DIR, ROOT, servicesJwks, signingJwk } from './signing-keys.js';
 import { resolvePostgres } from './local-postgres.js';
 import { runDemo } from './demo.js';
 import { SERVICES, waitUntilReady } from './services.js';
@@ -67,6 +67,7 @@ const kafka = await orFail(() => ensureKafka({ log }));
 started.push(() => kafka.stop());
 const jwk = await orFail(() => signingJwk({ create: true }));
 const jwks = await orFail(() => servicesJwks(jwk));
+const checkpointKey = await orFail(() => checkpointKeyPem());
 mkdirSync(logDir, { recursive: true });
 
 const supervisor = new Supervisor(log);
@@ -82,6 +83,7 @@ for (const service of SERVICES) {
         DATABASE_URL: postgres.url,
         KAFKA_BROKERS: kafka.brokers,
         RS_TOKEN_JWKS: jwks,
+        ...(service.name === 'ledger' ? { LEDGER_CHECKPOINT_KEY: checkpointKey } : {}),
         [service.portVariable]: String(service.port),
       },
       nice: service.nice,

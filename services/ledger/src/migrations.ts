@@ -110,4 +110,26 @@ export const ledgerMigrations: Migration[] = [
         ADD CONSTRAINT entries_hash_check CHECK (length(hash) = 64 AND ltrim(hash, '0123456789abcdef') = '');
     `,
   },
+  {
+    version: 104,
+    name: 'signed checkpoints',
+    // A checkpoint is kept as signed: signed_at is the very text the signature covers. Append-only
+    // like the chain, though an auditor's proof is the copy they hold, not this table.
+    sql: (s) => `
+      CREATE TABLE ${s}.signed_checkpoints (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        seq bigint NOT NULL CHECK (seq > 0),
+        hash text NOT NULL CHECK (length(hash) = 64 AND ltrim(hash, '0123456789abcdef') = ''),
+        signed_at text NOT NULL,
+        key_id text NOT NULL,
+        signature text NOT NULL,
+        public_key text NOT NULL,
+        requested_by text NOT NULL
+      );
+      CREATE TRIGGER signed_checkpoints_append_only BEFORE UPDATE OR DELETE ON ${s}.signed_checkpoints
+        FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_history_rewrite();
+      CREATE TRIGGER signed_checkpoints_no_truncate BEFORE TRUNCATE ON ${s}.signed_checkpoints
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_history_rewrite();
+    `,
+  },
 ];

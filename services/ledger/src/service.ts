@@ -1,11 +1,14 @@
 import { createServiceApp, startServiceRuntime, type ServiceOptions } from '@rapid-search/events';
 import type { FastifyInstance } from 'fastify';
+import { CheckpointSigner } from './checkpoints/signing.js';
 import type { LedgerConfig } from './config.js';
 import { startAuditLedgerConsumer } from './consumers/audit-ledger.js';
 import { startCaseEventsConsumer } from './consumers/case-events.js';
 import { registerCaseRoutes } from './http/case-routes.js';
+import { registerCheckpointRoutes } from './http/checkpoint-routes.js';
 import { registerLedgerRoutes } from './http/ledger-routes.js';
 import { ledgerMigrations } from './migrations.js';
+import { startCheckpointer } from './scheduler/checkpointer.js';
 
 export interface LedgerService {
   app: FastifyInstance;
@@ -14,9 +17,12 @@ export interface LedgerService {
 
 /** The ledger: case commands over HTTP at once; its two consumers join in the background. */
 export async function startLedgerService({ config, logger }: ServiceOptions<LedgerConfig>): Promise<LedgerService> {
+  const signer = new CheckpointSigner(config.LEDGER_CHECKPOINT_KEY);
   const runtime = await startServiceRuntime({ service: 'ledger', config, logger, migrations: ledgerMigrations });
   runtime.background('caseEventsConsumer', () => startCaseEventsConsumer(runtime));
   runtime.background('auditLedgerConsumer', () => startAuditLedgerConsumer(runtime));
+  const schedule = { everyEntries: config.LEDGER_CHECKPOINT_EVERY_ENTRIES, everyMinutes: config.LEDGER_CHECKPOINT_EVERY_MINUTES };
+  runtime.singleton('checkpointer', async () => startCheckpointer({ pool: runtime.pool, signer, schedule, logger }), 'postgres');
   const { app, routes } = await createServiceApp({
     service: 'ledger',
     logger,
@@ -27,6 +33,7 @@ export async function startLedgerService({ config, logger }: ServiceOptions<Ledg
   });
   registerCaseRoutes(routes, runtime.store);
   registerLedgerRoutes(routes, runtime.pool);
+  registerCheckpointRoutes(routes, runtime.pool, signer);
   return {
     app,
     close: async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -25,6 +25,8 @@ export const TEST_KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? started.kafkaBro
 const testJwk = generateSigningJwk('test-key');
 export const TEST_SIGNING_KEY = signingKeyOf(testJwk);
 export const TEST_JWKS = JSON.stringify({ keys: [publicJwkOf(testJwk)] });
+/** The ledger's checkpoint key for a test process (LEDGER_CHECKPOINT_KEY), made afresh like the token key. */
+export const TEST_CHECKPOINT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 export interface TestDatabase {
   url: string;

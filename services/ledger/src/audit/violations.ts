@@ -1,6 +1,9 @@
 import type { AuditRule } from '../domain/audit-rules.js';
 
-export type ViolationRule = 'BROKEN_LINK' | AuditRule;
+/** What an exported chain breaks against a checkpoint an auditor holds (see export-verify.ts). */
+export type CheckpointRule = 'CHECKPOINT_SIGNATURE_INVALID' | 'CHECKPOINT_MISMATCH' | 'CHECKPOINT_NOT_IN_EXPORT';
+
+export type ViolationRule = 'BROKEN_LINK' | 'MALFORMED_LINE' | CheckpointRule | AuditRule;
 
 export interface Violation {
   seq: number;

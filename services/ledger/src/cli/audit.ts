@@ -1,32 +1,56 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { verifyExport } from '../audit/export-verify.js';
 import { replayCase } from '../audit/replay.js';
 import { verifyLedger } from '../audit/verify.js';
+import { fileLines, readCheckpoints } from './export-files.js';
 
 const USAGE = `usage:
   npm run audit -- verify [--stats]
+  npm run audit -- verify --ndjson <export> [--checkpoint <file>]... [--public-key <pem>]
   npm run audit -- replay --case <caseId> [--at <ISO time>]
 Connects to DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rapid_search).
-verify exits 0 when the ledger holds, 1 when it does not; --stats adds entries/s and peak RSS on stderr.`;
+verify exits 0 when the ledger holds, 1 when it does not; --stats adds entries/s and peak RSS on stderr.
+With --ndjson it verifies an export (GET /v1/ledger with the grant personal-data) offline, against
+the checkpoints held (POST or GET /v1/ledger/checkpoints); --public-key pins the key they must be signed with.`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { case: { type: 'string' }, at: { type: 'string' }, stats: { type: 'boolean', default: false } },
+  options: {
+    case: { type: 'string' },
+    at: { type: 'string' },
+    stats: { type: 'boolean', default: false },
+    ndjson: { type: 'string' },
+    checkpoint: { type: 'string', multiple: true, default: [] },
+    'public-key': { type: 'string' },
+  },
 });
 
-const pool = new pg.Pool({
-  connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rapid_search',
-  max: 2,
-  application_name: 'rapid-search-audit',
-});
-
-try {
-  process.exitCode = await run(positionals[0]);
-} finally {
-  await pool.end();
+/** Offline: an export and the checkpoints held, no database. */
+async function verifyExportFile(ndjson: string): Promise<number> {
+  const pinned = values['public-key'] === undefined ? undefined : readFileSync(values['public-key'], 'utf8');
+  const report = await verifyExport(fileLines(ndjson), values.checkpoint.flatMap(readCheckpoints), pinned);
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  return report.ok ? 0 : 1;
 }
 
-async function run(command: string | undefined): Promise<number> {
+if (positionals[0] === 'verify' && values.ndjson !== undefined) {
+  process.exitCode = await verifyExportFile(values.ndjson);
+} else {
+  const pool = new pg.Pool({
+    connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rapid_search',
+    max: 2,
+    application_name: 'rapid-search-audit',
+  });
+  try {
+    process.exitCode = await run(pool, positionals[0]);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function run(pool: pg.Pool, command: string | undefined): Promise<number> {
   if (command === 'verify') {
     const started = performance.now();
     const report = await verifyLedger(pool);

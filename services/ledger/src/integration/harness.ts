@@ -4,6 +4,7 @@ import {
   publishedEnvelope,
   settled,
   TEST_JWKS,
+  TEST_CHECKPOINT_KEY,
   TEST_SIGNING_KEY,
   TEST_KAFKA_BROKERS,
   testTopicPrefix,
@@ -29,8 +30,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The whole ledger service in-process on the real Postgres and Kafka, one per test file. */
-export async function startHarness(label: string): Promise<Harness> {
+/** The whole ledger service in-process on the real Postgres and Kafka, one per test file; env overrides its configuration. */
+export async function startHarness(label: string, env: Record<string, string> = {}): Promise<Harness> {
   await requireKafka();
   const db = await createTestDatabase(label);
   const prefix = testTopicPrefix();
@@ -39,7 +40,9 @@ export async function startHarness(label: string): Promise<Harness> {
     KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
     KAFKA_TOPIC_PREFIX: prefix,
     RS_TOKEN_JWKS: TEST_JWKS,
+    LEDGER_CHECKPOINT_KEY: TEST_CHECKPOINT_KEY,
     LEDGER_PORT: '0',
+    ...env,
   });
   const logger = createLogger('ledger-test', 'silent');
   const service = await startLedgerService({ config, logger });
