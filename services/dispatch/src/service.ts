@@ -10,6 +10,7 @@ import {
   type Subscription,
 } from '@rapid-search/events';
 import type { FastifyInstance } from 'fastify';
+import { childCommands } from './commands/child-commands.js';
 import { dnaCommands } from './commands/dna-commands.js';
 import { taskCommands } from './commands/task-commands.js';
 import type { DispatchConfig } from './config.js';
@@ -18,6 +19,7 @@ import { startHandoverConsumer } from './consumers/handover-consumer.js';
 import type { Directory } from './domain/directory.js';
 import { registerCommandCenterRoutes } from './http/command-center-routes.js';
 import { registerConsoleRoutes } from './http/console-socket.js';
+import { registerChildRoutes } from './http/child-routes.js';
 import { registerDnaRoutes } from './http/dna-routes.js';
 import { registerTaskRoutes } from './http/task-routes.js';
 import { ConsoleHub } from './live/console-hub.js';
@@ -84,6 +86,7 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
     routes,
     dnaCommands(store, clock, (id) => directory.center(id)?.regionCode),
   );
+  registerChildRoutes(routes, childCommands(store, clock, directory, deadlines));
   registerConsoleRoutes(routes, {
     pool,
     schema: store.schema,

@@ -39,6 +39,8 @@ export const DnaSamplingTaskAssigned = defineEvent({
   version: 1,
   schema: TaskBase.extend({
     subject: z.enum(['missing-child-parents', 'child-of-unknown-origin']),
+    /** The child sampled, when the subject is a child of unknown origin (来历不明儿童). */
+    childRef: Id.optional(),
   }),
 });
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { alertEvents } from './alert.js';
 import { caseEvents } from './case.js';
+import { childEvents } from './child.js';
 import { dispatchEvents } from './dispatch.js';
 import type { EventDefinition } from './define.js';
 import { describeZodError } from '../issues.js';
@@ -8,11 +9,12 @@ import { decodeWith } from './upcast.js';
 
 export * from './alert.js';
 export * from './case.js';
+export * from './child.js';
 export * from './dispatch.js';
 export * from './shared.js';
 export { defineEvent, type EventDefinition } from './define.js';
 
-const all = [...alertEvents, ...dispatchEvents, ...caseEvents] as const;
+const all = [...alertEvents, ...dispatchEvents, ...caseEvents, ...childEvents] as const;
 type AnyDefinition = (typeof all)[number];
 
 /** Every event type of the system, by name, with its data type: `EventData<'CaseSolved'>`. */

@@ -145,7 +145,7 @@ const TESTED: readonly SampleStage[] = ['profiled', 'matched', 'no-match'];
  * when a second result confirms the same match reference, and then the parents are identified.
  */
 function labResult(task: TaskState | null, state: DnaState, cmd: Extract<DnaCommand, { kind: 'LabResult' }>): DomainEvent[] {
-  const { taskId, caseId } = dnaTask(task, cmd.taskId);
+  const { taskId, caseId, childRef } = dnaTask(task, cmd.taskId);
   const { sampleId, labId } = cmd;
   const at = cmd.now.toISOString();
   switch (cmd.result) {
@@ -165,7 +165,9 @@ function labResult(task: TaskState | null, state: DnaState, cmd: Extract<DnaComm
         type: 'DnaMatchFound',
         data: { taskId, caseId, sampleId, labId, matchRef: cmd.matchRef, confirmation: earlier.length > 0 ? 'confirming' : 'initial', foundAt: at },
       };
-      if (earlier.length === 0) return [found];
+      // A child's confirmed match names other parents than any of its own record: the
+      // registration gate reads it as blocking, and it identifies no parents of this record.
+      if (earlier.length === 0 || childRef) return [found];
       const sampleIds = [...new Set([...earlier.map((m) => m.sampleId), sampleId])];
       return [found, { type: 'ParentsIdentifiedByDna', data: { taskId, caseId, sampleIds, matchRef: cmd.matchRef, identifiedAt: at } }];
     }

@@ -11,6 +11,8 @@ export interface TaskState {
   commandCenterId: string;
   status: TaskStatus;
   deadlineAt: string;
+  /** The child a DNA-sampling task samples, when it is a child of unknown origin. */
+  childRef?: string;
 }
 
 export const taskStream = (taskId: string): string => `task-${taskId}`;
@@ -42,7 +44,8 @@ export function kindOf(event: AssignmentEvent): TaskKind {
 export function evolveTask(state: TaskState | null, event: DomainEvent): TaskState | null {
   if (isAssignment(event)) {
     const { taskId, caseId, commandCenterId, deadlineAt } = event.data;
-    return { taskId, caseId, kind: kindOf(event), commandCenterId, status: 'assigned', deadlineAt };
+    const childRef = event.type === 'DnaSamplingTaskAssigned' ? event.data.childRef : undefined;
+    return { taskId, caseId, kind: kindOf(event), commandCenterId, status: 'assigned', deadlineAt, ...(childRef ? { childRef } : {}) };
   }
   if (!state) return state;
   switch (event.type) {

@@ -1,5 +1,6 @@
 import type { DomainEvent } from '@rapid-search/events';
 import { breaches } from '../domain/audit-rules.js';
+import { clearedWithoutComparison, evolveComparison, noComparison, REGISTRATION_EVENT_TYPES, type ChildComparison } from '../domain/registration-rule.js';
 import { CASE_EVENT_TYPES, evolve, initialState, type CaseState } from '../domain/state.js';
 import type { Violation } from './violations.js';
 
@@ -17,15 +18,19 @@ export function typeOf(bytes: Buffer, start = 0, end = bytes.length): string | u
   return close < 0 || close >= end ? undefined : bytes.toString('utf8', at + TYPE_KEY.length, close);
 }
 
-/** Replays every case through the case rules, keeping one small state per case. */
+/**
+ * Replays every case through the case rules, keeping one small state per case; and every DNA
+ * comparison and registration check through the registration rule, one small state per record.
+ */
 export class CaseRules {
   readonly violations: Violation[] = [];
   readonly #cases = new Map<string, CaseState>();
+  readonly #comparisons = new Map<string, ChildComparison>();
 
   /** Replays the canonical entry in bytes [start, end) if it is a case event; any other is passed over unparsed. */
   replay(seq: number, bytes: Buffer, start: number, end: number, eventId: () => string): void {
     const type = typeOf(bytes, start, end);
-    if (type === undefined || !CASE_EVENT_TYPES.has(type)) return;
+    if (type === undefined || (!CASE_EVENT_TYPES.has(type) && !REGISTRATION_EVENT_TYPES.has(type))) return;
     let envelope: { type?: unknown; caseId?: unknown; data?: unknown };
     try {
       envelope = JSON.parse(bytes.toString('utf8', start, end)) as typeof envelope;
@@ -35,6 +40,15 @@ export class CaseRules {
     const caseId = typeof envelope.caseId === 'string' ? envelope.caseId : null;
     if (!caseId || typeof envelope.data !== 'object' || envelope.data === null) return;
     const event = { type: envelope.type, data: envelope.data } as DomainEvent;
+    if (REGISTRATION_EVENT_TYPES.has(event.type)) {
+      const comparison = this.#comparisons.get(caseId) ?? noComparison();
+      if (clearedWithoutComparison(comparison, event)) {
+        const rule = 'REGISTRATION_CLEARED_WITHOUT_COMPARISON';
+        this.violations.push({ seq, eventId: eventId(), rule, message: `${event.type} for ${caseId} breaks ${rule}` });
+      }
+      this.#comparisons.set(caseId, evolveComparison(comparison, event));
+      return;
+    }
     const before = this.#cases.get(caseId) ?? initialState(caseId);
     for (const rule of breaches(before, event)) {
       this.violations.push({ seq, eventId: eventId(), rule, message: `${event.type} in case ${caseId} breaks ${rule}` });

@@ -1,7 +1,12 @@
 import type { DomainEvent } from '@rapid-search/events';
 import type { CaseState } from './state.js';
 
-export type AuditRule = 'DISSOLVED_BEFORE_SOLVED' | 'GROUP_WITHOUT_CHIEF' | 'PLACED_WITH_BUYING_FAMILY' | 'RETURNED_WITHOUT_IDENTIFICATION';
+export type AuditRule =
+  | 'DISSOLVED_BEFORE_SOLVED'
+  | 'GROUP_WITHOUT_CHIEF'
+  | 'PLACED_WITH_BUYING_FAMILY'
+  | 'RETURNED_WITHOUT_IDENTIFICATION'
+  | 'REGISTRATION_CLEARED_WITHOUT_COMPARISON';
 
 /**
  * The rules an auditor checks against recorded history: given the case as it stood before an event,
