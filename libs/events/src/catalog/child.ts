@@ -20,9 +20,7 @@ export const UnknownOriginChildRecorded = defineEvent({
     apparentAgeYears: z.number().int().min(0).max(18),
     sex: z.enum(['female', 'male', 'unknown']),
     circumstances: z.enum(['begging', 'household', 'hospital', 'welfare-institution', 'registration-application']),
-    placement: z
-      .object({ kind: z.enum(['household', 'institution']), id: Id.optional(), address: z.string().min(1).max(500).optional() })
-      .optional(),
+    placement: z.object({ kind: z.enum(['household', 'institution']), id: Id.optional(), address: z.string().min(1).max(500).optional() }).optional(),
     recordedBy: Id,
     recordedAt: IsoTime,
   }),

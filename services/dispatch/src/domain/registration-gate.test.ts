@@ -50,7 +50,10 @@ t.test('given a child whose profile was compared with no match, when the registr
 });
 
 t.test('given a child without a comparison result, when the registration is checked, then it is pending', async (t) => {
-  gate(t).given([childTask]).when(check()).then([answered('pending')]);
+  gate(t)
+    .given([childTask])
+    .when(check())
+    .then([answered('pending')]);
   gate(t)
     .given([childTask, ...profiled])
     .when(check())

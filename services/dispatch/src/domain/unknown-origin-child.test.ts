@@ -65,10 +65,7 @@ t.test('given a Kunming officer, when a child begging in Guandu is recorded, the
 });
 
 t.test('given police of another place or no police, when a Guandu child is recorded, then it is refused', async (t) => {
-  children(t)
-    .given([])
-    .when(record(officer, '500000'))
-    .thenThrows({ code: 'NO_AUTHORITY_OVER_CASE', status: 403 });
+  children(t).given([]).when(record(officer, '500000')).thenThrows({ code: 'NO_AUTHORITY_OVER_CASE', status: 403 });
   children(t)
     .given([])
     .when(record({ id: 'c', role: 'console', commandCenterId: 'cc-yuxi' }))
@@ -80,8 +77,5 @@ t.test('given police of another place or no police, when a Guandu child is recor
 });
 
 t.test('given a recorded child, when it is recorded again, then CHILD_ALREADY_RECORDED', async (t) => {
-  children(t)
-    .given([assigned])
-    .when(record(officer, '530100'))
-    .thenThrows('CHILD_ALREADY_RECORDED');
+  children(t).given([assigned]).when(record(officer, '530100')).thenThrows('CHILD_ALREADY_RECORDED');
 });

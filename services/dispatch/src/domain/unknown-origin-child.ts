@@ -4,7 +4,7 @@ import { deadlineFor, type AckDeadlines } from './deadlines.js';
 import { evolveTask, type TaskState } from './task.js';
 
 /** The DNA-sampling task of a child of unknown origin: one per child, found from the child's reference. */
-export const childTaskId = (childRef: string): string => `dna-sampling-child-${childRef}`;
+export const childTaskId = (childRef: string): string => `dna-sampling-${childRef}`;
 
 type Description = Omit<EventData<'UnknownOriginChildRecorded'>, 'childRef' | 'caseId' | 'taskId' | 'commandCenterId' | 'recordedBy' | 'recordedAt'>;
 

@@ -45,7 +45,7 @@ export function registerChildRoutes(routes: RouteKit, children: ChildCommands): 
   routes.route({
     method: 'POST',
     url: '/v1/registration-checks',
-    summary: "落户核查 — may the child be registered in a household? (officer with grant household-registration)",
+    summary: '落户核查 — may the child be registered in a household? (officer with grant household-registration)',
     tags: ['dna'],
     roles: ['officer'],
     body: z.object({ childRef: Ref }),

@@ -1,6 +1,12 @@
 import type { DomainEvent } from '@rapid-search/events';
 import { breaches } from '../domain/audit-rules.js';
-import { clearedWithoutComparison, evolveComparison, noComparison, REGISTRATION_EVENT_TYPES, type ChildComparison } from '../domain/registration-rule.js';
+import {
+  clearedWithoutComparison,
+  evolveComparison,
+  noComparison,
+  REGISTRATION_EVENT_TYPES,
+  type ChildComparison,
+} from '../domain/registration-rule.js';
 import { CASE_EVENT_TYPES, evolve, initialState, type CaseState } from '../domain/state.js';
 import type { Violation } from './violations.js';
 
