@@ -16,5 +16,9 @@ export const AlertConfig = BaseConfig.extend({
   /** Where the public reaches this service: the feed's links and entry ids are made from it. */
   CAP_PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3001'),
   CAP_CONTACT: z.string().min(1).max(100).default('110'),
+  /** Tips a minute from one client address (or one relaying upstream system), across all alerts. */
+  ALERT_TIPS_PER_SENDER_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** Tips a minute about one alert from everyone: a flood about one child cannot drown the others. */
+  ALERT_TIPS_PER_ALERT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
 });
 export type AlertConfig = z.infer<typeof AlertConfig>;

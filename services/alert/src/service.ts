@@ -1,12 +1,15 @@
-import { createServiceApp, startServiceRuntime, systemClock, type ServiceOptions } from '@rapid-search/events';
-import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
+import { createServiceApp, keyedRateLimit, startServiceRuntime, systemClock, type ServiceOptions } from '@rapid-search/events';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AlertConfig } from './config.js';
 import { startCaseClosingConsumer } from './consumers/case-closing.js';
 import { intakeCommands } from './commands/intake.js';
+import { tipCommands } from './commands/tips.js';
 import { alertMigrations } from './db/migrations.js';
 import { registerIntakeRoutes } from './http/intake-routes.js';
 import { registerPublicRoutes } from './http/public-routes.js';
 import { registerQueryRoutes } from './http/query-routes.js';
+import { registerTipRoutes } from './http/tip-routes.js';
 import { loadUpstreamSystems, upstreamAwareVerifier } from './http/upstream-auth.js';
 import { startRadiusScheduler } from './scheduler/radius-scheduler.js';
 
@@ -41,10 +44,11 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
     async () => startRadiusScheduler({ pool: runtime.pool, store: runtime.store, clock, intervalMs: config.ALERT_SCHEDULER_INTERVAL_MS, logger }),
     'postgres',
   );
+  const verify = upstreamAwareVerifier(systems, runtime.verify);
   const { app, routes } = await createServiceApp({
     service: 'alert',
     logger,
-    verify: upstreamAwareVerifier(systems, runtime.verify),
+    verify,
     metrics: runtime.metrics,
     readiness: runtime.readiness,
     limits: config,
@@ -60,6 +64,18 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
     baseUrl: config.CAP_PUBLIC_BASE_URL.replace(/\/+$/, ''),
     profile: { sender: config.CAP_SENDER, senderName: config.CAP_SENDER_NAME, contact: config.CAP_CONTACT },
   });
+  registerTipRoutes(routes, {
+    receive: tipCommands({ pool: runtime.pool, store: runtime.store, clock: () => clock.now() }),
+    verify,
+    limits: [
+      keyedRateLimit(app, { name: 'tips-per-sender', perMinute: config.ALERT_TIPS_PER_SENDER_PER_MINUTE, key: tipSender }),
+      keyedRateLimit(app, {
+        name: 'tips-per-alert',
+        perMinute: config.ALERT_TIPS_PER_ALERT_PER_MINUTE,
+        key: (r) => (r.params as { alertId: string }).alertId,
+      }),
+    ],
+  });
   await app.ready();
 
   return {
@@ -69,4 +85,10 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
       await runtime.close();
     },
   };
+}
+
+/** A relay is counted by its credentials (never kept, only their hash), the public by address. */
+function tipSender(request: FastifyRequest): string {
+  const authorization = request.headers.authorization;
+  return authorization ? `relay:${createHash('sha256').update(authorization).digest('hex')}` : `address:${request.ip}`;
 }

@@ -103,6 +103,28 @@ export const AlertClosed = defineEvent({
   }),
 });
 
+/**
+ * 线索 — a member of the public (or an upstream system on their behalf) says they saw the child.
+ * One stream per tip; `contact.phone` is the tipster's personal data, masked and never logged.
+ */
+export const TipReceived = defineEvent({
+  type: 'TipReceived',
+  version: 1,
+  schema: z.object({
+    tipId: Id,
+    alertId: Id,
+    caseId: Id,
+    seenAt: IsoTime,
+    place: z.object({ lat: Latitude, lon: Longitude, regionCode: RegionCode.optional(), address: z.string().optional() }),
+    description: z.string().min(1),
+    photoUrl: z.url().optional(),
+    contact: z.object({ phone: z.string(), mayCall: z.boolean() }).optional(),
+    /** Who carried the tip in: the public route itself, or the upstream system that relayed it. */
+    via: z.union([z.object({ channel: z.literal('public') }), z.object({ channel: z.literal('upstream'), upstreamSystemId: Id })]),
+    receivedAt: IsoTime,
+  }),
+});
+
 export const alertEvents = [
   MissingChildReported,
   CaseOpened,
@@ -110,4 +132,5 @@ export const alertEvents = [
   PublicReleaseRadiusWidened,
   DuplicateReportLinked,
   AlertClosed,
+  TipReceived,
 ] as const;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest, FastifyServerFactory } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerFactory } from 'fastify';
 import { z } from 'zod';
 import { RuleViolation } from '../errors.js';
 
@@ -71,4 +71,26 @@ export async function rateLimitEveryRoute(app: FastifyInstance, limits: HttpLimi
 function callerKey(request: FastifyRequest): string {
   const principal = request.principal as FastifyRequest['principal'] | null;
   return principal && principal.sub !== 'anonymous' ? `caller:${principal.role}:${principal.sub}` : `address:${request.ip}`;
+}
+
+/** A further limit one route puts on its callers, as a preHandler. */
+export type RouteLimit = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+/**
+ * A limit of its own for one route, counted per key (an alert, an address) apart from every
+ * route's limit, with the same 429 answer. The app must have `rateLimitEveryRoute` registered.
+ */
+export function keyedRateLimit(
+  app: FastifyInstance,
+  options: { name: string; perMinute: number; key: (request: FastifyRequest) => string },
+): RouteLimit {
+  const limit = app.rateLimit({
+    groupId: options.name,
+    timeWindow: 60_000,
+    max: options.perMinute,
+    keyGenerator: (request) => `${options.name}:${options.key(request)}`,
+  });
+  return async (request, reply) => {
+    await limit.call(app, request, reply);
+  };
 }

@@ -5,6 +5,7 @@ import type { Principal } from '../auth.js';
 import type { Role } from '../envelope.js';
 import { DomainError } from '../errors.js';
 import type { Roles } from './authenticate.js';
+import type { RouteLimit } from './limits.js';
 import { ErrorBody } from './errors.js';
 
 /** A response: a zod schema for JSON, or its content types (a stream declares its type and what a line holds). */
@@ -46,6 +47,8 @@ export interface RouteSpec<
   headers?: H;
   /** The answers on success; every route also answers 4xx and 5xx with ErrorBody. */
   responses: R;
+  /** Limits of this route beyond every route's own (see `keyedRateLimit` in limits.ts), checked before the handler. */
+  limits?: readonly RouteLimit[];
   handler: (ctx: RouteContext<z.output<B>, z.output<Q>, z.output<P>, z.output<H>>) => Answer<R> | Promise<Answer<R>>;
 }
 
@@ -102,6 +105,7 @@ export function routeKit(app: FastifyInstance): RouteKit {
           url: spec.url,
           schema: { ...schema, response: { ...spec.responses, ...ERRORS } } as FastifySchema,
           config: { roles: spec.roles },
+          ...(spec.limits ? { preHandler: [...spec.limits] } : {}),
           handler: async (request, reply) =>
             spec.handler({
               body: request.body,

@@ -46,6 +46,7 @@ export async function startService(options: {
   clock?: TestClock;
   logger?: Logger;
   schedulerIntervalMs?: number;
+  env?: Record<string, string>;
 }): Promise<RunningService> {
   const config = loadConfig(AlertConfig, {
     DATABASE_URL: options.databaseUrl,
@@ -54,6 +55,7 @@ export async function startService(options: {
     RS_TOKEN_JWKS: TEST_JWKS,
     ALERT_SCHEDULER_INTERVAL_MS: String(options.schedulerIntervalMs ?? 100),
     LOG_LEVEL: 'silent',
+    ...options.env,
   });
   const service = await startAlertService({
     config,
@@ -78,9 +80,16 @@ export async function call(
   base: string,
   method: 'GET' | 'POST',
   path: string,
-  options: { bearer?: string; idempotencyKey?: string; body?: unknown; rawBody?: string; contentType?: string } = {},
+  options: {
+    bearer?: string;
+    idempotencyKey?: string;
+    body?: unknown;
+    rawBody?: string;
+    contentType?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Answer> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
