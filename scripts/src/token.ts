@@ -1,6 +1,7 @@
 /**
  * `npm run token -- <role> [--command-center <id>] [--officer <id>] [--system <id>] [--grant <g>]
- * [--ttl <seconds>]`: prints a signed, expiring bearer token for the running system.
+ * [--ttl <seconds>]`: prints a signed, expiring bearer token for the running system; for a console,
+ * also the URL that opens the console page signed in.
  */
 import { parseArgs } from 'node:util';
 import { Role, signToken } from '@rapid-search/events';
@@ -43,3 +44,8 @@ const token = await signToken(
   values.ttl === undefined ? undefined : Number(values.ttl),
 );
 console.log(token);
+if (role.data === 'console') {
+  // The token rides in the fragment: a browser never sends it to a server or writes it to a log.
+  const port = process.env.DISPATCH_PORT ?? '3002';
+  console.log(`console: http://127.0.0.1:${port}/console/#token=${token}`);
+}

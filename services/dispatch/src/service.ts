@@ -18,6 +18,7 @@ import { startAlertConsumer } from './consumers/alert-consumer.js';
 import { startHandoverConsumer } from './consumers/handover-consumer.js';
 import type { Directory } from './domain/directory.js';
 import { registerCommandCenterRoutes } from './http/command-center-routes.js';
+import { registerConsolePage } from './http/console-page.js';
 import { registerConsoleRoutes } from './http/console-socket.js';
 import { registerChildRoutes } from './http/child-routes.js';
 import { registerDnaRoutes } from './http/dna-routes.js';
@@ -81,6 +82,7 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   const tasks = taskCommands(store, clock);
   const deadlines = config.DISPATCH_ACK_DEADLINES_MS;
   registerCommandCenterRoutes(routes, directory);
+  await registerConsolePage(app);
   registerTaskRoutes(routes, { pool, schema: store.schema, commands: tasks });
   registerDnaRoutes(
     routes,
