@@ -32,10 +32,13 @@ const env = {
   LEDGER_PORT: String(ports.ledger),
 };
 const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+const exited = new Promise((resolve) => system.once('exit', resolve));
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
 t.teardown(async () => {
   await browser.close();
+  // The services' Postgres sessions end with them; the drop then needs no slot they hold.
   if (system.exitCode === null) process.kill(-system.pid!, 'SIGKILL');
+  await exited;
   await db.drop();
 });
 await Promise.all(Object.values(urls).map((u) => waitUntilReady(u, 120000)));

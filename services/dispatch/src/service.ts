@@ -82,7 +82,7 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   const tasks = taskCommands(store, clock);
   const deadlines = config.DISPATCH_ACK_DEADLINES_MS;
   registerCommandCenterRoutes(routes, directory);
-  await registerConsolePage(app);
+  await registerConsolePage(app, routes);
   registerTaskRoutes(routes, { pool, schema: store.schema, commands: tasks });
   registerDnaRoutes(
     routes,
