@@ -8,29 +8,19 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import t from 'tap';
-import { createTestDatabase, requireKafka, TEST_JWKS, TEST_KAFKA_BROKERS, TEST_SIGNING_KEY, testTopicPrefix } from '@rapid-search/events/testing';
+import { createTestDatabase, requireKafka, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import { signToken } from '@rapid-search/events';
 import { call, tokensFor } from '@rapid-search/scripts/client';
 import { loadDemoCase } from '@rapid-search/scripts/demo-case';
 import { waitUntilReady } from '@rapid-search/scripts/services';
+import { systemUnderTest } from './system-env.js';
 
 await requireKafka();
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = `${ROOT}.data/screenshots`;
 mkdirSync(SHOTS, { recursive: true });
 const db = await createTestDatabase('console_browser');
-const ports = { alert: 3111, dispatch: 3112, ledger: 3113 };
-const urls = { alert: `http://127.0.0.1:${ports.alert}`, dispatch: `http://127.0.0.1:${ports.dispatch}`, ledger: `http://127.0.0.1:${ports.ledger}` };
-const env = {
-  ...process.env,
-  DATABASE_URL: db.url,
-  KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-  KAFKA_TOPIC_PREFIX: testTopicPrefix(),
-  RS_TOKEN_JWKS: TEST_JWKS,
-  ALERT_PORT: String(ports.alert),
-  DISPATCH_PORT: String(ports.dispatch),
-  LEDGER_PORT: String(ports.ledger),
-};
+const { urls, env } = systemUnderTest(db.url, 3111);
 const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
 const exited = new Promise((resolve) => system.once('exit', resolve));
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });

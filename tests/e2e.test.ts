@@ -9,35 +9,16 @@ import pg from 'pg';
 import t from 'tap';
 import WebSocket from 'ws';
 import { decodeStored, PgEventStore } from '@rapid-search/events';
-import {
-  createTestDatabase,
-  requireKafka,
-  TEST_JWKS,
-  TEST_CHECKPOINT_KEY,
-  TEST_KAFKA_BROKERS,
-  TEST_SIGNING_KEY,
-  testTopicPrefix,
-} from '@rapid-search/events/testing';
+import { createTestDatabase, requireKafka, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import { call, tokensFor } from '@rapid-search/scripts/client';
 import { loadDemoCase } from '@rapid-search/scripts/demo-case';
 import { waitUntilReady } from '@rapid-search/scripts/services';
+import { systemUnderTest } from './system-env.js';
 
 await requireKafka();
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const db = await createTestDatabase('e2e');
-const ports = { alert: 3101, dispatch: 3102, ledger: 3103 };
-const urls = { alert: `http://127.0.0.1:${ports.alert}`, dispatch: `http://127.0.0.1:${ports.dispatch}`, ledger: `http://127.0.0.1:${ports.ledger}` };
-const env = {
-  ...process.env,
-  DATABASE_URL: db.url,
-  KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-  KAFKA_TOPIC_PREFIX: testTopicPrefix(),
-  RS_TOKEN_JWKS: TEST_JWKS,
-  LEDGER_CHECKPOINT_KEY: TEST_CHECKPOINT_KEY,
-  ALERT_PORT: String(ports.alert),
-  DISPATCH_PORT: String(ports.dispatch),
-  LEDGER_PORT: String(ports.ledger),
-};
+const { ports, urls, env } = systemUnderTest(db.url, 3101);
 // Its own process group, so that a failed run can kill the services with it, never orphan them.
 const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
 let banner = '';

@@ -2,7 +2,7 @@ import { newId } from '@rapid-search/events';
 import t from 'tap';
 import { taskIds } from '../domain/assignment.js';
 import { assignTask } from '../live/feed-fixtures.test-helper.js';
-import { GUANDU, quickSearch, startHarness, TestConsole } from './harness.js';
+import { GUANDU, postAs, quickSearch, startHarness, TestConsole } from './harness.js';
 
 const h = await startHarness('dispatch_consoles', { DISPATCH_CONSOLE_BUFFER_BYTES: String(32 * 1024) });
 t.teardown(() => h.close());
@@ -61,14 +61,7 @@ t.test('acks and completions over the socket and HTTP answer with a position or 
   guandu.send({ type: 'ack', taskId: 'no-such-task' });
   t.match(await guandu.waitFor(() => guandu.messages.find((m) => m.type === 'error' && m.taskId === 'no-such-task')), { code: 'NOT_FOUND' });
 
-  const post = async (path: string, token: string, body?: unknown) => {
-    const res = await fetch(`${h.baseUrl}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
-  };
+  const post = (path: string, token: string, body?: unknown) => postAs(h, path, token, body);
   const done = await post(`/v1/tasks/${videoId}/complete`, guanduToken, { outcome: 'footage reviewed', notes: 'nothing found' });
   t.equal(done.status, 200);
   t.match(done.body, { taskId: videoId, position: Number });

@@ -2,7 +2,7 @@ import { newId, signToken } from '@rapid-search/events';
 import { TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import t from 'tap';
 import { taskIds } from '../domain/assignment.js';
-import { GUANDU, quickSearch, startHarness } from './harness.js';
+import { GUANDU, postAs, quickSearch, startHarness } from './harness.js';
 
 const h = await startHarness('dispatch_dna');
 t.teardown(() => h.close());
@@ -22,14 +22,7 @@ const seen = async (predicate: (e: (typeof h.published)[number]) => boolean, cou
   return h.published.filter(predicate);
 };
 
-const post = async (path: string, token: string, body: unknown) => {
-  const res = await fetch(`${h.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-};
+const post = (path: string, token: string, body?: unknown) => postAs(h, path, token, body);
 
 t.test('widening the radius tasks only the newly reached hubs, never twice for one hub', async (t) => {
   await seen((e) => e.caseId === caseId && e.type === 'InterceptionTaskAssigned', h.service.directory.hubsWithin(GUANDU, 30).length);

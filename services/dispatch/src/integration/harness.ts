@@ -205,3 +205,13 @@ export function quickSearch(caseId: string, radiusKm: number, point = GUANDU): D
     data: { caseId, alertId: `alert-${caseId}`, lastSeen: { ...point, at: now }, radiusKm, activatedAt: now },
   };
 }
+
+/** A POST to the service under test as a client makes it; the body, when given, as JSON. */
+export async function postAs(h: Harness, path: string, token: string, body?: unknown): Promise<{ status: number; body: Record<string, any> }> {
+  const res = await fetch(`${h.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}

@@ -1,7 +1,7 @@
 import { signToken } from '@rapid-search/events';
 import { TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import t from 'tap';
-import { GUANDU, startHarness, TestConsole } from './harness.js';
+import { GUANDU, postAs, startHarness, TestConsole } from './harness.js';
 
 const h = await startHarness('dispatch_children');
 t.teardown(() => h.close());
@@ -19,14 +19,7 @@ const registrar = await signToken(
   TEST_SIGNING_KEY,
 );
 
-const post = async (path: string, token: string, body: unknown) => {
-  const res = await fetch(`${h.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-};
+const post = (path: string, token: string, body?: unknown) => postAs(h, path, token, body);
 const child = (circumstances: string) => ({
   foundAt: new Date().toISOString(),
   place: { ...GUANDU, address: 'a railway station square' },
