@@ -30,6 +30,22 @@ t.test('given an empty stream, when a command is handled, then its events open t
   t.match(await store.readStream(s), [{ caseId: 'c1', metadata, streamVersion: 1 }]);
 });
 
+t.test('given a stream begun in a drill, when a command is handled without the mark, then its events are drills too', async (t) => {
+  const s = `notes-${newId()}`;
+  await handleCommand(store, notes, { note: 'drill' }, { ...options(s), metadata: { ...metadata, exercise: true } });
+  await handleCommand(store, notes, { note: 'next' }, options(s));
+  t.same(
+    (await store.readStream(s)).map((e) => e.metadata.exercise),
+    [true, true],
+  );
+  const real = `notes-${newId()}`;
+  await handleCommand(store, notes, { note: 'real' }, options(real));
+  t.same(
+    (await store.readStream(real)).map((e) => e.metadata.exercise),
+    [undefined],
+  );
+});
+
 t.test('given the command is already reflected, then nothing is appended and the version is the one read', async (t) => {
   const s = `notes-${newId()}`;
   await handleCommand(store, notes, { note: 'once' }, options(s));
@@ -104,11 +120,16 @@ t.test('given streams the decision reads, then their events are in the state and
 t.test('given a state read under the lock, then the stream is not read again and a conflict is not retried', async (t) => {
   const s = `notes-${newId()}`;
   await handleCommand(store, notes, { note: 'stored' }, options(s));
-  const believed = await handleCommand(store, notes, { note: 'next' }, { ...options(s), from: { state: ['stored', 'next'], version: 1 } });
+  const believed = await handleCommand(
+    store,
+    notes,
+    { note: 'next' },
+    { ...options(s), from: { state: ['stored', 'next'], version: 1, exercise: false } },
+  );
   t.match(believed, { events: [], version: 1 }, 'decided on the state given, not on the stream');
-  const result = await handleCommand(store, notes, { note: 'next' }, { ...options(s), from: { state: ['stored'], version: 1 } });
+  const result = await handleCommand(store, notes, { note: 'next' }, { ...options(s), from: { state: ['stored'], version: 1, exercise: false } });
   t.match(result, { version: 2, state: ['stored', 'next'] });
-  const stale = handleCommand(store, notes, { note: 'late' }, { ...options(s), from: { state: ['stored'], version: 1 } });
+  const stale = handleCommand(store, notes, { note: 'late' }, { ...options(s), from: { state: ['stored'], version: 1, exercise: false } });
   await t.rejects(stale, ConcurrencyConflict);
   t.same(await reasons(s), ['stored', 'next']);
 });

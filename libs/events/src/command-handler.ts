@@ -9,6 +9,8 @@ import { decodeStored, type PgEventStore } from './store/event-store.js';
 export interface Loaded<State> {
   state: State;
   version: number;
+  /** 演练: the stream began in a drill, so everything appended to it is a drill too. */
+  exercise: boolean;
 }
 
 export interface HandleOptions<State, Event extends DomainEvent> {
@@ -60,16 +62,17 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
 ): Promise<HandleResult<State, Event>> {
   const attempts = options.from ? 1 : (options.attempts ?? DEFAULT_ATTEMPTS);
   for (let attempt = 1; ; attempt++) {
-    const { state, version } = options.from ?? (await loadState(store, decider, options.streamId, options));
+    const { state, version, exercise } = options.from ?? (await loadState(store, decider, options.streamId, options));
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, positions: [], version, state };
+    const metadata = exercise ? { ...options.metadata, exercise } : options.metadata;
     try {
       const appended = await store.append(
         options.streamId,
         events.map((event, i) => ({
           event,
           caseId: options.caseId(event),
-          metadata: options.metadata,
+          metadata,
           ...(options.eventId ? { eventId: options.eventId(event, i) } : {}),
           ...(options.occurredAt ? { occurredAt: options.occurredAt } : {}),
         })),
@@ -91,6 +94,7 @@ export async function loadState<State>(
 ): Promise<Loaded<State>> {
   let state = decider.initialState();
   let version = 0;
+  let exercise = false;
   // One after the other: a transaction's client takes one query at a time.
   for (const id of [...(options.reads ?? []), streamId]) {
     const stored = await store.readStream(id, options.tx ? { tx: options.tx } : {});
@@ -100,6 +104,7 @@ export async function loadState<State>(
       state = decider.evolve(state, decoded.event);
     }
     version = stored.at(-1)?.streamVersion ?? 0;
+    if (id === streamId) exercise = stored[0]?.metadata.exercise === true;
   }
-  return { state, version };
+  return { state, version, exercise };
 }

@@ -20,6 +20,15 @@ export const EventMetadata = z.object({
 });
 export type EventMetadata = z.infer<typeof EventMetadata>;
 
+/** What an event caused carries of it: its correlation, the event as cause, and the drill mark. */
+export function causedBy(source: { eventId: string; metadata: EventMetadata }): Pick<EventMetadata, 'correlationId' | 'causationId' | 'exercise'> {
+  return {
+    correlationId: source.metadata.correlationId,
+    causationId: source.eventId,
+    ...(source.metadata.exercise === true ? { exercise: true } : {}),
+  };
+}
+
 /** An event as stored and as published on Kafka: the one envelope every reader sees. */
 export const EventEnvelope = z.object({
   eventId: z.uuid(),

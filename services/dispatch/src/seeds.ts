@@ -22,6 +22,7 @@ const TransportHubs = z.array(
   z.object({
     id: z.string().min(1),
     name: z.string().min(1),
+    nameZh: z.string().optional(),
     kind: z.enum(['railway', 'bus', 'airport', 'toll-gate', 'port']),
     lat: z.number(),
     lon: z.number(),

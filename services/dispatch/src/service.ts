@@ -16,12 +16,14 @@ import { taskCommands } from './commands/task-commands.js';
 import type { DispatchConfig } from './config.js';
 import { startAlertConsumer } from './consumers/alert-consumer.js';
 import { startHandoverConsumer } from './consumers/handover-consumer.js';
+import { startReleaseConsumer } from './consumers/release-consumer.js';
 import type { Directory } from './domain/directory.js';
 import { registerCommandCenterRoutes } from './http/command-center-routes.js';
 import { registerConsolePage } from './http/console-page.js';
 import { registerConsoleRoutes } from './http/console-socket.js';
 import { registerChildRoutes } from './http/child-routes.js';
 import { registerDnaRoutes } from './http/dna-routes.js';
+import { registerReleaseRoutes } from './http/release-routes.js';
 import { registerTaskRoutes } from './http/task-routes.js';
 import { ConsoleHub } from './live/console-hub.js';
 import { startFeedFollower } from './live/feed-follower.js';
@@ -84,6 +86,7 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   registerCommandCenterRoutes(routes, directory);
   await registerConsolePage(app, routes);
   registerTaskRoutes(routes, { pool, schema: store.schema, commands: tasks });
+  registerReleaseRoutes(routes, { pool, schema: store.schema });
   registerDnaRoutes(
     routes,
     dnaCommands(store, clock, (id) => directory.center(id)?.regionCode),
@@ -102,6 +105,7 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   const ctx = { directory, deadlines, clock };
   runtime.background('alertConsumer', () => startAlertConsumer(runtime, ctx));
   runtime.background('handoverConsumer', () => startHandoverConsumer(runtime, ctx));
+  runtime.background('releaseConsumer', () => startReleaseConsumer(runtime));
   const escalator = runtime.singleton(
     'escalator',
     async () => startEscalator({ store, directory, deadlines, clock, intervalMs: config.DISPATCH_ESCALATOR_INTERVAL_MS, logger }),

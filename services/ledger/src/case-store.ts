@@ -11,8 +11,9 @@ export interface CommandOutcome {
   state: CaseState;
 }
 
-export async function loadCase(store: PgEventStore, caseId: string, tx?: PoolClient): Promise<CaseState> {
-  return (await loadState(store, caseFile(caseId), caseStreamId(caseId), tx ? { tx } : {})).state;
+/** The case file and whether it is a drill's (演练). */
+export async function loadCase(store: PgEventStore, caseId: string, tx?: PoolClient): Promise<{ state: CaseState; exercise: boolean }> {
+  return loadState(store, caseFile(caseId), caseStreamId(caseId), tx ? { tx } : {});
 }
 
 /**
@@ -24,7 +25,7 @@ export async function loadCase(store: PgEventStore, caseId: string, tx?: PoolCli
 export async function executeCommand(
   store: PgEventStore,
   command: CaseCommand,
-  trace: Pick<EventMetadata, 'correlationId' | 'causationId'>,
+  trace: Pick<EventMetadata, 'correlationId' | 'causationId' | 'exercise'>,
   options: Pick<HandleOptions<CaseState, DomainEvent>, 'tx' | 'eventId'> & { retry?: boolean } = {},
 ): Promise<CommandOutcome> {
   const { id, role, commandCenterId } = command.actor;

@@ -1,4 +1,4 @@
-import { ConcurrencyConflict, deriveId, type ConsumedEvent, type PgEventStore } from '@rapid-search/events';
+import { causedBy, ConcurrencyConflict, deriveId, type ConsumedEvent, type PgEventStore } from '@rapid-search/events';
 import type { PlannedTask } from '../domain/assignment.js';
 import { taskStream } from '../domain/task.js';
 import { SYSTEM_ACTOR } from '../commands/metadata.js';
@@ -14,7 +14,7 @@ import { SYSTEM_ACTOR } from '../commands/metadata.js';
  * the store's write lock across every round trip of it and cap the alert rate this service absorbs.
  */
 export async function assignTasks(store: PgEventStore, source: ConsumedEvent, planned: PlannedTask[]): Promise<void> {
-  const metadata = { actor: SYSTEM_ACTOR, correlationId: source.metadata.correlationId, causationId: source.eventId };
+  const metadata = { actor: SYSTEM_ACTOR, ...causedBy(source) };
   await Promise.all(
     planned.map((task) =>
       store

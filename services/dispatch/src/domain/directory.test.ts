@@ -33,3 +33,15 @@ t.test('hubs within a radius, nearest first', async (t) => {
   );
   t.same(directory.hubsWithin(GUANDU_POINT, 1), []);
 });
+
+t.test('given a county and its city, then the county answers for its own hubs and the city for its counties’ too', async (t) => {
+  const guandu = directory.hubsOf('cc-kunming-guandu');
+  t.ok(guandu.length > 0 && guandu.every((h) => h.commandCenterId === 'cc-kunming-guandu'));
+  const kunming = directory.hubsOf('cc-kunming').map((h) => h.id);
+  t.ok(
+    guandu.every((h) => kunming.includes(h.id)),
+    'the city sees the county’s hubs',
+  );
+  t.ok(directory.hubsOf('cc-kunming-chenggong').every((h) => kunming.includes(h.id)));
+  t.same(directory.hubsOf('cc-nowhere'), []);
+});

@@ -17,6 +17,7 @@ export type HubKind = 'railway' | 'bus' | 'airport' | 'toll-gate' | 'port';
 export interface TransportHub {
   id: string;
   name: string;
+  nameZh?: string | undefined;
   kind: HubKind;
   lat: number;
   lon: number;
@@ -72,6 +73,12 @@ export class Directory {
   parentOf(centerId: string): CommandCenter | null {
     const parentId = this.#centers.get(centerId)?.parentId;
     return parentId ? (this.#centers.get(parentId) ?? null) : null;
+  }
+
+  /** The hubs a center answers for: its own and those of every center below it. */
+  hubsOf(centerId: string): TransportHub[] {
+    const under = (id: string): boolean => id === centerId || (this.parentOf(id) !== null && under(this.parentOf(id)!.id));
+    return this.#hubs.filter((hub) => under(hub.commandCenterId));
   }
 
   /** Hubs within `radiusKm` of a point, nearest first. */

@@ -1,4 +1,4 @@
-import { decodeCursor, PageQuery, pageOf, ValidationError, type RouteKit } from '@rapid-search/events';
+import { decodeCursor, NotFound, PageQuery, pageOf, RuleViolation, ValidationError, type RouteKit } from '@rapid-search/events';
 import { z } from 'zod';
 import type { Directory } from '../domain/directory.js';
 
@@ -14,6 +14,16 @@ const CommandCenter = z.object({
   lat: z.number(),
   lon: z.number(),
   jurisdiction: z.array(z.string()).describe('GB/T 2260 region codes'),
+});
+
+const Hub = z.object({
+  id: z.string(),
+  name: z.string(),
+  nameZh: z.string().optional(),
+  kind: z.string().describe('railway, bus, airport, toll-gate or port'),
+  lat: z.number(),
+  lon: z.number(),
+  commandCenterId: z.string(),
 });
 
 export function registerCommandCenterRoutes(routes: RouteKit, directory: Directory): void {
@@ -46,6 +56,32 @@ export function registerCommandCenterRoutes(routes: RouteKit, directory: Directo
           jurisdiction: c.jurisdiction,
         })),
         next,
+      };
+    },
+  });
+  routes.route({
+    method: 'GET',
+    url: '/v1/command-centers/:commandCenterId/hubs',
+    summary: 'The transport hubs a command center answers for: its own and those of the centers below it',
+    tags: ['command centers'],
+    roles: ['console', 'officer', 'auditor'],
+    params: z.object({ commandCenterId: z.string().min(1).max(200) }),
+    responses: { 200: z.object({ hubs: z.array(Hub) }) },
+    handler: ({ params, principal }) => {
+      if (principal.role === 'console' && principal.commandCenterId !== params.commandCenterId) {
+        throw new RuleViolation('CENTER_NOT_YOURS', 'a console sees only the hubs of its own command center', { status: 403 });
+      }
+      if (!directory.center(params.commandCenterId)) throw new NotFound('command center', params.commandCenterId);
+      return {
+        hubs: directory.hubsOf(params.commandCenterId).map((h) => ({
+          id: h.id,
+          name: h.name,
+          ...(h.nameZh === undefined ? {} : { nameZh: h.nameZh }),
+          kind: h.kind,
+          lat: h.lat,
+          lon: h.lon,
+          commandCenterId: h.commandCenterId,
+        })),
       };
     },
   });

@@ -17,6 +17,7 @@ const Task = z.object({
   assignedAt: z.string(),
   details: z.unknown().describe('what the task is about, by kind: the hub to watch, the area to search…'),
   position: z.number().int().nonnegative(),
+  exercise: z.boolean().describe('演练: true when the task belongs to a drill'),
 });
 
 export function registerTaskRoutes(routes: RouteKit, deps: { pool: Pool; schema: string; commands: TaskCommands }): void {

@@ -50,7 +50,7 @@ t.test('widening the radius tasks only the newly reached hubs, never twice for o
 
 t.test('given a quick-search activation delivered twice, when consumed, then each of its tasks is assigned once', async (t) => {
   const twice = `case-${newId()}`;
-  await h.publish('alert', quickSearch(twice, 30), twice, 2);
+  await h.publish('alert', quickSearch(twice, 30), twice, { deliveries: 2 });
   const expected = h.service.directory.hubsWithin(GUANDU, 30).length;
   await seen((e) => e.caseId === twice && e.type === 'InterceptionTaskAssigned', expected);
   // The marker rides the same partition after both deliveries: once its tasks are out, a task the

@@ -42,8 +42,11 @@ export interface Harness {
   env: Record<string, string>;
   /** Every event dispatch published on its topic so far. */
   published: EventEnvelope<Record<string, unknown>>[];
-  /** Publishes the event as the other service's relay would; `deliveries` sends the very same message that many times. */
-  publish(topic: 'alert' | 'ledger', event: DomainEvent, caseId: string, deliveries?: number): Promise<void>;
+  /**
+   * Publishes the event as the other service's relay would; `deliveries` sends the very same
+   * message that many times, `exercise` marks it a drill's.
+   */
+  publish(topic: 'alert' | 'ledger', event: DomainEvent, caseId: string, options?: { deliveries?: number; exercise?: boolean }): Promise<void>;
   token(role: string, commandCenterId?: string): Promise<string>;
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -95,11 +98,11 @@ export async function startHarness(label: string, overrides: Record<string, stri
     },
     env,
     published,
-    publish: async (topic, event, caseId, deliveries = 1) => {
+    publish: async (topic, event, caseId, { deliveries = 1, exercise = false } = {}) => {
       const envelope = publishedEnvelope(encodeEvent(event), caseId, {
         streamId: `${topic}-${caseId}`,
         position: ++position,
-        metadata: { actor: { id: topic, role: 'system' }, correlationId: caseId, causationId: null },
+        metadata: { actor: { id: topic, role: 'system' }, correlationId: caseId, causationId: null, ...(exercise ? { exercise } : {}) },
       });
       const message = { key: caseId, value: JSON.stringify(envelope) };
       await producer.send({ topic: `${prefix}${topic}.events.v1`, messages: Array.from({ length: deliveries }, () => message) });

@@ -13,10 +13,11 @@ export interface TaskView {
   assignedAt: string;
   details: unknown;
   position: number;
+  exercise: boolean;
 }
 
 const TASK_COLUMNS = `t.task_id AS "taskId", t.case_id AS "caseId", t.kind, t.command_center_id AS "commandCenterId", t.status,
-  t.deadline_at AS "deadlineAt", t.assigned_at AS "assignedAt", t.details, t.position::float8 AS position`;
+  t.deadline_at AS "deadlineAt", t.assigned_at AS "assignedAt", t.details, t.position::float8 AS position, t.exercise`;
 
 /**
  * Reads a center's view together with the projection checkpoint in one repeatable-read snapshot,

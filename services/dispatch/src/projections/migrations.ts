@@ -35,4 +35,25 @@ export const projectionMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 110,
+    name: 'drill mark on tasks',
+    sql: (s) => `ALTER TABLE ${s}.tasks ADD COLUMN exercise boolean NOT NULL DEFAULT false;`,
+  },
+  {
+    version: 111,
+    name: 'public releases of alerts, as consoles show them',
+    sql: (s) => `
+      CREATE TABLE ${s}.releases (
+        case_id text PRIMARY KEY,
+        alert_id text,
+        child jsonb,
+        last_seen jsonb,
+        radius_km double precision,
+        closed jsonb,
+        exercise boolean NOT NULL DEFAULT false
+      );
+      CREATE INDEX tasks_case ON ${s}.tasks (case_id);
+    `,
+  },
 ];

@@ -8,7 +8,7 @@ const DEADLINE = '2026-11-22T10:05:00.000Z';
 const NEXT_DEADLINE = '2026-11-22T10:10:00.000Z';
 
 /** An event as the projection reads it back from the store, at a position. */
-const recorded = (event: DomainEvent, position: number): Decoded => {
+const recorded = (event: DomainEvent, position: number, exercise = false): Decoded => {
   const { taskId, caseId } = event.data as { taskId: string; caseId: string };
   return {
     event,
@@ -20,7 +20,7 @@ const recorded = (event: DomainEvent, position: number): Decoded => {
       streamVersion: position,
       position,
       caseId,
-      metadata: { actor: { id: 'dispatch', role: 'system' }, correlationId: caseId, causationId: null },
+      metadata: { actor: { id: 'dispatch', role: 'system' }, correlationId: caseId, causationId: null, ...(exercise ? { exercise } : {}) },
       occurredAt: at,
       recordedAt: at,
       data: event.data,
@@ -59,6 +59,7 @@ const row = (overrides: Partial<TaskRow> = {}): TaskRow => ({
   assigned_at: at,
   details: {},
   position: 1,
+  exercise: false,
   ...overrides,
 });
 const nothingBefore: TasksBefore = { rows: new Map(), centers: new Map() };
@@ -76,6 +77,18 @@ t.test('given no task, when one is assigned, then it is created, seen by its cen
   t.same(changes.visibility, [['cc-kunming-guandu', 't1']]);
   t.same(changes.feed, [['cc-kunming-guandu', 7]]);
   t.match(changes.deliveries, [{ stored: { position: 7 }, centers: ['cc-kunming-guandu'] }]);
+});
+
+t.test('given a drill, when its task is assigned, then the row is marked a drill; a real one is not', async (t) => {
+  const changes = taskChanges(
+    [recorded(assigned('t1', 'cc-kunming-guandu'), 7, true), recorded(assigned('t2', 'cc-kunming-guandu'), 8)],
+    nothingBefore,
+    directory,
+  );
+  t.match(changes.rows, [
+    { task_id: 't1', exercise: true },
+    { task_id: 't2', exercise: false },
+  ]);
 });
 
 t.test('given the center at the top of the chain, when a task is assigned to it, then it has no deadline', async (t) => {

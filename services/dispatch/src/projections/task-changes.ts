@@ -13,6 +13,8 @@ export interface TaskRow {
   assigned_at: string;
   details: unknown;
   position: number;
+  /** 演练: the task was assigned in a drill. */
+  exercise: boolean;
 }
 
 /** An event and the centers whose consoles must see it, handed to the live fan-out after commit. */
@@ -83,6 +85,7 @@ export function taskChanges(batch: readonly Decoded[], before: TasksBefore, dire
         assigned_at: d.assignedAt,
         details: { type: event.type, ...d },
         position: stored.position,
+        exercise: stored.metadata.exercise === true,
       };
       created.add(taskId);
       centers.set(taskId, new Set());

@@ -1,4 +1,4 @@
-import { deriveId, eachEvent, startIdempotentConsumer, type ConsumedEvent, type IdempotentConsumer } from '@rapid-search/events';
+import { causedBy, deriveId, eachEvent, startIdempotentConsumer, type ConsumedEvent, type IdempotentConsumer } from '@rapid-search/events';
 import type { ServiceRuntime } from '@rapid-search/events';
 import type { PoolClient } from 'pg';
 import { executeCommand } from '../case-store.js';
@@ -60,10 +60,9 @@ function commandFor(consumed: ConsumedEvent): CaseCommand | null {
 }
 
 async function run(runtime: ServiceRuntime, consumed: ConsumedEvent, command: CaseCommand, tx: PoolClient): Promise<void> {
-  await executeCommand(
-    runtime.store,
-    command,
-    { correlationId: consumed.metadata.correlationId, causationId: consumed.eventId },
-    { tx, eventId: (_event, i) => deriveId(consumed.eventId, command.kind, String(i)), retry: true },
-  );
+  await executeCommand(runtime.store, command, causedBy(consumed), {
+    tx,
+    eventId: (_event, i) => deriveId(consumed.eventId, command.kind, String(i)),
+    retry: true,
+  });
 }

@@ -175,9 +175,9 @@ export function registerCaseRoutes(routes: RouteKit, store: PgEventStore): void 
     params: CaseParams,
     responses: { 200: CaseView },
     handler: async ({ params, principal }) => {
-      const state = await loadCase(store, params.caseId);
+      const { state, exercise } = await loadCase(store, params.caseId);
       if (!state.opened) throw new NotFound('case', params.caseId);
-      return seesPersonalData(principal) ? state : maskPersonalData(state);
+      return { ...(seesPersonalData(principal) ? state : maskPersonalData(state)), exercise };
     },
   });
 }

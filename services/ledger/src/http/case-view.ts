@@ -7,6 +7,7 @@ const At = z.string().describe('ISO-8601 time');
 export const CaseView = z.object({
   caseId: z.string(),
   version: z.number().int().nonnegative().describe('how many case events are stored'),
+  exercise: z.boolean().describe("演练: true when the case file is a drill's"),
   opened: z.object({ alertId: z.string(), regionCode: z.string(), openedAt: At }).nullable(),
   group: z
     .object({
