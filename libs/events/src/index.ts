@@ -29,6 +29,7 @@ export * from './http/errors.js';
 export * from './http/metrics.js';
 export * from './http/authenticate.js';
 export * from './http/route.js';
+export * from './http/socket-protocol.js';
 export * from './http/listen.js';
 export * from './runtime.js';
 export * from './service-options.js';

@@ -42,9 +42,9 @@ export class Feed {
     const from = this.#board.position;
     const url = new URL('/v1/consoles', location.href);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.searchParams.set('token', this.#token);
     if (from !== null) url.searchParams.set('fromPosition', String(from));
-    const socket = new WebSocket(url);
+    // The token rides as a subprotocol, never in the URL: a browser cannot set headers here.
+    const socket = new WebSocket(url, ['rapid-search.v1', `bearer.${this.#token}`]);
     this.#socket = socket;
     let opened = false;
     socket.onopen = () => {

@@ -1,6 +1,7 @@
 import { Gauge } from 'prom-client';
 import websocket from '@fastify/websocket';
 import {
+  chooseProtocol,
   createServiceApp,
   startServiceRuntime,
   systemClock,
@@ -80,7 +81,7 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
     readiness: runtime.readiness,
     limits: config,
   });
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024, handleProtocols: chooseProtocol } });
   const tasks = taskCommands(store, clock);
   const deadlines = config.DISPATCH_ACK_DEADLINES_MS;
   registerCommandCenterRoutes(routes, directory);

@@ -8,6 +8,7 @@ import type { Principal } from '../auth.js';
 import { Unauthenticated } from '../errors.js';
 import { createServiceApp } from './app.js';
 import { HttpLimitsConfig } from './limits.js';
+import { chooseProtocol, SOCKET_PROTOCOL } from './socket-protocol.js';
 import { createMetrics } from './metrics.js';
 
 const officer: Principal = { sub: 'officer-1', role: 'officer', grants: [] };
@@ -50,14 +51,13 @@ routes.route({
   handler: () => ({ noteId: 7 }) as never,
 });
 app.get('/v1/undeclared', async () => ({ leaked: true }));
-await app.register(websocket);
+await app.register(websocket, { options: { handleProtocols: chooseProtocol } });
 routes.socket({
   url: '/v1/live',
   summary: 'A live feed',
   tags: ['notes'],
   roles: ['officer'],
-  tokenInQuery: true,
-  query: z.object({ token: z.string().optional() }),
+  tokenInProtocol: true,
   admit: (principal) => {
     if (principal.grants.includes('banned')) throw new Unauthenticated();
   },
@@ -68,11 +68,11 @@ const wsUrl = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1/l
 t.teardown(() => app.close());
 
 /** The first message, or the status the upgrade was refused with. */
-const open = (url: string, headers: Record<string, string> = {}) =>
+const open = (url: string, headers: Record<string, string> = {}, protocols: string[] = []) =>
   new Promise<string | number>((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, protocols, { headers });
     ws.once('message', (data) => {
-      resolve(String(data));
+      resolve(`${String(data)}${ws.protocol ? ` over ${ws.protocol}` : ''}`);
       ws.close();
     });
     ws.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
@@ -174,13 +174,18 @@ t.test('given the docs, when fetched, then the page, its script and the document
   t.notOk(doc.paths['/docs/openapi.json'], 'not the docs themselves');
 });
 
-t.test('given a socket route, when opened with a token in the header or the query, then the same hook lets it in', async (t) => {
+t.test('given a socket route, when opened with a token in the header or as a subprotocol, then the same hook lets it in', async (t) => {
   t.equal(await open(wsUrl, { authorization: 'Bearer officer' }), 'hello officer-1');
-  t.equal(await open(`${wsUrl}?token=officer`), 'hello officer-1');
+  t.equal(
+    await open(wsUrl, {}, [SOCKET_PROTOCOL, 'bearer.officer']),
+    `hello officer-1 over ${SOCKET_PROTOCOL}`,
+    'answered with the protocol, not the token',
+  );
+  t.equal(await open(`${wsUrl}?token=officer`), 401, 'never from the query string');
 });
 
 t.test('given a socket route, when refused by the hook, then the upgrade answers 401 or 403 and the socket is closed', async (t) => {
-  t.equal(await open(`${wsUrl}?token=nobody`), 401);
+  t.equal(await open(wsUrl, {}, [SOCKET_PROTOCOL, 'bearer.nobody']), 401);
   t.equal(await open(wsUrl, { authorization: 'Bearer lab' }), 403);
   await new Promise((resolve) => setTimeout(resolve, 100));
   t.equal(await serverSockets(), 0, 'no refused socket is left open');

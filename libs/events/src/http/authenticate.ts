@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireRole, type Principal, type TokenVerifier } from '../auth.js';
 import type { Role } from '../envelope.js';
 import { Forbidden } from '../errors.js';
+import { tokenInProtocols } from './socket-protocol.js';
 
 /** Who may call a route: the roles, or `public` (health, metrics, docs) for no token at all. */
 export type Roles = readonly Role[] | 'public';
@@ -10,8 +11,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Read by `authenticate`; a route that declares none is refused to everyone. */
     roles?: Roles;
-    /** The token may come as `?token=`: a browser cannot set headers on a WebSocket. */
-    tokenInQuery?: boolean;
+    /** The token may come as a WebSocket subprotocol (socket-protocol.ts): a browser cannot set headers on one. */
+    tokenInProtocol?: boolean;
   }
   interface FastifyRequest {
     /** The verified caller, from `authenticate`; anonymous on public routes. */
@@ -38,14 +39,14 @@ export function authenticateEveryRoute(app: FastifyInstance, verify: TokenVerifi
 
 function authenticate(verify: TokenVerifier): (request: FastifyRequest) => Promise<void> {
   return async (request) => {
-    const { roles, tokenInQuery } = request.routeOptions.config;
+    const { roles, tokenInProtocol } = request.routeOptions.config;
     if (roles === 'public') {
       request.principal = ANONYMOUS;
       return;
     }
     if (roles === undefined) throw new Forbidden(`${request.method} ${request.routeOptions.url ?? request.url} declares no roles`);
-    const token = tokenInQuery ? (request.query as { token?: unknown }).token : undefined;
-    const principal = await verify(typeof token === 'string' && token !== '' ? `Bearer ${token}` : request.headers.authorization);
+    const token = tokenInProtocol ? tokenInProtocols(request.headers['sec-websocket-protocol']) : undefined;
+    const principal = await verify(token === undefined ? request.headers.authorization : `Bearer ${token}`);
     requireRole(principal, roles);
     request.principal = principal;
   };

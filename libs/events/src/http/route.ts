@@ -54,7 +54,8 @@ export interface RouteSpec<
 
 export interface SocketSpec<Q extends z.ZodType, P extends z.ZodType> extends Described {
   roles: readonly Role[];
-  tokenInQuery?: boolean;
+  /** The token may come as a subprotocol beside SOCKET_PROTOCOL (socket-protocol.ts), as browsers send it. */
+  tokenInProtocol?: boolean;
   query?: Q;
   params?: P;
   /** A refusal (a DomainError) of this caller, answered before the upgrade. */
@@ -127,7 +128,7 @@ export function routeKit(app: FastifyInstance): RouteKit {
           method: 'GET',
           url: spec.url,
           schema: { ...schema, response: { 101: z.null().describe('Switching Protocols: the socket is open'), ...ERRORS } } as FastifySchema,
-          config: { roles: spec.roles, ...(spec.tokenInQuery ? { tokenInQuery: true } : {}) },
+          config: { roles: spec.roles, ...(spec.tokenInProtocol ? { tokenInProtocol: true } : {}) },
           ...(admit ? { preHandler: async (request: FastifyRequest) => admit(request.principal) } : {}),
           handler: async () => {
             throw new UpgradeRequired();

@@ -32,14 +32,13 @@ export interface ConsoleDeps {
 }
 
 const Query = z.object({
-  token: z.string().optional().describe('the bearer token, for browsers that cannot set the Authorization header on a WebSocket'),
   fromPosition: z.coerce.number().int().min(0).optional().describe('replay the events after this position instead of a snapshot'),
 });
 
 /**
  * `GET /v1/consoles`: a console's live view of its own center. The bearer token comes in the
- * Authorization header or, for browsers that cannot set it on a WebSocket, as `?token=`; the
- * kit's onRequest hook checks it like any other route's, before the upgrade. On connect: a
+ * Authorization header or, from a browser, as the subprotocol `bearer.<token>` beside
+ * `rapid-search.v1`; the kit's onRequest hook checks it like any other route's, before the upgrade. On connect: a
  * snapshot and its position, then live events; `?fromPosition=` instead of a snapshot, or a
  * `resume` message at any time, replays exactly the events after that position.
  */
@@ -52,7 +51,7 @@ export function registerConsoleRoutes(routes: RouteKit, deps: ConsoleDeps): void
       '`{ type: "resume", fromPosition }`, `{ type: "ack", taskId }`, `{ type: "complete", taskId, outcome, notes? }`.',
     tags: ['consoles'],
     roles: ['console'],
-    tokenInQuery: true,
+    tokenInProtocol: true,
     query: Query,
     admit: (principal) => {
       if (!principal.commandCenterId || !deps.directory.center(principal.commandCenterId)) {

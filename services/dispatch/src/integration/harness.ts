@@ -2,6 +2,7 @@ import {
   createKafka,
   createLogger,
   encodeEvent,
+  SOCKET_PROTOCOL,
   loadConfig,
   signToken,
   type Clock,
@@ -158,8 +159,10 @@ export class TestConsole {
 
   static async open(url: string, token: string, options: { query?: string; header?: boolean } = {}): Promise<TestConsole> {
     const header = options.header ?? true;
-    const full = `${url}?${header ? '' : `token=${encodeURIComponent(token)}&`}${options.query ?? ''}`;
-    const c = new TestConsole(new WebSocket(full, header ? { headers: { authorization: `Bearer ${token}` } } : {}));
+    const full = `${url}?${options.query ?? ''}`;
+    const c = new TestConsole(
+      header ? new WebSocket(full, { headers: { authorization: `Bearer ${token}` } }) : new WebSocket(full, [SOCKET_PROTOCOL, `bearer.${token}`]),
+    );
     await c.opened;
     return c;
   }
