@@ -1,9 +1,10 @@
 import type { Migration } from '@rapid-search/events';
 
 /**
- * Read models kept by the one projection subscription: tasks (with the deadlines the escalator
+ * Read models kept by the tasks' projection subscription: tasks (with the deadlines the escalator
  * watches, so they survive restarts), which centers see each task, and a per-center feed of
- * positions that makes a console's resume one indexed range scan.
+ * positions that makes a console's resume one indexed range scan; and, by a subscription of its
+ * own, the sample each DNA profile came from.
  */
 export const projectionMigrations: Migration[] = [
   {
@@ -32,6 +33,18 @@ export const projectionMigrations: Migration[] = [
         command_center_id text NOT NULL,
         position bigint NOT NULL,
         PRIMARY KEY (command_center_id, position)
+      );
+    `,
+  },
+  {
+    version: 120,
+    name: 'DNA profiles by the sample they came from',
+    sql: (s) => `
+      CREATE TABLE ${s}.dna_profiles (
+        profile_ref text PRIMARY KEY,
+        case_id text NOT NULL,
+        task_id text NOT NULL,
+        sample_id text NOT NULL
       );
     `,
   },
