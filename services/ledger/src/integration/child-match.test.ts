@@ -1,5 +1,7 @@
 import { eventually } from '@rapid-search/events/testing';
 import t from 'tap';
+import { childComparison } from '../audit/comparison.js';
+import { gateClears } from '../domain/registration-rule.js';
 import { startHarness } from './harness.js';
 
 const h = await startHarness('ledger_child_match');
@@ -49,3 +51,33 @@ t.test(
     t.equal(rows[0].n, 1, 'a redelivery identifies nothing again');
   },
 );
+
+t.test("given a child's comparisons published by dispatch, when its eligibility is asked, then the ledger reads them as the gate does", async (t) => {
+  const childRef = 'child-compared-1';
+  const sample = { taskId: `dna-sampling-${childRef}`, caseId: childRef, sampleId: 's1', labId: 'lab-kunming' };
+  await h.publish('dispatch', 'DnaMatchFound', childRef, {
+    ...sample,
+    matchRef: 'profile-x',
+    confirmation: 'initial',
+    foundAt: new Date().toISOString(),
+  });
+  await eventually(async () => {
+    if ((await childComparison(h.pool, childRef)).latest.size === 0) throw new Error('no comparison recorded yet');
+  }, 20000);
+  t.notOk(gateClears(await childComparison(h.pool, childRef)), 'a match awaiting its re-test does not clear');
+  await h.publish('dispatch', 'DnaNoMatchFound', childRef, { ...sample, reportedAt: new Date().toISOString() });
+  await eventually(async () => {
+    if (!gateClears(await childComparison(h.pool, childRef))) throw new Error('no-match not recorded yet');
+  }, 20000);
+  const missing = await h.service.app.inject({
+    method: 'POST',
+    url: `/v1/cases/${CASE}/registration-eligibility`,
+    headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json' },
+    payload: '{}',
+  });
+  t.match(
+    { status: missing.statusCode, body: missing.json() },
+    { status: 400, body: { error: { message: /childRef/ } } },
+    'eligibility names its child',
+  );
+});
