@@ -1,6 +1,7 @@
 import { decodeStored, subscribe, type AppendNotifier, type PgEventStore, type StoredEvent, type Subscription } from '@rapid-search/events';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
+import { taskIds } from '../domain/assignment.js';
 import type { CaseOfProfile } from '../domain/child-link.js';
 
 export const PROFILE_PROJECTION = 'dispatch-profiles';
@@ -36,7 +37,8 @@ export function startProfileProjection(options: { store: PgEventStore; notifier:
 /**
  * The case whose parents' sample carries the profile, with the centre holding their task and the
  * case's region (where the child went missing, from the case's area search; else the centre's).
- * A child's own profile, or one no case of this system holds, finds nothing.
+ * A child's own profile, or one no case of this system holds, finds nothing. Both reads are by
+ * primary key: the area search's id derives from the case.
  */
 export async function caseOfProfile(
   pool: Pool,
@@ -44,17 +46,18 @@ export async function caseOfProfile(
   profileRef: string,
   regionOf: (centerId: string) => string | undefined,
 ): Promise<CaseOfProfile | undefined> {
-  const { rows } = await pool.query<{ case_id: string; task_id: string; command_center_id: string; region: string | null }>(
-    `SELECT p.case_id, p.task_id, t.command_center_id, s.details->'area'->>'regionCode' AS region
-     FROM ${schema}.dna_profiles p
+  const parents = await pool.query<{ case_id: string; task_id: string; command_center_id: string }>(
+    `SELECT p.case_id, p.task_id, t.command_center_id FROM ${schema}.dna_profiles p
      JOIN ${schema}.tasks t ON t.task_id = p.task_id AND t.details->>'subject' = 'missing-child-parents'
-     LEFT JOIN ${schema}.tasks s ON s.case_id = p.case_id AND s.kind = 'area-search'
-     WHERE p.profile_ref = $1 LIMIT 1`,
+     WHERE p.profile_ref = $1`,
     [profileRef],
   );
-  const row = rows[0];
+  const row = parents.rows[0];
   if (!row) return undefined;
-  const regionCode = row.region ?? regionOf(row.command_center_id);
+  const search = await pool.query<{ region: string }>(`SELECT details->'area'->>'regionCode' AS region FROM ${schema}.tasks WHERE task_id = $1`, [
+    taskIds.search(row.case_id, 'area-search'),
+  ]);
+  const regionCode = search.rows[0]?.region ?? regionOf(row.command_center_id);
   if (!regionCode) return undefined;
   return { caseId: row.case_id, parentsTaskId: row.task_id, commandCenterId: row.command_center_id, regionCode };
 }
