@@ -7,6 +7,7 @@ const KIND_OF = {
   SearchTaskAssigned: (d) => d.kind,
   DnaSamplingTaskAssigned: () => 'dna-sampling',
   EscortTaskAssigned: () => 'escort',
+  ReunionEscortTaskAssigned: () => 'escort',
   LeadVerificationTaskAssigned: () => 'lead-verification',
 };
 

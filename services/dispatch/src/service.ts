@@ -18,6 +18,7 @@ import type { DispatchConfig } from './config.js';
 import { startAlertConsumer } from './consumers/alert-consumer.js';
 import { startHandoverConsumer } from './consumers/handover-consumer.js';
 import { startReleaseConsumer } from './consumers/release-consumer.js';
+import { startReunionConsumer } from './consumers/reunion-consumer.js';
 import type { Directory } from './domain/directory.js';
 import { registerCommandCenterRoutes } from './http/command-center-routes.js';
 import { registerConsolePage } from './http/console-page.js';
@@ -29,6 +30,7 @@ import { registerTaskRoutes } from './http/task-routes.js';
 import { ConsoleHub } from './live/console-hub.js';
 import { startFeedFollower } from './live/feed-follower.js';
 import { projectionMigrations } from './projections/migrations.js';
+import { caseOfProfile, startProfileProjection } from './projections/profile-projection.js';
 import { startTaskProjection } from './projections/task-projection.js';
 import { startEscalator } from './scheduler/escalator.js';
 import { loadDirectory } from './seeds.js';
@@ -68,6 +70,7 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
     logger,
     publish: (d) => hub.publish(d),
   });
+  runtime.singleton('profile-projection', () => startProfileProjection({ store, notifier: runtime.notifier, logger }), 'postgres');
   runtime.singleton(
     'task-projection',
     () => startTaskProjection({ store, notifier: runtime.notifier, directory, logger, onCommitted: feed.offer }),
@@ -88,9 +91,10 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   await registerConsolePage(app, routes);
   registerTaskRoutes(routes, { pool, schema: store.schema, commands: tasks });
   registerReleaseRoutes(routes, { pool, schema: store.schema });
+  const regionOf = (id: string) => directory.center(id)?.regionCode;
   registerDnaRoutes(
     routes,
-    dnaCommands(store, clock, (id) => directory.center(id)?.regionCode),
+    dnaCommands(store, clock, regionOf, (ref) => caseOfProfile(pool, store.schema, ref, regionOf)),
   );
   registerChildRoutes(routes, childCommands(store, clock, directory, deadlines));
   registerConsoleRoutes(routes, {
@@ -107,6 +111,7 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   runtime.background('alertConsumer', () => startAlertConsumer(runtime, ctx));
   runtime.background('handoverConsumer', () => startHandoverConsumer(runtime, ctx));
   runtime.background('releaseConsumer', () => startReleaseConsumer(runtime));
+  runtime.background('reunionConsumer', () => startReunionConsumer(runtime, ctx));
   const escalator = runtime.singleton(
     'escalator',
     async () => startEscalator({ store, directory, deadlines, clock, intervalMs: config.DISPATCH_ESCALATOR_INTERVAL_MS, logger }),

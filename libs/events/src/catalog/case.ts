@@ -137,11 +137,14 @@ export const FollowUpVisitRecorded = defineEvent({
   schema: z.object({ caseId: Id, visitedAt: IsoTime, notes: z.string().min(1) }),
 });
 
-/** 落户 — parents still unidentified 12 months after handover: may be registered and adopted. */
+/**
+ * 落户 — parents still unidentified 12 months after handover: may be registered and adopted, once
+ * the registration gate (落户核查) would clear the child's record `childRef`.
+ */
 export const ChildEligibleForRegistration = defineEvent({
   type: 'ChildEligibleForRegistration',
   version: 1,
-  schema: z.object({ caseId: Id, handedOverAt: IsoTime, recordedAt: IsoTime }),
+  schema: z.object({ caseId: Id, handedOverAt: IsoTime, childRef: Id.optional(), recordedAt: IsoTime }),
 });
 
 /** 挂牌督办 — the joint-meeting office lists a key case for supervision. */

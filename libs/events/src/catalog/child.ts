@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineEvent } from './define.js';
-import { Id, IsoTime, Point } from './shared.js';
+import { Id, IsoTime, Point, RegionCode } from './shared.js';
+
+const Placement = z.object({ kind: z.enum(['household', 'institution']), id: Id.optional(), address: z.string().min(1).max(500).optional() });
 
 /**
  * 来历不明儿童 — police record a child of unknown origin (or an adopted child applying for
@@ -20,9 +22,57 @@ export const UnknownOriginChildRecorded = defineEvent({
     apparentAgeYears: z.number().int().min(0).max(18),
     sex: z.enum(['female', 'male', 'unknown']),
     circumstances: z.enum(['begging', 'household', 'hospital', 'welfare-institution', 'registration-application']),
-    placement: z.object({ kind: z.enum(['household', 'institution']), id: Id.optional(), address: z.string().min(1).max(500).optional() }).optional(),
+    placement: Placement.optional(),
     recordedBy: Id,
     recordedAt: IsoTime,
+  }),
+});
+
+/**
+ * 比中关联 — a child's confirmed match (the same match re-tested) against the parents of an open
+ * case links the child to that case. For a child's sample the lab's match reference is the
+ * `profileRef` of the parents' profile it matched; the case is the one whose parents' sample
+ * carries it. `taskId` is the child's sampling task; the parents are identified by DNA.
+ */
+export const UnknownOriginChildMatchedToCase = defineEvent({
+  type: 'UnknownOriginChildMatchedToCase',
+  version: 1,
+  schema: z.object({
+    childRef: Id,
+    caseId: Id,
+    taskId: Id,
+    sampleId: Id,
+    matchRef: Id,
+    /** The parents' sampling task whose profile the child's sample matched. */
+    parentsTaskId: Id,
+    /** The centre holding the case's parents' task, and the case's region (who has authority over it). */
+    caseCommandCenterId: Id,
+    caseRegionCode: RegionCode,
+    place: Point.extend({ address: z.string().min(1).max(500).optional() }),
+    placement: Placement.optional(),
+    matchedAt: IsoTime,
+  }),
+});
+
+/**
+ * 护送移交 — the escort of a child linked to its case, from where it is to the parents the match
+ * identified; the household it was found in is presumed the buying family and is never where it
+ * goes (不得由收买家庭继续抚养).
+ */
+export const ReunionEscortTaskAssigned = defineEvent({
+  type: 'ReunionEscortTaskAssigned',
+  version: 1,
+  schema: z.object({
+    taskId: Id,
+    caseId: Id,
+    commandCenterId: Id,
+    deadlineAt: IsoTime,
+    assignedAt: IsoTime,
+    childRef: Id,
+    from: Point,
+    to: z.literal('identified-parents'),
+    /** The household the child was found placed in, when it was one: never the destination. */
+    buyingHousehold: Placement.omit({ kind: true }).optional(),
   }),
 });
 
@@ -41,9 +91,16 @@ export const RegistrationCheckAnswered = defineEvent({
     status: z.enum(['cleared', 'blocked', 'pending']),
     /** The sample whose comparison decided a cleared or blocked answer. */
     sampleId: Id.optional(),
+    /** The case a blocking match linked the child to, given only to an asker with authority over it. */
+    caseRef: Id.optional(),
     checkedBy: Id,
     checkedAt: IsoTime,
   }),
 });
 
-export const childEvents = [UnknownOriginChildRecorded, RegistrationCheckAnswered] as const;
+export const childEvents = [
+  UnknownOriginChildRecorded,
+  UnknownOriginChildMatchedToCase,
+  ReunionEscortTaskAssigned,
+  RegistrationCheckAnswered,
+] as const;

@@ -37,11 +37,11 @@ export function childCommands(store: PgEventStore, clock: Clock, directory: Dire
     check: async (childRef: string, principal: Principal) => {
       const checkId = `registration-check-${newId()}`;
       const taskId = childTaskId(childRef);
-      const { actor } = dnaCallerOf(principal);
+      const { actor, unitRegion } = dnaCallerOf(principal);
       const { events } = await handleCommand(
         store,
         registrationGateDecider,
-        { checkId, childRef, taskId, actor, grants: principal.grants, now: clock.now() },
+        { checkId, childRef, taskId, actor, grants: principal.grants, unitRegion, now: clock.now() },
         {
           streamId: `registration-${childRef}`,
           reads: [taskStream(taskId), dnaStream(taskId)],

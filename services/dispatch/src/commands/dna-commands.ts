@@ -8,6 +8,7 @@ import {
   type Principal,
   type StoredEvent,
 } from '@rapid-search/events';
+import type { CaseOfProfile } from '../domain/child-link.js';
 import { dnaDecider, dnaStream, type DnaCommand, type LabResult } from '../domain/dna.js';
 import { needCustodyReader } from '../domain/custody-access.js';
 import { evolveTask, taskStream } from '../domain/task.js';
@@ -26,9 +27,15 @@ export const dnaCallerOf = (principal: Principal): DnaCaller => ({ actor: actorO
 
 /**
  * The chain of custody of a DNA task's samples lives in one stream per task: `dna-<taskId>`.
- * `regionOf` places a command centre, so the deciders can tell whose jurisdiction a task is in.
+ * `regionOf` places a command centre, so the deciders can tell whose jurisdiction a task is in;
+ * `caseOfMatch` finds the case whose parents' profile a match names, for a child's match to link.
  */
-export function dnaCommands(store: PgEventStore, clock: Clock, regionOf: (centerId: string) => string | undefined) {
+export function dnaCommands(
+  store: PgEventStore,
+  clock: Clock,
+  regionOf: (centerId: string) => string | undefined,
+  caseOfMatch: (matchRef: string) => Promise<CaseOfProfile | undefined>,
+) {
   const run = async (command: DnaCommand) => {
     const { positions, events } = await handleCommand(store, dnaDecider, command, {
       streamId: dnaStream(command.taskId),
@@ -46,8 +53,14 @@ export function dnaCommands(store: PgEventStore, clock: Clock, regionOf: (center
       run({ kind: 'Seal', ...base(taskId, sampleId, caller), sealNumber }),
     receive: (taskId: string, sampleId: string, labId: string, caller: DnaCaller) =>
       run({ kind: 'Receive', ...base(taskId, sampleId, caller), labId }),
-    result: (taskId: string, sampleId: string, labId: string, result: LabResult, caller: DnaCaller) =>
-      run({ kind: 'LabResult', ...base(taskId, sampleId, caller), labId, ...result }),
+    result: async (taskId: string, sampleId: string, labId: string, result: LabResult, caller: DnaCaller) =>
+      run({
+        kind: 'LabResult',
+        ...base(taskId, sampleId, caller),
+        labId,
+        ...result,
+        ...(result.result === 'match' ? { caseOfMatch: await caseOfMatch(result.matchRef) } : {}),
+      }),
     /** The steps of a task's chain, for those who may read it; others are refused before anything is read. */
     custody: async (taskId: string, caller: DnaCaller): Promise<StoredEvent[]> => {
       const { state: task } = await loadState(store, { initialState: () => null, evolve: evolveTask }, taskStream(taskId));

@@ -25,6 +25,7 @@ export const taskIds = {
   search: (caseId: string, kind: 'area-search' | 'video-review') => deriveId(caseId, kind),
   dnaSampling: (caseId: string) => deriveId(caseId, 'dna-sampling', 'missing-child-parents'),
   escort: (caseId: string, handoverId: string) => deriveId(caseId, 'escort', handoverId),
+  reunionEscort: (caseId: string, childRef: string) => deriveId(caseId, 'reunion-escort', childRef),
 };
 
 /** 快速查找: interception at every hub in reach, area search, video review and parents' DNA sampling. */
@@ -87,6 +88,38 @@ export function planEscort(handover: EventData<'HandoverToCivilAffairsInitiated'
         handoverId,
         institutionId: institution.id,
         from: childLocation,
+      },
+    },
+  };
+}
+
+/**
+ * 护送移交: a child linked to its case by a confirmed match goes to the parents the match
+ * identified, escorted by the case's centre. A household the child was found placed in is
+ * presumed the buying family: the task names it so that no one takes the child back there.
+ */
+export function planReunionEscort(link: EventData<'UnknownOriginChildMatchedToCase'>, ctx: PlanContext): PlannedTask {
+  const { caseId, childRef, caseCommandCenterId, place, placement } = link;
+  const taskId = taskIds.reunionEscort(caseId, childRef);
+  const buyingHousehold =
+    placement?.kind === 'household'
+      ? { ...(placement.id ? { id: placement.id } : {}), ...(placement.address ? { address: placement.address } : {}) }
+      : undefined;
+  return {
+    taskId,
+    kind: 'escort',
+    event: {
+      type: 'ReunionEscortTaskAssigned',
+      data: {
+        taskId,
+        caseId,
+        commandCenterId: caseCommandCenterId,
+        assignedAt: ctx.now.toISOString(),
+        deadlineAt: deadlineFor('escort', ctx.now, ctx.deadlines).toISOString(),
+        childRef,
+        from: { lat: place.lat, lon: place.lon, regionCode: place.regionCode },
+        to: 'identified-parents',
+        ...(buyingHousehold ? { buyingHousehold } : {}),
       },
     },
   };

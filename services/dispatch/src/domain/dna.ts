@@ -1,4 +1,5 @@
 import { NotFound, RuleViolation, type Decider, type DomainEvent } from '@rapid-search/events';
+import { linkChild, type CaseOfProfile, type ChildRecord, type LinkedCase } from './child-link.js';
 import { needCustodian, type CustodyActor } from './custody-access.js';
 import { evolveTask, type TaskState } from './task.js';
 
@@ -10,6 +11,9 @@ export interface DnaState {
   /** Every match reported so far, in order, to recognise the confirming re-test. */
   matches: { sampleId: string; matchRef: string }[];
   parentsIdentified: boolean;
+  /** A child of unknown origin's record, when the task samples one, and the case it was linked to. */
+  child?: ChildRecord;
+  linkedCase?: LinkedCase;
 }
 
 export const dnaStream = (taskId: string): string => `dna-${taskId}`;
@@ -38,6 +42,12 @@ export function evolveDna(state: DnaState, event: DomainEvent): DnaState {
       return stage(event.data.sampleId, 'no-match');
     case 'ParentsIdentifiedByDna':
       return { ...state, parentsIdentified: true };
+    case 'UnknownOriginChildRecorded': {
+      const { childRef, place, placement } = event.data;
+      return { ...state, child: { childRef, place, ...(placement ? { placement } : {}) } };
+    }
+    case 'UnknownOriginChildMatchedToCase':
+      return { ...state, linkedCase: { caseId: event.data.caseId, regionCode: event.data.caseRegionCode } };
     default:
       return state;
   }
@@ -71,7 +81,7 @@ export type DnaCommand =
   | ({ kind: 'Collect'; donor: 'mother' | 'father' | 'guardian' | 'child' } & Cmd)
   | ({ kind: 'Seal'; sealNumber: string } & Cmd)
   | ({ kind: 'Receive'; labId: string } & Cmd)
-  | ({ kind: 'LabResult'; labId: string } & Cmd & LabResult);
+  | ({ kind: 'LabResult'; labId: string; caseOfMatch?: CaseOfProfile | undefined } & Cmd & LabResult);
 
 /** What a step of custody is decided on: the DNA-sampling task and the custody of its samples. */
 export interface DnaCustody {
@@ -142,7 +152,9 @@ const TESTED: readonly SampleStage[] = ['profiled', 'matched', 'no-match'];
 
 /**
  * 入库比对: a profile is entered once the lab holds the sealed sample; a match is only acted on
- * when a second result confirms the same match reference, and then the parents are identified.
+ * when a second result confirms the same match reference: then the parents are identified, or,
+ * for a child of unknown origin, the child is linked to the case of the parents it matched
+ * (`caseOfMatch`, looked up from the match reference before deciding).
  */
 function labResult(task: TaskState | null, state: DnaState, cmd: Extract<DnaCommand, { kind: 'LabResult' }>): DomainEvent[] {
   const { taskId, caseId, childRef } = dnaTask(task, cmd.taskId);
@@ -160,14 +172,16 @@ function labResult(task: TaskState | null, state: DnaState, cmd: Extract<DnaComm
       if (state.parentsIdentified) {
         throw new RuleViolation('PARENTS_ALREADY_IDENTIFIED', `the parents for task ${taskId} are already identified`);
       }
+      if (state.linkedCase) throw new RuleViolation('CHILD_ALREADY_LINKED', `the child of task ${taskId} is already linked to a case`);
       const earlier = state.matches.filter((m) => m.matchRef === cmd.matchRef);
       const found: DomainEvent = {
         type: 'DnaMatchFound',
         data: { taskId, caseId, sampleId, labId, matchRef: cmd.matchRef, confirmation: earlier.length > 0 ? 'confirming' : 'initial', foundAt: at },
       };
-      // A child's confirmed match names other parents than any of its own record: the
-      // registration gate reads it as blocking, and it identifies no parents of this record.
-      if (earlier.length === 0 || childRef) return [found];
+      if (earlier.length === 0) return [found];
+      // A child's confirmed match names other parents than any of its own record: it links the
+      // child to their case and identifies no parents of this record.
+      if (childRef) return [found, ...linkChild(state.child, { taskId, sampleId, matchRef: cmd.matchRef, at }, cmd.caseOfMatch)];
       const sampleIds = [...new Set([...earlier.map((m) => m.sampleId), sampleId])];
       return [found, { type: 'ParentsIdentifiedByDna', data: { taskId, caseId, sampleIds, matchRef: cmd.matchRef, identifiedAt: at } }];
     }

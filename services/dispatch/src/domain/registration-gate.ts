@@ -1,4 +1,4 @@
-import { NotFound, RuleViolation, type Actor, type Decider, type DomainEventOf } from '@rapid-search/events';
+import { NotFound, regionContains, RuleViolation, type Actor, type Decider, type DomainEventOf } from '@rapid-search/events';
 import { dnaDecider, type DnaCustody, type DnaState } from './dna.js';
 
 /** The grant that lets an officer's token ask at the household-registration gate (落户核查). */
@@ -29,12 +29,18 @@ export interface CheckRegistration {
   taskId: string;
   actor: Actor;
   grants: readonly string[];
+  /** The officer's unit's region (GB/T 2260), from the token. */
+  unitRegion?: string | undefined;
   now: Date;
 }
 
 export type RegistrationCheckAnswered = DomainEventOf<'RegistrationCheckAnswered'>;
 
-/** A check reads the child's sampling task and its chain of custody; each check is one event. */
+/**
+ * A check reads the child's sampling task and its chain of custody; each check is one event. The
+ * asker's unit must have jurisdiction over the place the child was found; a blocking match's case
+ * is named only to an asker whose jurisdiction also holds the case's region.
+ */
 export const registrationGateDecider: Decider<CheckRegistration, DnaCustody, RegistrationCheckAnswered> = {
   initialState: dnaDecider.initialState,
   evolve: dnaDecider.evolve,
@@ -44,8 +50,15 @@ export const registrationGateDecider: Decider<CheckRegistration, DnaCustody, Reg
         status: 403,
       });
     }
-    if (task?.childRef !== cmd.childRef) throw new NotFound('child', cmd.childRef);
+    if (task?.childRef !== cmd.childRef || !dna.child) throw new NotFound('child', cmd.childRef);
+    if (!holds(cmd.unitRegion, dna.child.place.regionCode)) {
+      throw new RuleViolation('NO_AUTHORITY_OVER_CASE', `child ${cmd.childRef} was found outside the jurisdiction of officer ${cmd.actor.id}`, {
+        status: 403,
+      });
+    }
     const answer = registrationAnswer(dna);
+    const linked = answer.status === 'blocked' ? dna.linkedCase : undefined;
+    const caseRef = linked && holds(cmd.unitRegion, linked.regionCode) ? linked.caseId : undefined;
     return [
       {
         type: 'RegistrationCheckAnswered',
@@ -56,6 +69,7 @@ export const registrationGateDecider: Decider<CheckRegistration, DnaCustody, Reg
           taskId: cmd.taskId,
           status: answer.status,
           ...('sampleId' in answer ? { sampleId: answer.sampleId } : {}),
+          ...(caseRef ? { caseRef } : {}),
           checkedBy: cmd.actor.id,
           checkedAt: cmd.now.toISOString(),
         },
@@ -63,3 +77,5 @@ export const registrationGateDecider: Decider<CheckRegistration, DnaCustody, Reg
     ];
   },
 };
+
+const holds = (unitRegion: string | undefined, region: string): boolean => unitRegion !== undefined && regionContains(unitRegion, region);

@@ -17,14 +17,17 @@ export interface TaskState {
 
 export const taskStream = (taskId: string): string => `task-${taskId}`;
 
-export type AssignmentEvent = DomainEventOf<'InterceptionTaskAssigned' | 'SearchTaskAssigned' | 'DnaSamplingTaskAssigned' | 'EscortTaskAssigned'>;
+export type AssignmentEvent = DomainEventOf<
+  'InterceptionTaskAssigned' | 'SearchTaskAssigned' | 'DnaSamplingTaskAssigned' | 'EscortTaskAssigned' | 'ReunionEscortTaskAssigned'
+>;
 
 export function isAssignment(event: DomainEvent): event is AssignmentEvent {
   return (
     event.type === 'InterceptionTaskAssigned' ||
     event.type === 'SearchTaskAssigned' ||
     event.type === 'DnaSamplingTaskAssigned' ||
-    event.type === 'EscortTaskAssigned'
+    event.type === 'EscortTaskAssigned' ||
+    event.type === 'ReunionEscortTaskAssigned'
   );
 }
 
@@ -37,6 +40,7 @@ export function kindOf(event: AssignmentEvent): TaskKind {
     case 'DnaSamplingTaskAssigned':
       return 'dna-sampling';
     case 'EscortTaskAssigned':
+    case 'ReunionEscortTaskAssigned':
       return 'escort';
   }
 }

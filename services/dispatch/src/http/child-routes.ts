@@ -18,6 +18,7 @@ const Check = z.object({
   status: z.enum(['cleared', 'blocked', 'pending']),
   taskId: z.string().describe('the DNA-sampling task of the child, whose chain of custody decides the answer'),
   sampleId: z.string().optional().describe('the sample whose comparison cleared or blocked the registration'),
+  caseRef: z.string().optional().describe("blocked: the case the child's confirmed match linked it to, for an officer with authority over the case"),
   checkedAt: z.string(),
 });
 
@@ -51,8 +52,8 @@ export function registerChildRoutes(routes: RouteKit, children: ChildCommands): 
     body: z.object({ childRef: Ref }),
     responses: { 200: Check },
     handler: async ({ body, principal }) => {
-      const { checkId, childRef, status, taskId, sampleId, checkedAt } = await children.check(body.childRef, principal);
-      return { checkId, childRef, status, taskId, checkedAt, ...(sampleId ? { sampleId } : {}) };
+      const { checkId, childRef, status, taskId, sampleId, caseRef, checkedAt } = await children.check(body.childRef, principal);
+      return { checkId, childRef, status, taskId, checkedAt, ...(sampleId ? { sampleId } : {}), ...(caseRef ? { caseRef } : {}) };
     },
   });
 }

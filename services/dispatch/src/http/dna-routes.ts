@@ -88,7 +88,12 @@ export function registerDnaRoutes(routes: RouteKit, dna: DnaCommands): void {
     params: TaskParams,
     body: z.discriminatedUnion('result', [
       z.object({ sampleId: Id, labId: Id, result: z.literal('profile-entered'), profileRef: Id }),
-      z.object({ sampleId: Id, labId: Id, result: z.literal('match'), matchRef: Id }),
+      z.object({
+        sampleId: Id,
+        labId: Id,
+        result: z.literal('match'),
+        matchRef: Id.describe("for a child of unknown origin's sample: the profileRef of the parents' profile it matched"),
+      }),
       z.object({ sampleId: Id, labId: Id, result: z.literal('no-match') }),
     ]),
     responses: { 200: Result },

@@ -1,7 +1,8 @@
-import { signToken } from '@rapid-search/events';
-import { TEST_SIGNING_KEY } from '@rapid-search/events/testing';
+import { newId, signToken } from '@rapid-search/events';
+import { eventually, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import t from 'tap';
-import { GUANDU, postAs, startHarness, TestConsole } from './harness.js';
+import { taskIds } from '../domain/assignment.js';
+import { GUANDU, postAs, quickSearch, startHarness, TestConsole } from './harness.js';
 
 const h = await startHarness('dispatch_children');
 t.teardown(() => h.close());
@@ -27,13 +28,13 @@ const child = (circumstances: string) => ({
   sex: 'male',
   circumstances,
 });
-/** The child's sample through the chain of custody, up to its profile in the DNA database. */
-async function profile(taskId: string, sampleId: string) {
+/** A sample through the chain of custody, up to its profile in the DNA database. */
+async function profile(taskId: string, sampleId: string, donor = 'child', profileRef = `profile-${sampleId}`) {
   const base = `/v1/dna/tasks/${taskId}`;
-  await post(`${base}/samples`, officer, { sampleId, donor: 'child' });
+  await post(`${base}/samples`, officer, { sampleId, donor });
   await post(`${base}/samples/${sampleId}/seal`, officer, { sealNumber: `seal-${sampleId}` });
   await post(`${base}/samples/${sampleId}/receipt`, lab, { labId: 'lab-kunming' });
-  return post(`${base}/results`, lab, { sampleId, labId: 'lab-kunming', result: 'profile-entered', profileRef: `profile-${sampleId}` });
+  return post(`${base}/results`, lab, { sampleId, labId: 'lab-kunming', result: 'profile-entered', profileRef });
 }
 const check = async (childRef: string) => (await post('/v1/registration-checks', registrar, { childRef })).body;
 
@@ -59,7 +60,9 @@ t.test('given a child whose match is confirmed by a re-test, when checked, then 
   await post(`/v1/dna/tasks/${taskId}/results`, lab, match);
   t.match(await check(childRef), { status: 'pending' }, 'a single unconfirmed match neither clears nor blocks');
   await post(`/v1/dna/tasks/${taskId}/results`, lab, match);
-  t.match(await check(childRef), { status: 'blocked', sampleId: 's2' });
+  const blocked = await check(childRef);
+  t.match(blocked, { status: 'blocked', sampleId: 's2' });
+  t.notOk('caseRef' in blocked, 'a profile no case of this system holds links the child to no case');
 });
 
 t.test('given a recorded child, when an officer without the grant or a lab checks, then 403 NO_REGISTRATION_GRANT', async (t) => {
@@ -71,3 +74,73 @@ t.test('given a recorded child, when an officer without the grant or a lab check
     body: { error: { message: /apparentAgeYears/ } },
   });
 });
+
+t.test(
+  "given an open case whose parents were sampled, when a second child's match to them is confirmed, then it is linked to the case",
+  async (t) => {
+    const caseId = `case-${newId()}`;
+    await h.publish('alert', quickSearch(caseId, 1), caseId);
+    const parentsTask = taskIds.dnaSampling(caseId);
+    const assigned = await eventually(async () => {
+      const task = h.published.find((e) => e.type === 'DnaSamplingTaskAssigned' && e.data.taskId === parentsTask);
+      if (!task) throw new Error('no parents task yet');
+      return task;
+    }, 15000);
+    const parentsProfile = `profile-parents-${caseId}`;
+    t.match(await profile(parentsTask, `mother-${caseId}`, 'mother', parentsProfile), { status: 200 });
+    // The profile's index is a projection of its own: the lab's match is looked up in it.
+    await eventually(async () => {
+      const { rows } = await h.service.runtime.pool.query('SELECT 1 FROM dispatch.dna_profiles WHERE profile_ref = $1', [parentsProfile]);
+      if (rows.length === 0) throw new Error('profile not indexed yet');
+    }, 15000);
+    const caseConsole = await TestConsole.open(h.wsUrl, await h.token('console', String(assigned.data.commandCenterId)));
+    t.teardown(() => caseConsole.ws.close());
+
+    const found = { ...child('household'), placement: { kind: 'household', id: 'household-buyer-1', address: 'a village house' } };
+    const { childRef, taskId } = (await post('/v1/dna/unknown-origin-children', officer, found)).body;
+    await profile(taskId, 's3');
+    const match = { sampleId: 's3', labId: 'lab-kunming', result: 'match', matchRef: parentsProfile };
+    t.match(
+      await post(`/v1/dna/tasks/${taskId}/results`, lab, match),
+      { status: 200, body: { types: ['DnaMatchFound'] } },
+      'a first match links nothing',
+    );
+    t.match(await post(`/v1/dna/tasks/${taskId}/results`, lab, match), {
+      status: 200,
+      body: { types: ['DnaMatchFound', 'UnknownOriginChildMatchedToCase'] },
+    });
+
+    const [link] = await eventually(async () => {
+      const links = h.published.filter((e) => e.type === 'UnknownOriginChildMatchedToCase' && e.data.childRef === childRef);
+      if (links.length === 0) throw new Error('no link published yet');
+      return links;
+    }, 15000);
+    t.match(
+      link,
+      { caseId, data: { caseId, parentsTaskId: parentsTask, matchRef: parentsProfile } },
+      'the case file (ledger) reads this to identify the parents',
+    );
+
+    const escort = await caseConsole.waitFor(() =>
+      caseConsole.events().find((m) => m.event.type === 'ReunionEscortTaskAssigned' && m.event.data.childRef === childRef),
+    );
+    t.match(
+      escort.event.data,
+      { caseId, to: 'identified-parents', buyingHousehold: { id: 'household-buyer-1' } },
+      "the case's centre sees the escort to the parents",
+    );
+
+    t.match(await check(childRef), { status: 'blocked', sampleId: 's3', caseRef: caseId }, 'a registrar with authority over the case is told which');
+    const elsewhere = await signToken(
+      {
+        sub: 'officer-cq',
+        role: 'officer',
+        officerId: 'officer-cq',
+        unit: { id: 'cc-chongqing', regionCode: '500000' },
+        grants: ['household-registration'],
+      },
+      TEST_SIGNING_KEY,
+    );
+    t.match(await post('/v1/registration-checks', elsewhere, { childRef }), { status: 403, body: { error: { code: 'NO_AUTHORITY_OVER_CASE' } } });
+  },
+);

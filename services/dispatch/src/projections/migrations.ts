@@ -1,9 +1,10 @@
 import type { Migration } from '@rapid-search/events';
 
 /**
- * Read models kept by the one projection subscription: tasks (with the deadlines the escalator
+ * Read models kept by the tasks' projection subscription: tasks (with the deadlines the escalator
  * watches, so they survive restarts), which centers see each task, and a per-center feed of
- * positions that makes a console's resume one indexed range scan.
+ * positions that makes a console's resume one indexed range scan; and, by a subscription of its
+ * own, the sample each DNA profile came from.
  */
 export const projectionMigrations: Migration[] = [
   {
@@ -54,6 +55,18 @@ export const projectionMigrations: Migration[] = [
         exercise boolean NOT NULL DEFAULT false
       );
       CREATE INDEX tasks_case ON ${s}.tasks (case_id);
+    `,
+  },
+  {
+    version: 120,
+    name: 'DNA profiles by the sample they came from',
+    sql: (s) => `
+      CREATE TABLE ${s}.dna_profiles (
+        profile_ref text PRIMARY KEY,
+        case_id text NOT NULL,
+        task_id text NOT NULL,
+        sample_id text NOT NULL
+      );
     `,
   },
 ];

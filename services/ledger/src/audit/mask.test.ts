@@ -23,6 +23,12 @@ t.test('personal data is masked: reporter, child name, phones, DNA references', 
   t.equal(maskEntryText(plain), plain, 'entries without personal data pass through as stored');
 });
 
+t.test("a child's link to a case keeps the case and drops the DNA reference of the parents' profile", async (t) => {
+  const link = { type: 'UnknownOriginChildMatchedToCase', data: { childRef: 'child-1', caseId: 'case-9', matchRef: 'profile-parents-9' } };
+  t.same(maskPersonalData(link).data, { childRef: 'child-1', caseId: 'case-9', matchRef: '[masked]' });
+  t.notMatch(maskEntryText(JSON.stringify(link)), /profile-parents-9/);
+});
+
 t.test('who sees personal data', async (t) => {
   t.equal(seesPersonalData({ sub: 'a', role: 'auditor', grants: [] }), false);
   t.equal(seesPersonalData({ sub: 'a', role: 'auditor', grants: ['personal-data'] }), true);

@@ -8,7 +8,8 @@ const LEDGER = { id: 'ledger', role: 'system', grants: [] } as const;
 
 /**
  * What other services decide about a case enters the case file: the alert service opens the case,
- * dispatch reports parents identified by a confirmed DNA match. Event ids derive from the source
+ * dispatch reports parents identified by a confirmed DNA match — of their own sample, or of a
+ * child of unknown origin whose confirmed match linked it to the case (比中关联). Event ids derive from the source
  * event, and the append runs in the dedupe transaction, so a redelivery changes nothing.
  */
 export function startCaseEventsConsumer(runtime: ServiceRuntime): Promise<IdempotentConsumer> {
@@ -20,7 +21,7 @@ export function startCaseEventsConsumer(runtime: ServiceRuntime): Promise<Idempo
     groupId: `${runtime.config.KAFKA_TOPIC_PREFIX}ledger-case-events`,
     topics: [runtime.topics.alert, runtime.topics.dispatch],
     logger: runtime.logger,
-    types: ['CaseOpened', 'ParentsIdentifiedByDna'],
+    types: ['CaseOpened', 'ParentsIdentifiedByDna', 'UnknownOriginChildMatchedToCase'],
     // It acts on one event per case of the dozens these two topics carry. An officer forms the
     // group seconds after the report, so the case file may open a quarter of a second late, and
     // the broker is asked for these topics a few times a second rather than after every append.
@@ -51,6 +52,15 @@ function commandFor(consumed: ConsumedEvent): CaseCommand | null {
         caseId: event.data.caseId,
         actor: LEDGER,
         at: event.data.identifiedAt,
+        method: 'dna',
+        evidenceRef: event.data.matchRef,
+      };
+    case 'UnknownOriginChildMatchedToCase':
+      return {
+        kind: 'IdentifyParents',
+        caseId: event.data.caseId,
+        actor: LEDGER,
+        at: event.data.matchedAt,
         method: 'dna',
         evidenceRef: event.data.matchRef,
       };

@@ -1,4 +1,5 @@
 import type { Actor, OfficerRef } from '@rapid-search/events';
+import type { ChildComparison } from './registration-rule.js';
 import type { PackageName, Packages } from './state.js';
 
 /** Who issues a command: the actor written on the events, plus the token's grants. */
@@ -41,7 +42,14 @@ export type CaseCommand =
   | Base<'AcceptHandover', { handoverId?: string }>
   | Base<'OpenDedicatedFile', { policeStationId: string }>
   | Base<'RecordFollowUp', { notes: string }>
-  | Base<'RecordRegistrationEligibility', Record<never, never>>
+  | Base<
+      'RecordRegistrationEligibility',
+      {
+        /** The child's record at the registration gate (来历不明儿童), and its comparisons as the ledger holds them. */
+        childRef: string;
+        comparison: ChildComparison;
+      }
+    >
   | Base<'ListForSupervision', { reason: string }>
   | Base<'LiftSupervision', Record<never, never>>;
 

@@ -1,6 +1,7 @@
 /** The case file after the rescue: handover to civil affairs, after-care, registration, supervision. */
 import t from 'tap';
 import type { DomainEvent } from '@rapid-search/events';
+import type { ChildComparison } from './registration-rule.js';
 import {
   caseId,
   AT,
@@ -91,9 +92,16 @@ t.test('专门档案: given the handover accepted, when the dedicated file opens
     .thenMatches([{ type: 'FollowUpVisitRecorded' }]);
 });
 
+/** The child's record at the registration gate: one sample, its latest comparison as given. */
+const compared = (latest: 'match' | 'no-match' | null, confirmed = false): ChildComparison => ({
+  latest: new Map(latest ? [['s1', latest]] : []),
+  matchRefs: new Set(latest === 'match' || confirmed ? ['profile-parents-9'] : []),
+  confirmed,
+});
+const eligibility = { kind: 'RecordRegistrationEligibility', childRef: 'child-1', comparison: compared('no-match') } as const;
+const handedOver = [opened, rescued, initiated, accepted];
+
 t.test('落户: given the handover accepted and the parents unidentified, when 12 months have passed, then the child may be registered', async (t) => {
-  const eligibility = { kind: 'RecordRegistrationEligibility' } as const;
-  const handedOver = [opened, rescued, initiated, accepted];
   theCase(t)
     .given(handedOver)
     .when(command(eligibility, officer, '2026-05-31T23:59:59.000Z'))
@@ -101,7 +109,9 @@ t.test('落户: given the handover accepted and the parents unidentified, when 1
   theCase(t)
     .given(handedOver)
     .when(command(eligibility, officer, '2026-06-01T00:00:00.000Z'))
-    .thenMatches([{ type: 'ChildEligibleForRegistration', data: { handedOverAt: HANDED_OVER, recordedAt: '2026-06-01T00:00:00.000Z' } }]);
+    .thenMatches([
+      { type: 'ChildEligibleForRegistration', data: { handedOverAt: HANDED_OVER, childRef: 'child-1', recordedAt: '2026-06-01T00:00:00.000Z' } },
+    ]);
   theCase(t)
     .given([...handedOver, identified])
     .when(command(eligibility, officer, '2027-01-01T00:00:00.000Z'))
@@ -110,6 +120,20 @@ t.test('落户: given the handover accepted and the parents unidentified, when 1
     .given([opened, rescued, initiated])
     .when(command(eligibility, officer, '2027-01-01T00:00:00.000Z'))
     .thenThrows('HANDOVER_NOT_ACCEPTED');
+});
+
+t.test('落户核查: given 12 months past the handover, when the gate would not clear the child, then REGISTRATION_NOT_CLEARED', async (t) => {
+  const at = '2027-01-01T00:00:00.000Z';
+  for (const [comparison, why] of [
+    [compared(null), 'no comparison yet'],
+    [compared('match'), 'a match awaiting its re-test'],
+    [compared('no-match', true), 'a confirmed match, even with a later no-match'],
+  ] as const) {
+    theCase(t)
+      .given(handedOver)
+      .when(command({ ...eligibility, comparison }, officer, at))
+      .thenThrows('REGISTRATION_NOT_CLEARED', why);
+  }
 });
 
 t.test('given a child handed over, when the parents are identified later, then the child still goes home', async (t) => {

@@ -1,6 +1,7 @@
 import { Forbidden, NotFound, RuleViolation, ValidationError, type DomainEvent, type Role } from '@rapid-search/events';
 import { JOINT_MEETING_OFFICE, type CaseCommand, type CommandActor } from './commands.js';
 import { needAuthorityOverCase } from './authority.js';
+import { gateClears } from './registration-rule.js';
 import type { CaseState } from './state.js';
 
 /** 县级以上公安机关: a chief must head an organ at county level or above. */
@@ -128,7 +129,11 @@ export function decide(command: CaseCommand, state: CaseState): DomainEvent[] {
           `the family search runs ${REGISTRATION_WAIT_MONTHS} months after the handover: not before ${due.toISOString()}`,
         );
       }
-      return [{ type: 'ChildEligibleForRegistration', data: { caseId, handedOverAt, recordedAt: at } }];
+      // The same gate as any registration (落户核查): the child's sample compared, and no match.
+      if (!gateClears(command.comparison)) {
+        throw new RuleViolation('REGISTRATION_NOT_CLEARED', `child ${command.childRef} has no completed comparison with no match (严把儿童落户关)`);
+      }
+      return [{ type: 'ChildEligibleForRegistration', data: { caseId, handedOverAt, childRef: command.childRef, recordedAt: at } }];
     }
     case 'ListForSupervision':
       needJointMeetingOffice(command.actor);

@@ -27,11 +27,16 @@ export function evolveComparison(state: ChildComparison, event: DomainEvent): Ch
 }
 
 /**
- * 严把儿童落户关: a registration cleared while no sample's latest comparison is a no-match, while
- * a match awaits its re-test, or after a confirmed match, was cleared without a completed comparison.
+ * 严把儿童落户关, as the gate answers it: cleared only once a sample's latest comparison is a
+ * no-match, with no match awaiting its re-test and none confirmed.
  */
+export function gateClears(state: ChildComparison): boolean {
+  const results = [...state.latest.values()];
+  return !state.confirmed && !results.includes('match') && results.includes('no-match');
+}
+
+/** A registration cleared where the gate would not clear was cleared without a completed comparison. */
 export function clearedWithoutComparison(state: ChildComparison, event: DomainEvent): boolean {
   if (event.type !== 'RegistrationCheckAnswered' || (event.data as { status?: unknown }).status !== 'cleared') return false;
-  const results = [...state.latest.values()];
-  return state.confirmed || results.includes('match') || !results.includes('no-match');
+  return !gateClears(state);
 }

@@ -14,6 +14,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { executeCommand, loadCase } from '../case-store.js';
 import type { CaseCommand, CommandActor } from '../domain/commands.js';
+import { childComparison } from '../audit/comparison.js';
 import { maskPersonalData, seesPersonalData } from '../audit/mask.js';
 import { CaseView } from './case-view.js';
 
@@ -32,7 +33,7 @@ export function registerCaseRoutes(routes: RouteKit, store: PgEventStore): void 
     body: B;
     roles?: readonly ('officer' | 'civil-affairs')[];
     params?: z.ZodObject;
-    toCommand: (body: z.infer<B>, params: Record<string, string>) => CommandBody;
+    toCommand: (body: z.infer<B>, params: Record<string, string>) => CommandBody | Promise<CommandBody>;
   }): void =>
     routes.route({
       method: 'POST',
@@ -45,7 +46,7 @@ export function registerCaseRoutes(routes: RouteKit, store: PgEventStore): void 
       responses: { 200: Outcome },
       handler: async ({ body, params, principal, request }) => {
         const p = params as Record<string, string> & { caseId: string };
-        const cmd = { ...spec.toCommand(body, p), caseId: p.caseId, actor: actorOf(principal), at: new Date().toISOString() } as CaseCommand;
+        const cmd = { ...(await spec.toCommand(body, p)), caseId: p.caseId, actor: actorOf(principal), at: new Date().toISOString() } as CaseCommand;
         const { caseId, version, appended } = await executeCommand(store, cmd, trace(request));
         return { caseId, version, appended };
       },
@@ -149,9 +150,13 @@ export function registerCaseRoutes(routes: RouteKit, store: PgEventStore): void 
   });
   command({
     url: '/v1/cases/:caseId/registration-eligibility',
-    summary: '落户 — parents still unidentified 12 months after the handover',
-    body: Empty,
-    toCommand: () => ({ kind: 'RecordRegistrationEligibility' }),
+    summary: "落户 — parents still unidentified 12 months after the handover, and the child's record cleared by the registration gate",
+    body: z.object({ childRef: z.string().min(1).max(200).describe("the child's record at dispatch's registration gate (落户核查)") }),
+    toCommand: async (b) => ({
+      kind: 'RecordRegistrationEligibility',
+      childRef: b.childRef,
+      comparison: await childComparison(store.pool, b.childRef),
+    }),
   });
   command({
     url: '/v1/cases/:caseId/supervision',

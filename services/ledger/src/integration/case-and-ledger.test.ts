@@ -122,7 +122,10 @@ t.test('一长三包 over HTTP, every rule refused with its code and nothing wri
   t.match(await post(`${base}/handover/accept`, civilAffairs, {}), { status: 200, body: { appended: ['HandoverToCivilAffairsAccepted'] } });
   t.equal((await post(`${base}/dedicated-file`, officer, { policeStationId: 'ps-kunming-guanshang' })).status, 200);
   t.equal((await post(`${base}/follow-ups`, officer, { notes: 'child settled at the institute' })).status, 200);
-  t.match(await post(`${base}/registration-eligibility`, officer), { status: 409, body: { error: { code: 'REGISTRATION_TOO_EARLY' } } });
+  t.match(await post(`${base}/registration-eligibility`, officer, { childRef: 'child-x' }), {
+    status: 409,
+    body: { error: { code: 'REGISTRATION_TOO_EARLY' } },
+  });
 
   const jmo = await h.token({ role: 'officer', officerId: 'jmo-yunnan', grants: ['joint-meeting-office'] });
   t.equal((await post(`${base}/supervision`, officer, { reason: 'key case' })).status, 403);
