@@ -7,7 +7,8 @@ import { GENESIS_HASH } from './audit/canonical.js';
  *   written around the service (a script, a bad migration) is refused by the database too;
  * - the hash-chained audit ledger. `entry` holds the canonical JSON text, the very bytes that were
  *   hashed (a jsonb column would re-format them), so verification hashes what is stored;
- * - the chain's append as one function: the head, the links and their hashes in one round trip.
+ * - the chain's append as one function: the head, the links and their hashes in one round trip;
+ * - the statistics' projection, one row per case (no personal data), read by GET /v1/stats.
  */
 export const ledgerMigrations: Migration[] = [
   {
@@ -130,6 +131,25 @@ export const ledgerMigrations: Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_history_rewrite();
       CREATE TRIGGER signed_checkpoints_no_truncate BEFORE TRUNCATE ON ${s}.signed_checkpoints
         FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_history_rewrite();
+    `,
+  },
+  {
+    version: 110,
+    name: 'case statistics',
+    // Periods are chosen by the report's time, then cut by region prefix and drill flag.
+    sql: (s) => `
+      CREATE TABLE ${s}.case_stats (
+        case_id text PRIMARY KEY,
+        region_code text,
+        reported_at timestamptz,
+        exercise boolean NOT NULL DEFAULT false,
+        duplicate_reports uuid[] NOT NULL DEFAULT '{}',
+        first_cap_alert_at timestamptz,
+        first_ack_at timestamptz,
+        found_at timestamptz,
+        withdrawn_at timestamptz
+      );
+      CREATE INDEX case_stats_reported ON ${s}.case_stats (reported_at, region_code) WHERE reported_at IS NOT NULL;
     `,
   },
 ];

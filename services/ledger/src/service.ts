@@ -4,9 +4,11 @@ import { CheckpointSigner } from './checkpoints/signing.js';
 import type { LedgerConfig } from './config.js';
 import { startAuditLedgerConsumer } from './consumers/audit-ledger.js';
 import { startCaseEventsConsumer } from './consumers/case-events.js';
+import { startCaseStatsConsumer } from './consumers/case-stats.js';
 import { registerCaseRoutes } from './http/case-routes.js';
 import { registerCheckpointRoutes } from './http/checkpoint-routes.js';
 import { registerLedgerRoutes } from './http/ledger-routes.js';
+import { registerStatsRoutes } from './http/stats-routes.js';
 import { ledgerMigrations } from './migrations.js';
 import { startCheckpointer } from './scheduler/checkpointer.js';
 
@@ -15,12 +17,13 @@ export interface LedgerService {
   close(): Promise<void>;
 }
 
-/** The ledger: case commands over HTTP at once; its two consumers join in the background. */
+/** The ledger: case commands over HTTP at once; its consumers join in the background. */
 export async function startLedgerService({ config, logger }: ServiceOptions<LedgerConfig>): Promise<LedgerService> {
   const signer = new CheckpointSigner(config.LEDGER_CHECKPOINT_KEY);
   const runtime = await startServiceRuntime({ service: 'ledger', config, logger, migrations: ledgerMigrations });
   runtime.background('caseEventsConsumer', () => startCaseEventsConsumer(runtime));
   runtime.background('auditLedgerConsumer', () => startAuditLedgerConsumer(runtime));
+  runtime.background('caseStatsConsumer', () => startCaseStatsConsumer(runtime));
   const schedule = { everyEntries: config.LEDGER_CHECKPOINT_EVERY_ENTRIES, everyMinutes: config.LEDGER_CHECKPOINT_EVERY_MINUTES };
   runtime.singleton('checkpointer', async () => startCheckpointer({ pool: runtime.pool, signer, schedule, logger }), 'postgres');
   const { app, routes } = await createServiceApp({
@@ -34,6 +37,7 @@ export async function startLedgerService({ config, logger }: ServiceOptions<Ledg
   registerCaseRoutes(routes, runtime.store);
   registerLedgerRoutes(routes, runtime.pool);
   registerCheckpointRoutes(routes, runtime.pool, signer);
+  registerStatsRoutes(routes, runtime.pool);
   return {
     app,
     close: async () => {

@@ -24,8 +24,15 @@ export interface Harness {
   service: LedgerService;
   prefix: string;
   producer: Producer;
-  /** Publishes an event as another service's relay would: the envelope, keyed by case. */
-  publish(service: 'alert' | 'dispatch', type: string, caseId: string, data: Record<string, unknown>, eventId?: string): Promise<string>;
+  /** Publishes an event as another service's relay would: the envelope, keyed by case; `exercise` marks a drill's. */
+  publish(
+    service: 'alert' | 'dispatch',
+    type: string,
+    caseId: string,
+    data: Record<string, unknown>,
+    eventId?: string,
+    options?: { exercise?: boolean },
+  ): Promise<string>;
   token(principal: Partial<Principal> & Pick<Principal, 'role'>): Promise<string>;
   close(): Promise<void>;
 }
@@ -57,14 +64,19 @@ export async function startHarness(label: string, env: Record<string, string> = 
     service,
     prefix,
     producer,
-    publish: async (from, type, caseId, data, eventId = newId()) => {
+    publish: async (from, type, caseId, data, eventId = newId(), options = {}) => {
       position++;
       const envelope = publishedEnvelope({ type, data }, caseId, {
         eventId,
         streamId: `${from}-${caseId}`,
         streamVersion: position,
         position,
-        metadata: { actor: { id: `${from}-test`, role: 'system' }, correlationId: deriveId(caseId, 'correlation'), causationId: null },
+        metadata: {
+          actor: { id: `${from}-test`, role: 'system' },
+          correlationId: deriveId(caseId, 'correlation'),
+          causationId: null,
+          ...(options.exercise ? { exercise: true } : {}),
+        },
       });
       await producer.send({ topic: `${prefix}${from}.events.v1`, messages: [{ key: caseId, value: JSON.stringify(envelope) }] });
       return eventId;
