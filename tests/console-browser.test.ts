@@ -49,10 +49,11 @@ async function openConsole(token: string): Promise<Page> {
 }
 
 /** A Kunming alert whose last-seen region is the city centre's own, so it gets the search tasks too. */
-async function postKunmingAlert(childName: string): Promise<string> {
-  const body = structuredClone(demo.alertBody) as unknown as { lastSeen: { regionCode: string }; child: { name: string } };
+async function postKunmingAlert(childName: string, options: { exercise?: boolean } = {}): Promise<string> {
+  const body = structuredClone(demo.alertBody) as unknown as { lastSeen: { regionCode: string }; child: { name: string }; exercise?: boolean };
   body.lastSeen.regionCode = '530113';
   body.child.name = childName;
+  if (options.exercise) body.exercise = true;
   const answer = await call<{ caseId: string }>(urls.alert, 'POST', '/v1/alerts', tokens.upstream, body, {
     'idempotency-key': `console-${Date.now()}-${Math.random()}`,
   });
@@ -84,7 +85,13 @@ t.test(
     t.ok(Date.now() - posted <= 2500, `rows ${Date.now() - posted} ms after the post`);
     await kunming.waitForFunction(() => document.querySelectorAll('#map .hub').length >= 2 && document.querySelectorAll('#map .ring').length >= 1);
     t.match(await kunming.textContent('#tasks'), /堵截/, 'the kind in Chinese by default');
-    t.match(await kunming.textContent('#map'), /Toll Gate|Station|Airport/, "the hubs' names on the map");
+    t.match(await kunming.textContent('#map .hub text'), /站|机场|收费站/, "the tasked hubs' Chinese names on the map");
+    t.ok((await kunming.locator('#map .hub.idle').count()) > 0, "the centre's other hubs are on the map too");
+    await kunming.waitForSelector('.release');
+    const release = (await kunming.textContent('.case .release'))!;
+    t.match(release, /Li Xiaoming \(李小明\)/, "the alert's public details head its tasks");
+    t.match(release, /\d+ 公里/, 'with the radius the release reaches');
+    t.notMatch(release, /13812345678|刘芳/, 'and nothing of the reporter');
     await kunming.screenshot({ path: `${SHOTS}/1-tasks-appear.png` });
   },
 );
@@ -142,6 +149,19 @@ t.test('given the page reloaded mid-shift, when it signs in again, then it rebui
   t.match(await again.textContent('#tasks'), /Interception/, 'the English toggle');
   await again.screenshot({ path: `${SHOTS}/4-english.png` });
   await again.close();
+});
+
+t.test('given a drill posted for Kunming, when its tasks arrive, then every row of it and the banner say it is a drill', async (t) => {
+  cases.push(await postKunmingAlert('Zhao Yanlian (赵演练)', { exercise: true }));
+  const drillRows = kunming.locator('.task.drill');
+  await kunming.waitForFunction(() => document.querySelectorAll('.task.drill').length >= 2);
+  t.ok(await kunming.isVisible('#drill-banner'), 'the banner is up');
+  t.match(await kunming.textContent('#drill-banner'), /演练/);
+  const drillCase = cases.at(-1)!;
+  const serverDrill = (await serverOpenTasks()).filter((x) => x.caseId === drillCase).map((x) => x.taskId);
+  const marked = await drillRows.evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.taskId!));
+  t.same(marked.sort(), serverDrill.sort(), 'every task of the drill is marked, and only those');
+  await kunming.screenshot({ path: `${SHOTS}/6-drill.png` });
 });
 
 t.test("given another centre's console, when Kunming's alerts are tasked, then it shows none of their tasks", async (t) => {

@@ -1,6 +1,7 @@
 // The console page: signs in from the URL fragment (kept in memory, then wiped from the address
 // bar), follows the centre's feed and renders the board, the map and the connection state.
 import { Board } from './board.js';
+import { Details } from './details.js';
 import { Feed } from './feed.js';
 import { WORDS } from './i18n.js';
 import { drawMap } from './map.js';
@@ -27,14 +28,31 @@ function render() {
   const connection = $('connection');
   connection.dataset.state = feed ? feed.state : 'expired';
   connection.textContent = !feed ? words.noToken : feed.state === 'resumed' ? words.resumed(feed.resumedFrom) : (words[feed.state] ?? words.refused);
-  drawRows($('tasks'), board, { words, now: Date.now(), selected, replies, select, act });
-  drawMap($('map'), [...board.tasks.values()], selected, words, lang === 'en');
+  details?.follow(board);
+  drawRows($('tasks'), board, {
+    words,
+    now: Date.now(),
+    selected,
+    replies,
+    select,
+    act,
+    releases: details?.releases ?? new Map(),
+    hubNames: new Map((details?.hubs ?? []).filter((h) => h.nameZh).map((h) => [h.id, h.nameZh])),
+  });
+  drawMap($('map'), mapView(), selected, words, lang === 'en');
+}
+
+/** The map shows the selected task's case, or the newest case on the board. */
+function mapView() {
+  const tasks = [...board.tasks.values()];
+  const caseId = board.tasks.get(selected)?.caseId ?? board.groups()[0]?.[0];
+  return { tasks, hubs: details?.hubs ?? [], release: details?.releases.get(caseId) ?? null };
 }
 
 function select(taskId) {
   if (selected === taskId) return;
   selected = taskId;
-  drawMap($('map'), [...board.tasks.values()], selected, WORDS[lang], lang === 'en');
+  drawMap($('map'), mapView(), selected, WORDS[lang], lang === 'en');
   for (const row of document.querySelectorAll('.task')) row.classList.toggle('selected', row.dataset.taskId === taskId);
 }
 
@@ -64,6 +82,7 @@ function claims(t) {
 }
 
 const centreId = token ? claims(token).commandCenterId : undefined;
+const details = token ? new Details(token, render) : null;
 const feed = token ? new Feed(token, board, render) : null;
 $('lang').addEventListener('click', () => {
   lang = lang === 'zh' ? 'en' : 'zh';
@@ -83,7 +102,8 @@ setInterval(() => {
 }, 1000);
 if (feed) {
   feed.onReply = reply;
-  window.rsConsole = { drop: () => feed.drop(), send: (m) => feed.send(m), board, history: feed.history };
+  if (centreId) void details.loadHubs(centreId);
+  window.rsConsole = { drop: () => feed.drop(), send: (m) => feed.send(m), board, details, history: feed.history };
   feed.connect();
 }
 render();

@@ -1,5 +1,6 @@
-// The map, drawn from coordinates alone (no tile server): hubs of the tasks on the board, the
-// last-seen point and the release rings, the selected task's hub highlighted.
+// The map, drawn from coordinates alone (no tile server): every hub the centre answers for (those
+// with tasks named), the last-seen point and the release rings of the selected task's case (or
+// the newest case), the selected task's hub highlighted.
 
 const SVG = 'http://www.w3.org/2000/svg';
 const KM_PER_DEG_LAT = 111.32;
@@ -12,13 +13,13 @@ function el(name, attrs, text) {
 }
 
 /** What the board's tasks say about the map: hubs, the last-seen point, the release radii. */
-export function mapFeatures(tasks) {
-  const hubs = new Map();
+export function mapFeatures(tasks, centreHubs = [], release = null) {
+  const hubs = new Map(centreHubs.map((h) => [h.id, { ...h, taskIds: [] }]));
   const radii = new Set();
   let lastSeen = null;
   for (const task of tasks) {
     const d = task.details ?? {};
-    if (d.hub) hubs.set(d.hub.id, { ...d.hub, taskIds: [...(hubs.get(d.hub.id)?.taskIds ?? []), task.taskId] });
+    if (d.hub) hubs.set(d.hub.id, { ...hubs.get(d.hub.id), ...d.hub, taskIds: [...(hubs.get(d.hub.id)?.taskIds ?? []), task.taskId] });
     if (typeof d.radiusKm === 'number') radii.add(d.radiusKm);
     if (d.area) {
       lastSeen = { lat: d.area.lat, lon: d.area.lon };
@@ -34,11 +35,15 @@ export function mapFeatures(tasks) {
         taskIds: [task.taskId],
       });
   }
+  if (release) {
+    lastSeen = { lat: release.lastSeen.lat, lon: release.lastSeen.lon };
+    if (typeof release.radiusKm === 'number') radii.add(release.radiusKm);
+  }
   return { hubs: [...hubs.values()], lastSeen, radii: [...radii].sort((a, b) => a - b) };
 }
 
-export function drawMap(svg, tasks, selectedTaskId, words, english) {
-  const { hubs, lastSeen, radii } = mapFeatures(tasks);
+export function drawMap(svg, { tasks, hubs: centreHubs, release }, selectedTaskId, words, english) {
+  const { hubs, lastSeen, radii } = mapFeatures(tasks, centreHubs, release);
   svg.replaceChildren(el('title', {}, words.map));
   const points = [...hubs, ...(lastSeen ? [lastSeen] : [])];
   if (points.length === 0) return;
@@ -48,25 +53,30 @@ export function drawMap(svg, tasks, selectedTaskId, words, english) {
   };
   const kmPerDegLon = KM_PER_DEG_LAT * Math.cos((center.lat * Math.PI) / 180);
   const toKm = (p) => ({ x: (p.lon - center.lon) * kmPerDegLon, y: -(p.lat - center.lat) * KM_PER_DEG_LAT });
-  const reach = Math.max(5, ...radii.map((r) => (lastSeen ? r : 0)), ...points.map((p) => Math.hypot(toKm(p).x, toKm(p).y)));
+  // Scaled to the hubs, not to the release: a 500 km ring would shrink a city's hubs to a dot.
+  const reach = Math.max(5, ...points.map((p) => Math.hypot(toKm(p).x, toKm(p).y)));
   const scale = 180 / (reach * 1.1);
   const at = (p) => ({ x: 200 + toKm(p).x * scale, y: 200 + toKm(p).y * scale });
   if (lastSeen) {
     for (const r of radii) {
       svg.append(el('circle', { cx: 200, cy: 200, r: r * scale, class: 'ring' }));
-      svg.append(el('text', { x: 200 + r * scale * 0.71 + 2, y: 200 - r * scale * 0.71, class: 'ring-label' }, `${r} ${words.km}`));
+      if (r * scale < 250)
+        svg.append(el('text', { x: 200 + r * scale * 0.71 + 2, y: 200 - r * scale * 0.71, class: 'ring-label' }, `${r} ${words.km}`));
     }
     svg.append(el('circle', { cx: 200, cy: 200, r: 6, class: 'last-seen' }));
+    if (radii.length > 0) svg.append(el('text', { x: 8, y: 392, class: 'ring-label legend' }, `${words.radius}: ${radii.join(' / ')} ${words.km}`));
   }
   for (const hub of hubs) {
     const { x, y } = at(hub);
     const selected = hub.taskIds.includes(selectedTaskId);
-    const group = el('g', { class: `hub${selected ? ' selected' : ''}${hub.tip ? ' tip' : ''}`, 'data-hub': hub.id });
-    group.append(el('circle', { cx: x, cy: y, r: selected ? 9 : 6 }));
+    const tasked = hub.taskIds.length > 0;
+    const label = english ? hub.name : (hub.nameZh ?? hub.name);
+    const group = el('g', { class: `hub${selected ? ' selected' : ''}${hub.tip ? ' tip' : ''}${tasked ? '' : ' idle'}`, 'data-hub': hub.id });
+    group.append(el('title', {}, label));
+    group.append(el('circle', { cx: x, cy: y, r: selected ? 9 : tasked ? 6 : 3 }));
     const right = x > 260;
-    group.append(
-      el('text', { x: right ? x - 10 : x + 10, y: y + 4, 'text-anchor': right ? 'end' : 'start' }, english ? hub.name : (hub.nameZh ?? hub.name)),
-    );
+    // Hubs without a task stay unlabelled (their name on hover): a city's hubs would bury the map.
+    if (tasked) group.append(el('text', { x: right ? x - 10 : x + 10, y: y + 4, 'text-anchor': right ? 'end' : 'start' }, label));
     svg.append(group);
   }
 }

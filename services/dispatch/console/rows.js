@@ -1,4 +1,6 @@
-// One row per open task, keyed by task id; grouped by alert (case), newest first.
+// One row per open task, keyed by task id; grouped by alert (case), newest first, each group
+// headed by its alert's public release.
+import { releaseCard } from './details.js';
 
 function text(tag, className, content) {
   const node = document.createElement(tag);
@@ -15,9 +17,9 @@ export function countdown(deadlineAt, now, words) {
   return left >= 0 ? `${words.due} ${mmss}` : `${words.overdue} ${mmss}`;
 }
 
-function place(task, words) {
+function place(task, words, hubNames) {
   const d = task.details ?? {};
-  if (d.hub) return `${d.hub.nameZh ?? d.hub.name} · ${d.distanceKm} ${words.km} ${words.fromLastSeen}`;
+  if (d.hub) return `${(words.locale === 'zh-CN' && hubNames.get(d.hub.id)) || d.hub.name} · ${d.distanceKm} ${words.km} ${words.fromLastSeen}`;
   if (d.area) return `${d.area.lat.toFixed(3)}, ${d.area.lon.toFixed(3)} · ${d.area.radiusKm} ${words.km}`;
   if (task.tip) return `${words.tip}: ${task.tip.description}${task.tip.address ? ` · ${task.tip.address}` : ''}`;
   return '';
@@ -35,6 +37,8 @@ export function drawRows(list, board, ui) {
     const section = document.createElement('section');
     section.className = 'case';
     section.append(text('h2', '', `${words.alert} ${caseId}${tasks.some((t) => t.exercise) ? ` · ${words.drill}` : ''}`));
+    const release = ui.releases.get(caseId);
+    if (release) section.append(releaseCard(release, words));
     for (const task of tasks) section.append(row(task, { words, now, selected, reply: replies.get(task.taskId), ui }));
     list.append(section);
   }
@@ -47,7 +51,7 @@ function row(task, { words, now, selected, reply, ui }) {
   item.className = `task ${task.status}${task.taskId === selected ? ' selected' : ''}${task.exercise ? ' drill' : ''}`;
   item.dataset.taskId = task.taskId;
   item.tabIndex = 0;
-  item.setAttribute('aria-label', `${words.kinds[task.kind] ?? task.kind} ${place(task, words)}`);
+  item.setAttribute('aria-label', `${words.kinds[task.kind] ?? task.kind} ${place(task, words, ui.hubNames)}`);
   item.addEventListener('focus', () => ui.select(task.taskId));
   item.addEventListener('mouseenter', () => ui.select(task.taskId));
   const head = document.createElement('div');
@@ -58,7 +62,7 @@ function row(task, { words, now, selected, reply, ui }) {
   if (task.escalated) head.append(text('span', 'badge escalated', words.escalated));
   head.append(text('span', 'countdown', countdown(task.deadlineAt, now, words)));
   item.append(head);
-  item.append(text('div', 'place', place(task, words)));
+  item.append(text('div', 'place', place(task, words, ui.hubNames)));
   if (typeof task.linkedTips === 'number') item.append(text('div', 'tips', `${words.linkedTips}: ${task.linkedTips}`));
   const actions = document.createElement('div');
   actions.className = 'actions';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 const ROOT = fileURLToPath(new URL('../../console/', import.meta.url));
 
 const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'",
+  'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: https:; frame-ancestors 'none'",
   'referrer-policy': 'no-referrer',
 };
 
