@@ -24,6 +24,8 @@ export const AlertReportBody = z.object({
     phone: z.string().trim().regex(PHONE, 'a plausible phone number: mainland mobile 1[3-9]xxxxxxxxx or landline with area code, optional +86'),
     relation: z.string().trim().min(1).max(100),
   }),
+  /** 演练 — a drill: every event it causes is marked so in its envelope, and it only ever joins drills. */
+  exercise: z.boolean().optional(),
 });
 export type AlertReport = z.infer<typeof AlertReportBody>;
 
