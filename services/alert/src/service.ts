@@ -5,6 +5,7 @@ import type { AlertConfig } from './config.js';
 import { startCaseClosingConsumer } from './consumers/case-closing.js';
 import { intakeCommands } from './commands/intake.js';
 import { tipCommands } from './commands/tips.js';
+import { withdrawalCommands } from './commands/withdrawal.js';
 import { alertMigrations } from './db/migrations.js';
 import { registerIntakeRoutes } from './http/intake-routes.js';
 import { registerPublicRoutes } from './http/public-routes.js';
@@ -55,6 +56,7 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
   });
   registerIntakeRoutes(routes, {
     accept: intakeCommands({ pool: runtime.pool, store: runtime.store, clock: () => clock.now() }),
+    withdraw: withdrawalCommands({ pool: runtime.pool, store: runtime.store, clock }),
     systems: new Map(systems.map((s) => [s.id, s])),
   });
   registerQueryRoutes(routes, { pool: runtime.pool });

@@ -31,6 +31,16 @@ interface Described {
   tags: string[];
 }
 
+/**
+ * A body in a content type besides JSON, for one route: `parse` turns the raw text (within the
+ * app's body limit) into the input the route's `body` schema validates, so every content type is
+ * validated and answered alike; what it throws (a DomainError) is answered as the route's errors are.
+ */
+export interface BodyParser {
+  contentTypes: readonly string[];
+  parse: (body: string, request: FastifyRequest) => unknown;
+}
+
 export interface RouteSpec<
   B extends z.ZodType,
   Q extends z.ZodType,
@@ -49,6 +59,8 @@ export interface RouteSpec<
   responses: R;
   /** Limits of this route beyond every route's own (see `keyedRateLimit` in limits.ts), checked before the handler. */
   limits?: readonly RouteLimit[];
+  /** Content types this route takes besides JSON (others stay 415). */
+  bodyParsers?: readonly BodyParser[];
   handler: (ctx: RouteContext<z.output<B>, z.output<Q>, z.output<P>, z.output<H>>) => Answer<R> | Promise<Answer<R>>;
 }
 
@@ -101,6 +113,11 @@ export function routeKit(app: FastifyInstance): RouteKit {
     route(spec) {
       const schema = describe(spec, { body: spec.body, querystring: spec.query, params: spec.params, headers: spec.headers });
       void app.register(async (scope) => {
+        for (const parser of spec.bodyParsers ?? []) {
+          scope.addContentTypeParser([...parser.contentTypes], { parseAs: 'string' }, async (request: FastifyRequest, body: string | Buffer) =>
+            parser.parse(body.toString(), request),
+          );
+        }
         scope.route({
           method: spec.method,
           url: spec.url,

@@ -12,7 +12,7 @@ import {
 import type { Pool } from 'pg';
 import { openedAlert, savedState } from '../db/alert-state.js';
 import { intakeLookups, recordedAnswer } from '../db/intake-lookup.js';
-import { alertStream, emptyAlert, evolve } from '../domain/alert.js';
+import { alertStream, drillMark, emptyAlert, evolve } from '../domain/alert.js';
 import { duplicateKey } from '../domain/duplicates.js';
 import { answerOf, intakeDecider, type IntakeCommand, type RecordedAnswer } from '../domain/intake.js';
 import type { AlertReport, Reporter } from '../domain/report.js';
@@ -70,6 +70,7 @@ export function intakeCommands(deps: { pool: Pool; store: PgEventStore; clock: (
       actor: { id: reporter.upstreamSystemId, role: 'upstream' },
       correlationId: request.correlationId,
       causationId: null,
+      ...drillMark(report.exercise === true),
     };
     await deps.store.append(
       alertStream(state.alertId),

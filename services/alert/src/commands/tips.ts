@@ -1,6 +1,7 @@
 import { ConcurrencyConflict, type EventMetadata, type PgEventStore } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import { findAlert } from '../db/alert-reads.js';
+import { drillMark } from '../domain/alert.js';
 import { decideTip, tipIdOf, tipStream, type TipBody, type TipVia } from '../domain/tip.js';
 
 export interface TipRequest {
@@ -34,6 +35,7 @@ export function tipCommands(deps: { pool: Pool; store: PgEventStore; clock: () =
       actor: request.via.channel === 'upstream' ? { id: request.via.upstreamSystemId, role: 'upstream' } : { id: 'public', role: 'system' },
       correlationId: request.correlationId,
       causationId: null,
+      ...drillMark(row?.exercise === true),
     };
     try {
       await deps.store.append(

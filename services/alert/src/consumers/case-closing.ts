@@ -11,7 +11,7 @@ import {
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { alertDecider, alertStream } from '../domain/alert.js';
+import { alertDecider, alertStream, drillMark } from '../domain/alert.js';
 import { findAlertByCase } from '../db/alert-reads.js';
 import { saveState } from '../db/alert-state.js';
 
@@ -61,6 +61,7 @@ export async function startCaseClosingConsumer(options: {
             actor: { id: 'alert-case-closing', role: 'system' },
             correlationId: consumed.metadata.correlationId,
             causationId: consumed.eventId,
+            ...drillMark(row.exercise),
           },
           occurredAt: closedAt,
         },

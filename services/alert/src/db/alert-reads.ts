@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Pool, PoolClient } from 'pg';
+import type { AlertAnswer } from '../domain/intake.js';
 import type { AlertReport } from '../domain/report.js';
 
 /** A row of the `alerts` table as the read side shows it: the report the alert was opened with, and its state. */
@@ -22,6 +23,8 @@ export interface AlertRow {
   closed_at: Date | null;
   close_reason: string | null;
   duplicate_reports: number;
+  /** 演练: a drill, whose every event is marked so. */
+  exercise: boolean;
 }
 
 export async function findAlert(db: Pool | PoolClient, alertId: string): Promise<AlertRow | undefined> {
@@ -40,6 +43,15 @@ export async function dueAlerts(db: Pool | PoolClient, now: Date, limit: number)
     [now, limit],
   );
   return rows;
+}
+
+/** The answer a report got under its Idempotency-Key, if it was ever answered. */
+export async function findAnswer(db: Pool | PoolClient, upstreamSystemId: string, idempotencyKey: string): Promise<AlertAnswer | undefined> {
+  const { rows } = await db.query<{ answer: AlertAnswer }>(
+    'SELECT answer FROM alert.idempotency_keys WHERE upstream_system_id = $1 AND idempotency_key = $2',
+    [upstreamSystemId, idempotencyKey],
+  );
+  return rows[0]?.answer;
 }
 
 /** Where a page of alerts ends: newest opening first, the alert id breaking ties. */
@@ -73,11 +85,11 @@ export async function listAlerts(
   return rows;
 }
 
-/** The alerts a public feed shows: every open one, and those closed since `closedSince`, newest first. */
-export async function feedAlertIds(db: Pool | PoolClient, closedSince: Date, limit: number): Promise<string[]> {
+/** The alerts a public feed shows, drills or real ones: every open one, and those closed since `closedSince`, newest first. */
+export async function feedAlertIds(db: Pool | PoolClient, closedSince: Date, limit: number, exercise: boolean): Promise<string[]> {
   const { rows } = await db.query<{ alert_id: string }>(
-    `SELECT alert_id FROM alert.alerts WHERE status = 'open' OR closed_at >= $1 ORDER BY opened_at DESC, alert_id LIMIT $2`,
-    [closedSince, limit],
+    `SELECT alert_id FROM alert.alerts WHERE (status = 'open' OR closed_at >= $1) AND exercise = $3 ORDER BY opened_at DESC, alert_id LIMIT $2`,
+    [closedSince, limit, exercise],
   );
   return rows.map((r) => r.alert_id);
 }

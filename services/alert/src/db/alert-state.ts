@@ -86,6 +86,7 @@ export function openedAlert(opened: {
       opened_at: opened.openedAt.toISOString(),
       duplicate_key: opened.duplicateKey,
       child_version: opened.childVersion,
+      exercise: report.exercise === true,
     },
   };
 }

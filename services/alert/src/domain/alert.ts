@@ -1,4 +1,4 @@
-import type { Decider, DomainEvent, DomainEventOf } from '@rapid-search/events';
+import type { Decider, DomainEvent, DomainEventOf, EventMetadata } from '@rapid-search/events';
 import type { AlertReport, Reporter } from './report.js';
 import { dueWidenings, INITIAL_RADIUS_KM } from './schedule.js';
 
@@ -72,6 +72,9 @@ export const alertDecider = (alertId: string): Decider<AlertCommand, AlertState>
 
 export const alertStream = (alertId: string): string => `alert-${alertId}`;
 
+/** The envelope's drill mark (演练) for an event of an alert that is, or is not, a drill. */
+export const drillMark = (exercise: boolean): Pick<EventMetadata, 'exercise'> => (exercise ? { exercise: true } : {});
+
 /**
  * A new report opens the alert, and with it the case (命案机制) and the quick search (快速查找) at the
  * first release radius. The report is checked first (intake.ts).
@@ -137,7 +140,7 @@ function decideWidening(state: AlertState, now: Date): DomainEventOf<'PublicRele
   }));
 }
 
-/** The child is found (rescued or back with the parents): the alert stands down, once. */
+/** The child is found (rescued or back with the parents), or the report withdrawn as false: the alert stands down, once. */
 function decideClose(state: AlertState, reason: string, now: Date): DomainEventOf<'AlertClosed'>[] {
   if (state.status !== 'open') return [];
   return [{ type: 'AlertClosed', data: { caseId: state.caseId, alertId: state.alertId, reason, closedAt: now.toISOString() } }];

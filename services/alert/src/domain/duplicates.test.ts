@@ -24,3 +24,8 @@ t.test('with a date of birth, the date of birth decides, not the age', async (t)
 t.test('the key holds no trace of the name in clear', async (t) => {
   t.match(duplicateKey(base), /^[0-9a-f]{64}$/);
 });
+
+t.test('given a real report and a drill of the same child, when keyed, then they are two children: neither joins the other', async (t) => {
+  t.not(duplicateKey({ ...base, exercise: true }), duplicateKey(base));
+  t.equal(duplicateKey({ ...base, exercise: false }), duplicateKey(base));
+});

@@ -6,12 +6,14 @@ export const DUPLICATE_WINDOW_HOURS = 72;
 
 /**
  * Who the report is about, as one opaque key: the child's name (normalised), the date of birth or,
- * without one, the age, and the region. Hashed, so the index that finds duplicates holds no name.
+ * without one, the age, and the region; and whether it is a drill, so a drill never joins a real
+ * alert nor a real report a drill. Hashed, so the index that finds duplicates holds no name.
  */
 export function duplicateKey(report: AlertReport): string {
   const name = report.child.name.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
   const born = report.child.dateOfBirth !== undefined ? `dob:${report.child.dateOfBirth}` : `age:${String(report.child.ageYears)}`;
-  return createHash('sha256').update([name, born, report.lastSeen.regionCode].join('\u0000')).digest('hex');
+  const parts = [name, born, report.lastSeen.regionCode, ...(report.exercise === true ? ['drill'] : [])];
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
 /** Two sightings of one child this close in time are one disappearance. */

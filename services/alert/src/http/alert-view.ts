@@ -15,6 +15,8 @@ export const AlertView = z.object({
   closedAt: z.string().nullable(),
   closeReason: z.string().nullable(),
   duplicateReports: z.number(),
+  /** 演练: present, and true, on a drill only. */
+  exercise: z.literal(true).optional(),
   lastSeen: z.object({ at: z.string(), lat: z.number(), lon: z.number(), regionCode: z.string(), address: z.string().optional() }),
   child: z.object({
     name: z.string(),
@@ -47,6 +49,7 @@ export function viewOf(row: AlertRow, principal: Principal): AlertView {
     closedAt: row.closed_at?.toISOString() ?? null,
     closeReason: row.close_reason,
     duplicateReports: row.duplicate_reports,
+    ...(row.exercise ? { exercise: true as const } : {}),
     lastSeen: row.last_seen,
     child: { ...row.child, name: seesName ? row.child.name : maskName(row.child.name) },
     ...(principal.role === 'officer' ? { reporter: row.reporter } : {}),

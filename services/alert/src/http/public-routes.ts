@@ -71,7 +71,7 @@ export function registerPublicRoutes(routes: RouteKit, deps: PublicDeps): void {
     handler: async ({ query, request, reply }) => {
       const now = new Date();
       const entries = [];
-      for (const alertId of await feedAlertIds(deps.pool, new Date(now.getTime() - CANCELLED_KEPT_MS), FEED_ALERTS)) {
+      for (const alertId of await feedAlertIds(deps.pool, new Date(now.getTime() - CANCELLED_KEPT_MS), FEED_ALERTS, query.status === 'Exercise')) {
         const latest = capMessages(await readAlertHistory(deps.store, alertId), deps.profile).at(-1);
         if (latest && latest.status === query.status) entries.push({ message: latest, href: capUrl(latest) });
       }

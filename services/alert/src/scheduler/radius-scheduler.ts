@@ -1,8 +1,8 @@
 import { deriveId, handleCommand, inTransaction, type Clock, type PgEventStore } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { alertDecider, alertStream } from '../domain/alert.js';
-import { dueAlerts } from '../db/alert-reads.js';
+import { alertDecider, alertStream, drillMark } from '../domain/alert.js';
+import { dueAlerts, type AlertRow } from '../db/alert-reads.js';
 import { saveState } from '../db/alert-state.js';
 
 export interface RadiusScheduler {
@@ -28,7 +28,7 @@ export function startRadiusScheduler(options: {
   const { pool, store, clock, logger } = options;
 
   /** Widens one alert in its own transaction, so one that fails cannot hold back the others. */
-  const widen = (alertId: string, caseId: string, now: Date): Promise<boolean> =>
+  const widen = ({ alert_id: alertId, case_id: caseId, exercise }: AlertRow, now: Date): Promise<boolean> =>
     inTransaction(pool, async (tx) => {
       const { events, state: widened } = await handleCommand(
         store,
@@ -39,7 +39,7 @@ export function startRadiusScheduler(options: {
           tx,
           caseId: () => caseId,
           eventId: (event) => deriveId(alertId, 'public-release-radius', String((event.data as { toKm: number }).toKm)),
-          metadata: { actor: ACTOR, correlationId: caseId, causationId: null },
+          metadata: { actor: ACTOR, correlationId: caseId, causationId: null, ...drillMark(exercise) },
           occurredAt: now,
         },
       );
@@ -53,7 +53,7 @@ export function startRadiusScheduler(options: {
     let widened = 0;
     for (const row of await dueAlerts(pool, now, BATCH)) {
       try {
-        if (await widen(row.alert_id, row.case_id, now)) widened += 1;
+        if (await widen(row, now)) widened += 1;
       } catch (error) {
         logger.error({ err: error, alertId: row.alert_id }, 'widening failed; retrying next interval');
       }
