@@ -63,6 +63,16 @@ export const CaseSolved = defineEvent({
   schema: z.object({ caseId: Id, summary: z.string(), solvedAt: IsoTime }),
 });
 
+/**
+ * 报警撤回 — the upstream system withdrew the report as false: there is no child to find, so the
+ * case closes without 破案, and its group may stand down.
+ */
+export const ReportWithdrawn = defineEvent({
+  type: 'ReportWithdrawn',
+  version: 1,
+  schema: z.object({ caseId: Id, alertId: Id, withdrawnAt: IsoTime }),
+});
+
 /** 专案组撤销 — only after 破案: 案件不破，专案组不得撤销. */
 export const CaseGroupDissolved = defineEvent({
   type: 'CaseGroupDissolved',
@@ -167,6 +177,7 @@ export const caseEvents = [
   PackageOwnerReassigned,
   PackageProgressNoted,
   CaseSolved,
+  ReportWithdrawn,
   CaseGroupDissolved,
   ChildRescued,
   ParentsIdentified,

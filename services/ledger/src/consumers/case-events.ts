@@ -7,8 +7,9 @@ import type { CaseCommand } from '../domain/commands.js';
 const LEDGER = { id: 'ledger', role: 'system', grants: [] } as const;
 
 /**
- * What other services decide about a case enters the case file: the alert service opens the case,
- * dispatch reports parents identified by a confirmed DNA match — of their own sample, or of a
+ * What other services decide about a case enters the case file: the alert service opens the case
+ * and records a report withdrawn as false (报警撤回),
+ * and dispatch reports parents identified by a confirmed DNA match — of their own sample, or of a
  * child of unknown origin whose confirmed match linked it to the case (比中关联). Event ids derive from the source
  * event, and the append runs in the dedupe transaction, so a redelivery changes nothing.
  */
@@ -21,7 +22,7 @@ export function startCaseEventsConsumer(runtime: ServiceRuntime): Promise<Idempo
     groupId: `${runtime.config.KAFKA_TOPIC_PREFIX}ledger-case-events`,
     topics: [runtime.topics.alert, runtime.topics.dispatch],
     logger: runtime.logger,
-    types: ['CaseOpened', 'ParentsIdentifiedByDna', 'UnknownOriginChildMatchedToCase'],
+    types: ['CaseOpened', 'AlertClosed', 'ParentsIdentifiedByDna', 'UnknownOriginChildMatchedToCase'],
     // It acts on one event per case of the dozens these two topics carry. An officer forms the
     // group seconds after the report, so the case file may open a quarter of a second late, and
     // the broker is asked for these topics a few times a second rather than after every append.
@@ -46,6 +47,9 @@ function commandFor(consumed: ConsumedEvent): CaseCommand | null {
         regionCode: event.data.regionCode,
         openedAt: event.data.openedAt,
       };
+    case 'AlertClosed':
+      if (event.data.reason !== 'withdrawn') return null;
+      return { kind: 'RecordWithdrawal', caseId: event.data.caseId, actor: LEDGER, at: event.data.closedAt, alertId: event.data.alertId };
     case 'ParentsIdentifiedByDna':
       return {
         kind: 'IdentifyParents',

@@ -22,6 +22,11 @@ t.test('recorded history is judged by the same case rules', async (t) => {
   const dissolved: DomainEvent = { type: 'CaseGroupDissolved', data: { caseId, reason: 'r', dissolvedAt: AT } };
   t.same(breaches(given(opened, formed), dissolved), ['DISSOLVED_BEFORE_SOLVED']);
   t.same(breaches(given(opened, formed, { type: 'CaseSolved', data: { caseId, summary: 's', solvedAt: AT } }), dissolved), []);
+  t.same(
+    breaches(given(opened, formed, { type: 'ReportWithdrawn', data: { caseId, alertId: 'alert-1', withdrawnAt: AT } }), dissolved),
+    [],
+    'a withdrawn report leaves no case to solve',
+  );
 
   t.same(breaches(given(opened), formed), []);
   t.same(breaches(given(opened), { ...formed, data: { ...formed.data, chief: undefined } } as never), ['GROUP_WITHOUT_CHIEF']);

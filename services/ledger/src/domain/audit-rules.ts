@@ -18,7 +18,7 @@ export function breaches(before: CaseState, event: DomainEvent): AuditRule[] {
   const data = event.data as Record<string, unknown>;
   switch (event.type) {
     case 'CaseGroupDissolved':
-      return before.solvedAt ? [] : ['DISSOLVED_BEFORE_SOLVED'];
+      return before.solvedAt || before.withdrawnAt ? [] : ['DISSOLVED_BEFORE_SOLVED'];
     case 'CaseGroupFormed':
     case 'CaseGroupChiefReplaced':
       return hasChief(data.chief) ? [] : ['GROUP_WITHOUT_CHIEF'];

@@ -18,6 +18,7 @@ export type CaseCommand =
   | Base<'ReassignPackage', { package: PackageName; owner: string }>
   | Base<'NoteProgress', { package: PackageName; note: string }>
   | Base<'SolveCase', { summary: string }>
+  | Base<'RecordWithdrawal', { alertId: string }>
   | Base<'DissolveGroup', { reason: string }>
   | Base<
       'RescueChild',

@@ -153,3 +153,18 @@ t.test('given an opened case, when the parents are identified, then by DNA (disp
     .when(command({ ...byDna, evidenceRef: 'm2' }, system))
     .thenNothingHappened('a second confirmation writes nothing');
 });
+
+t.test(
+  '报警撤回: given an opened case, when the alert service records the report withdrawn, then the case file says so once and its group may stand down',
+  async (t) => {
+    const withdraw = { kind: 'RecordWithdrawal' as const, alertId: 'alert-1' };
+    const withdrawn: DomainEvent = { type: 'ReportWithdrawn', data: { caseId, alertId: 'alert-1', withdrawnAt: AT } };
+    theCase(t).given([opened, formed]).when(command(withdraw, system)).then([withdrawn]);
+    theCase(t).given([opened, formed, withdrawn]).when(command(withdraw, system)).thenNothingHappened('a repeat writes nothing');
+    theCase(t).given([opened]).when(command(withdraw)).thenThrows('FORBIDDEN');
+    theCase(t)
+      .given([opened, formed, withdrawn])
+      .when(command({ kind: 'DissolveGroup', reason: 'false report' }))
+      .thenMatches([{ type: 'CaseGroupDissolved' }]);
+  },
+);

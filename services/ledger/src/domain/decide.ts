@@ -62,10 +62,15 @@ export function decide(command: CaseCommand, state: CaseState): DomainEvent[] {
       needAuthorityOverCase(command.actor, state);
       if (state.solvedAt) throw new RuleViolation('CASE_ALREADY_SOLVED', `case ${caseId} was solved at ${state.solvedAt}`);
       return [{ type: 'CaseSolved', data: { caseId, summary: command.summary, solvedAt: at } }];
+    case 'RecordWithdrawal':
+      // Only the alert service's withdrawal reaches the case file: an upstream system's word.
+      needRole(command.actor, ['system']);
+      if (state.withdrawnAt) return [];
+      return [{ type: 'ReportWithdrawn', data: { caseId, alertId: command.alertId, withdrawnAt: at } }];
     case 'DissolveGroup':
       needAuthorityOverCase(command.actor, state);
       activeGroup(state);
-      if (!state.solvedAt) {
+      if (!state.solvedAt && !state.withdrawnAt) {
         throw new RuleViolation('CASE_NOT_SOLVED', `case ${caseId} is not solved: 案件不破，专案组不得撤销 (the group may not be dissolved)`);
       }
       return [{ type: 'CaseGroupDissolved', data: { caseId, reason: command.reason, dissolvedAt: at } }];

@@ -12,6 +12,8 @@ export interface CaseState {
   group: { chief: OfficerRef; packages: Packages; formedAt: string; dissolvedAt: string | null } | null;
   progressNotes: number;
   solvedAt: string | null;
+  /** 报警撤回: the report was withdrawn as false. */
+  withdrawnAt: string | null;
   rescue: { rescuedAt: string; householdId: string | null } | null;
   parents: { method: 'dna' | 'verified-identification'; evidenceRef: string; identifiedAt: string } | null;
   returnedAt: string | null;
@@ -37,6 +39,7 @@ export const CASE_EVENT_TYPES = new Set<string>([
   'PackageOwnerReassigned',
   'PackageProgressNoted',
   'CaseSolved',
+  'ReportWithdrawn',
   'CaseGroupDissolved',
   'ChildRescued',
   'ParentsIdentified',
@@ -60,6 +63,7 @@ export function initialState(caseId: string): CaseState {
     group: null,
     progressNotes: 0,
     solvedAt: null,
+    withdrawnAt: null,
     rescue: null,
     parents: null,
     returnedAt: null,
@@ -93,6 +97,8 @@ export function evolve(state: CaseState, event: DomainEvent): CaseState {
       return { ...s, progressNotes: s.progressNotes + 1 };
     case 'CaseSolved':
       return { ...s, solvedAt: event.data.solvedAt };
+    case 'ReportWithdrawn':
+      return { ...s, withdrawnAt: event.data.withdrawnAt };
     case 'CaseGroupDissolved':
       return s.group ? { ...s, group: { ...s.group, dissolvedAt: event.data.dissolvedAt } } : s;
     case 'ChildRescued':

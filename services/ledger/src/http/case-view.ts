@@ -21,6 +21,7 @@ export const CaseView = z.object({
     .nullable(),
   progressNotes: z.number().int().nonnegative(),
   solvedAt: At.nullable(),
+  withdrawnAt: At.nullable().describe('报警撤回: when the report was withdrawn as false'),
   rescue: z.object({ rescuedAt: At, householdId: z.string().nullable() }).nullable(),
   parents: z.object({ method: z.enum(['dna', 'verified-identification']), evidenceRef: z.string(), identifiedAt: At }).nullable(),
   returnedAt: At.nullable(),

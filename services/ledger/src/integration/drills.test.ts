@@ -46,3 +46,21 @@ t.test('given a real case opened, then nothing of it is marked a drill', async (
   t.equal(view.exercise, false);
   t.same(await marks('case-real'), [{ type: 'CaseFileOpened', exercise: null }]);
 });
+
+t.test('given a case, when its alert closes as withdrawn, then the case file records the withdrawal once', async (t) => {
+  await open('case-withdrawn', false);
+  const closed = { caseId: 'case-withdrawn', alertId: 'alert-case-withdrawn', reason: 'withdrawn', closedAt: new Date().toISOString() };
+  const eventId = await h.publish('alert', 'AlertClosed', 'case-withdrawn', closed);
+  await h.publish('alert', 'AlertClosed', 'case-withdrawn', closed, eventId);
+  const view = await eventually(async () => {
+    const res = await h.service.app.inject({ method: 'GET', url: '/v1/cases/case-withdrawn', headers: { authorization: `Bearer ${officer}` } });
+    const body = res.json<{ withdrawnAt: string | null }>();
+    if (!body.withdrawnAt) throw new Error('not withdrawn yet');
+    return body;
+  }, 20000);
+  t.equal(view.withdrawnAt, closed.closedAt);
+  t.same(
+    (await marks('case-withdrawn')).map((m) => m.type),
+    ['CaseFileOpened', 'ReportWithdrawn'],
+  );
+});
