@@ -152,4 +152,18 @@ export const ledgerMigrations: Migration[] = [
       CREATE INDEX case_stats_reported ON ${s}.case_stats (reported_at, region_code) WHERE reported_at IS NOT NULL;
     `,
   },
+  {
+    version: 115,
+    name: 'a withdrawn report lets its group stand down',
+    sql: (s) => `
+      CREATE OR REPLACE FUNCTION ${s}.refuse_premature_dissolution() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NOT EXISTS (SELECT 1 FROM ${s}.events WHERE stream_id = NEW.stream_id AND type IN ('CaseSolved', 'ReportWithdrawn')) THEN
+          RAISE EXCEPTION 'CASE_NOT_SOLVED: % has no CaseSolved event (案件不破，专案组不得撤销)', NEW.stream_id
+            USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+      END $$;
+    `,
+  },
 ];

@@ -63,4 +63,14 @@ t.test('given a case, when its alert closes as withdrawn, then the case file rec
     (await marks('case-withdrawn')).map((m) => m.type),
     ['CaseFileOpened', 'ReportWithdrawn'],
   );
+  const post = (url: string, body: unknown) =>
+    h.service.app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+  t.equal((await post('/v1/cases/case-withdrawn/group', { chief, packages })).statusCode, 200);
+  const dissolved = await post('/v1/cases/case-withdrawn/group/dissolve', { reason: 'the report was false' });
+  t.equal(dissolved.statusCode, 200, 'its group may stand down: there is no case to solve');
 });
