@@ -1,4 +1,5 @@
-import type { DomainEvent, DomainEventOf } from '@rapid-search/events';
+import type { ChildDescription, DomainEvent, DomainEventOf, LastSeen } from '@rapid-search/events';
+import type { z } from 'zod';
 
 /**
  * 信息发布: what the public release of an alert says, as the consoles show it — the child's public
@@ -8,8 +9,8 @@ import type { DomainEvent, DomainEventOf } from '@rapid-search/events';
 export interface PublicRelease {
   caseId: string;
   alertId: string;
-  child: { name: string; sex: string; ageYears?: number; dateOfBirth?: string; description?: string; photoUrl?: string };
-  lastSeen: { at: string; lat: number; lon: number; regionCode: string; address?: string | undefined };
+  child: z.infer<typeof ChildDescription>;
+  lastSeen: z.infer<typeof LastSeen>;
   radiusKm: number | null;
   closed: { at: string; reason: string } | null;
 }

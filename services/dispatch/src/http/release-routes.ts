@@ -1,4 +1,4 @@
-import { Forbidden, NotFound, type RouteKit } from '@rapid-search/events';
+import { ChildDescription, Forbidden, LastSeen, NotFound, type RouteKit } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { readRelease } from '../projections/releases.js';
@@ -8,17 +8,8 @@ const At = z.string().describe('ISO-8601 time');
 const Release = z.object({
   caseId: z.string(),
   alertId: z.string(),
-  child: z
-    .object({
-      name: z.string(),
-      sex: z.string(),
-      ageYears: z.number().optional(),
-      dateOfBirth: z.string().optional(),
-      description: z.string().optional(),
-      photoUrl: z.string().optional(),
-    })
-    .describe('what the public release says of the child'),
-  lastSeen: z.object({ at: At, lat: z.number(), lon: z.number(), regionCode: z.string(), address: z.string().optional() }),
+  child: ChildDescription.describe('what the public release says of the child'),
+  lastSeen: LastSeen,
   radiusKm: z.number().nullable().describe('how far the release reaches now; null before the quick search'),
   closed: z.object({ at: At, reason: z.string() }).nullable(),
   exercise: z.boolean().describe('演练: true for a drill'),

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { eventually } from '@rapid-search/events/testing';
 import t from 'tap';
+import type { Figures } from '../projections/stats-query.js';
 import { startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -20,20 +21,6 @@ const NOW = Date.now();
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
 const after = (at: string, seconds: number) => new Date(Date.parse(at) + seconds * 1000).toISOString();
 
-interface Latency {
-  p50: number | null;
-  p95: number | null;
-  count: number;
-}
-interface Figures {
-  reports: number;
-  cases: number;
-  withdrawn: number;
-  foundWithin24h: number;
-  foundWithin7d: number;
-  reportToFirstCapAlertSeconds: Latency;
-  reportToFirstAckSeconds: Latency;
-}
 interface Stats {
   period: { from: string; to: string };
   regionCode: string;
