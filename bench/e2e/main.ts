@@ -2,8 +2,9 @@
  * The whole system under load: started as `npm start` starts it (three service processes, real
  * Postgres in a fresh database, real Kafka), 50 consoles connected, and 100 alerts/s for 60 s posted
  * from this separate process, after 10 s at the same rate to warm the system up (reported on its
- * own line). Prints p50/p95/p99 from the POST's answer to the first task of that case on the
- * console of the center it was assigned to, each service's peak RSS, and the CPU milliseconds per
+ * own line), with 10 public tips/s beside them, each about an alert answered before. Prints
+ * p50/p95/p99 from the POST's answer to the first task of that case on the console of the center
+ * it was assigned to, and from a tip's answer to its lead-verification task on a console, each service's peak RSS, and the CPU milliseconds per
  * measured alert of each process the system runs on: the three services, their Postgres sessions,
  * the broker (shared with whatever else uses it) and this bench.
  */
@@ -31,11 +32,14 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 /** Seconds at the same rate before the measured ones, while V8 compiles the hot paths; reported apart. */
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 const CONSOLES = Number(process.env.BENCH_CONSOLES ?? 50);
+const TIP_RATE = Number(process.env.BENCH_TIP_RATE ?? 10);
 const PORT = Number(process.env.BENCH_E2E_PORT ?? 3201);
 const ports = { alert: PORT, dispatch: PORT + 1, ledger: PORT + 2 };
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const EVENT = Buffer.from('{"type":"event"');
 const CASE_ID = Buffer.from('"caseId":"');
+const LEAD = Buffer.from('"type":"LeadVerificationTaskAssigned"');
+const TIP_ID = Buffer.from('"tipId":"');
 
 // A system already on these ports (an `npm start`) would answer the readiness probe in place of this run's.
 for (const port of Object.values(ports)) {
@@ -84,6 +88,7 @@ try {
 
   const centers = readSeed('command-centers.json', z.array(z.object({ id: z.string() }).passthrough())).map((c) => c.id);
   const firstTask = new Map<string, number>();
+  const leadShown = new Map<string, number>();
   const sockets = await Promise.all(
     Array.from({ length: CONSOLES }, async (_, i) => {
       const center = centers[i % centers.length]!;
@@ -92,6 +97,8 @@ try {
       socket.on('message', (raw: Buffer) => {
         const caseId = caseIdOf(raw);
         if (caseId && !firstTask.has(caseId)) firstTask.set(caseId, performance.now());
+        const tipId = tipIdOf(raw);
+        if (tipId && !leadShown.has(tipId)) leadShown.set(tipId, performance.now());
       });
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
       return socket;
@@ -125,23 +132,54 @@ try {
       failures++;
       return;
     }
-    answered.set((JSON.parse(response.body) as { caseId: string }).caseId, { at: response.at, warmup: n < RATE * WARMUP });
+    const { caseId, alertId } = JSON.parse(response.body) as { caseId: string; alertId: string };
+    answered.set(caseId, { at: response.at, warmup: n < RATE * WARMUP });
+    alerts.push({ alertId, place: { lat: place.lat + ((n % 7) - 3) * 0.01, lon: place.lon, regionCode: place.regionCode } });
+  };
+  /** Alerts answered so far, in order: each tip is about the next of them, so no two tips of an alert collapse into one lead. */
+  const alerts: { alertId: string; place: { lat: number; lon: number; regionCode: string } }[] = [];
+  const tipped = new Map<string, { at: number; warmup: boolean }>();
+  let tipFailures = 0;
+  const tip = async (n: number, warmup: boolean) => {
+    const about = alerts[n];
+    if (!about) return void tipFailures++;
+    const response = await postJson(
+      `/v1/public/alerts/${about.alertId}/tips`,
+      { 'idempotency-key': `bench-tip-${n}-${RUN}` },
+      {
+        seenAt: new Date().toISOString(),
+        lat: about.place.lat + 0.02,
+        lon: about.place.lon,
+        regionCode: about.place.regionCode,
+        description: `Bench tip ${n}: a child like the one described, seen near the bus stop`,
+      },
+    );
+    if (response.status !== 201) return void tipFailures++;
+    tipped.set((JSON.parse(response.body) as { tipId: string }).tipId, { at: response.at, warmup });
   };
 
   console.log(`posting ${RATE} alerts/s for ${WARMUP} s of warm-up, then ${SECONDS} s measured, to the whole system; ${CONSOLES} consoles connected`);
   const warmupStarted = performance.now();
   const started = warmupStarted + WARMUP * 1000;
   const inFlight: Promise<void>[] = [];
+  // A tip every RATE / TIP_RATE alerts, about an alert answered a second before.
+  const tipEvery = TIP_RATE > 0 ? Math.max(1, Math.round(RATE / TIP_RATE)) : Infinity;
+  let tips = 0;
   for (let n = 0; n < RATE * (WARMUP + SECONDS); n++) {
     const due = warmupStarted + (n * 1000) / RATE;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     if (n === RATE * WARMUP) await meter.start();
     inFlight.push(post(n).catch(() => void failures++));
+    if (n >= RATE && n % tipEvery === 0) {
+      const about = tips++ * tipEvery;
+      inFlight.push(tip(about, n < RATE * WARMUP).catch(() => void tipFailures++));
+    }
   }
   await Promise.all(inFlight);
   const drainUntil = performance.now() + 20000;
-  while (performance.now() < drainUntil && [...answered.keys()].some((c) => !firstTask.has(c))) await new Promise((r) => setTimeout(r, 100));
+  const waiting = () => [...answered.keys()].some((c) => !firstTask.has(c)) || [...tipped.keys()].some((t) => !leadShown.has(t));
+  while (performance.now() < drainUntil && waiting()) await new Promise((r) => setTimeout(r, 100));
   const cpu = await meter.stop();
   await watcher.end();
 
@@ -169,6 +207,13 @@ try {
     console.log(`warm-up (${WARMUP} s, not counted below): p50=${percentile(warm, 50).toFixed(1)}ms p99=${percentile(warm, 99).toFixed(1)}ms`);
   console.log(`p99 by 10 s window: ${windows.map((w) => percentile(w, 99).toFixed(0)).join(' / ')} ms`);
   console.log(`e2e answer→console p50=${pct(50).toFixed(1)}ms p95=${pct(95).toFixed(1)}ms p99=${pct(99).toFixed(1)}ms`);
+  const leads = [...tipped]
+    .filter(([id, { warmup }]) => !warmup && leadShown.has(id))
+    .map(([id, { at }]) => Math.max(0, leadShown.get(id)! - at))
+    .sort((a, b) => a - b);
+  console.log(
+    `tips: ${tipped.size} accepted (${tipFailures} failed), ${leads.length} measured reached a console as a lead; tip→console p50=${percentile(leads, 50).toFixed(1)}ms p99=${percentile(leads, 99).toFixed(1)}ms`,
+  );
   const measured = RATE * SECONDS;
   let total = 0;
   for (const [name, ms] of cpu) {
@@ -182,6 +227,7 @@ try {
       .join(' ')}`,
   );
   console.log('target: p99 < 100 ms at 100 alerts/s');
+  console.log('target: tip→console p99 < 100 ms at 10 tips/s');
   console.log('target: at most 10 ms of CPU per alert, all processes together');
   console.log('target: ledger peak RSS < 250 MB');
   console.log(`e2e p99_ms=${pct(99).toFixed(1)} cpu_ms_per_alert=${(total / measured).toFixed(2)}`);
@@ -227,6 +273,13 @@ function caseIdOf(raw: Buffer): string | undefined {
   if (!raw.subarray(0, EVENT.length).equals(EVENT)) return undefined;
   const at = raw.indexOf(CASE_ID);
   return at < 0 ? undefined : raw.toString('latin1', at + CASE_ID.length, at + CASE_ID.length + 36);
+}
+
+/** The tip id of a console's lead-verification task, found without parsing the whole frame. */
+function tipIdOf(raw: Buffer): string | undefined {
+  if (raw.indexOf(LEAD) < 0) return undefined;
+  const at = raw.indexOf(TIP_ID);
+  return at < 0 ? undefined : raw.toString('latin1', at + TIP_ID.length, raw.indexOf(34, at + TIP_ID.length));
 }
 
 /** The service processes `npm start` spawned, by name, from the start process's children. */
