@@ -29,7 +29,7 @@ export function tipCommands(deps: { pool: Pool; store: PgEventStore; clock: () =
     const tipId = tipIdOf(request.alertId, request.sender, request.idempotencyKey, request.body.description);
     const row = await findAlert(deps.pool, request.alertId);
     const now = deps.clock();
-    const alert = row ? { alertId: row.alert_id, caseId: row.case_id, status: row.status } : undefined;
+    const alert = row ? { alertId: row.alert_id, caseId: row.case_id, status: row.status, exercise: row.exercise === true } : undefined;
     const events = decideTip({ tipId, alertId: request.alertId, body: request.body, via: request.via, now }, alert);
     const metadata: EventMetadata = {
       actor: request.via.channel === 'upstream' ? { id: request.via.upstreamSystemId, role: 'upstream' } : { id: 'public', role: 'system' },

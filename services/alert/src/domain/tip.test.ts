@@ -3,7 +3,7 @@ import t from 'tap';
 import { decideTip, TipBody, tipIdOf, type ReceiveTip } from './tip.js';
 
 const now = new Date('2026-11-22T10:00:00.000Z');
-const open = { alertId: 'a1', caseId: 'c1', status: 'open' as const };
+const open = { alertId: 'a1', caseId: 'c1', status: 'open' as const, exercise: false };
 const body = TipBody.parse({
   seenAt: '2026-11-22T09:40:00.000Z',
   lat: 24.97,
@@ -22,6 +22,13 @@ t.test('given an open alert, when a tip arrives, then TipReceived names the aler
 
 t.test('given no such alert, when a tip arrives, then it is not found', async (t) => {
   t.throws(() => decideTip(command, undefined), NotFound);
+});
+
+t.test('given a drill’s alert, when the public tips, then it is not found; a participant relaying with credentials may', async (t) => {
+  const drill = { ...open, exercise: true };
+  t.throws(() => decideTip(command, drill), NotFound);
+  const relayed = { ...command, via: { channel: 'upstream' as const, upstreamSystemId: 'up-kunming-110' } };
+  t.equal(decideTip(relayed, drill)[0]?.type, 'TipReceived');
 });
 
 t.test('given a closed alert, when a tip arrives, then it is refused with ALERT_CLOSED', async (t) => {

@@ -43,6 +43,8 @@ export interface TippedAlert {
   alertId: string;
   caseId: string;
   status: 'open' | 'closed';
+  /** 演练: a drill's alert, which the public never sees. */
+  exercise: boolean;
 }
 
 export interface ReceiveTip {
@@ -71,7 +73,8 @@ export const tipStream = (tipId: string): string => `tip-${tipId}`;
 
 /** 线索: a tip is taken for an open alert only; it names the case so the case file keeps it. */
 export function decideTip(command: ReceiveTip, alert: TippedAlert | undefined): DomainEventOf<'TipReceived'>[] {
-  if (!alert) throw new NotFound('alert', command.alertId);
+  // A drill is not published, so to the public it does not exist; its participants tip with credentials.
+  if (!alert || (alert.exercise && command.via.channel === 'public')) throw new NotFound('alert', command.alertId);
   if (alert.status === 'closed') throw new RuleViolation('ALERT_CLOSED', `alert ${alert.alertId} is closed; the child's search has ended`);
   const { body, now } = command;
   if (Date.parse(body.seenAt) > now.getTime() + FUTURE_SKEW_MS) {
