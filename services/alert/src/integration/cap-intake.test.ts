@@ -160,10 +160,11 @@ t.test(
     const opened = await postCap(report.xml);
     t.equal(opened.status, 201);
     t.match((await call(base, 'GET', `/v1/alerts/${opened.body.alertId}`, { bearer: officer })).body, { exercise: true });
-    const tip = await call(base, 'POST', `/v1/public/alerts/${opened.body.alertId}/tips`, {
-      body: { seenAt: clock.now().toISOString(), lat: 24.97, lon: 102.75, description: '演练线索' },
-    });
-    t.equal(tip.status, 201);
+    const tipBody = { seenAt: clock.now().toISOString(), lat: 24.97, lon: 102.75, description: '演练线索' };
+    const publicTip = await call(base, 'POST', `/v1/public/alerts/${opened.body.alertId}/tips`, { body: tipBody });
+    t.equal(publicTip.status, 404, 'to the public a drill does not exist');
+    const tip = await call(base, 'POST', `/v1/public/alerts/${opened.body.alertId}/tips`, { body: tipBody, bearer: KEYS.kunming110 });
+    t.equal(tip.status, 201, 'a participant relays its tip');
     clock.advance(45 * MINUTE);
     await eventually(async () => {
       if (!(await eventsOf(opened.body.alertId)).some((e) => e.type === 'PublicReleaseRadiusWidened')) throw new Error('not widened yet');

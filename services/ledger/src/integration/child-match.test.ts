@@ -38,6 +38,10 @@ t.test(
       mechanism: 'homicide-case',
       openedAt: new Date().toISOString(),
     });
+    // Two topics keep no order between them: the link is published once the case file is open, as it is in life.
+    await eventually(async () => {
+      if (!(await caseFile(officer)).opened) throw new Error('case file not open yet');
+    }, 20000);
     const eventId = await h.publish('dispatch', 'UnknownOriginChildMatchedToCase', CASE, link);
     await h.publish('dispatch', 'UnknownOriginChildMatchedToCase', CASE, link, eventId);
     const file = await eventually(async () => {
