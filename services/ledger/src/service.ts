@@ -7,6 +7,7 @@ import { startCaseEventsConsumer } from './consumers/case-events.js';
 import { startCaseStatsConsumer } from './consumers/case-stats.js';
 import { registerCaseRoutes } from './http/case-routes.js';
 import { registerCheckpointRoutes } from './http/checkpoint-routes.js';
+import { registerLeadRewardRoutes } from './http/lead-reward-routes.js';
 import { registerLedgerRoutes } from './http/ledger-routes.js';
 import { registerStatsRoutes } from './http/stats-routes.js';
 import { ledgerMigrations } from './migrations.js';
@@ -38,6 +39,7 @@ export async function startLedgerService({ config, logger }: ServiceOptions<Ledg
   registerLedgerRoutes(routes, runtime.pool);
   registerCheckpointRoutes(routes, runtime.pool, signer);
   registerStatsRoutes(routes, runtime.pool);
+  registerLeadRewardRoutes(routes, runtime.pool);
   return {
     app,
     close: async () => {

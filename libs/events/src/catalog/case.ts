@@ -157,6 +157,23 @@ export const ChildEligibleForRegistration = defineEvent({
   schema: z.object({ caseId: Id, handedOverAt: IsoTime, childRef: Id.optional(), recordedAt: IsoTime }),
 });
 
+/**
+ * 有效线索奖励 — a confirmed lead (a tip whose verification confirmed a sighting) helped rescue the
+ * child: its tipster may be rewarded. The tipster's phone is kept masked, enough to be recognised.
+ */
+export const LeadRewardEligibilityRecorded = defineEvent({
+  type: 'LeadRewardEligibilityRecorded',
+  version: 1,
+  schema: z.object({
+    caseId: Id,
+    tipId: Id,
+    leadTaskId: Id,
+    contact: z.object({ maskedPhone: z.string() }).optional(),
+    recordedBy: Id,
+    recordedAt: IsoTime,
+  }),
+});
+
 /** 挂牌督办 — the joint-meeting office lists a key case for supervision. */
 export const CaseListedForSupervision = defineEvent({
   type: 'CaseListedForSupervision',
@@ -187,6 +204,7 @@ export const caseEvents = [
   DedicatedFileOpened,
   FollowUpVisitRecorded,
   ChildEligibleForRegistration,
+  LeadRewardEligibilityRecorded,
   CaseListedForSupervision,
   CaseSupervisionLifted,
 ] as const;

@@ -7,6 +7,7 @@ import {
   REGISTRATION_EVENT_TYPES,
   type ChildComparison,
 } from '../domain/registration-rule.js';
+import { evolveLeads, LEAD_EVENT_TYPES, noLeads, rewardWithoutConfirmedLead, type CaseLeads } from '../domain/lead-reward-rule.js';
 import { CASE_EVENT_TYPES, evolve, initialState, type CaseState } from '../domain/state.js';
 import type { Violation } from './violations.js';
 
@@ -26,17 +27,19 @@ export function typeOf(bytes: Buffer, start = 0, end = bytes.length): string | u
 
 /**
  * Replays every case through the case rules, keeping one small state per case; and every DNA
- * comparison and registration check through the registration rule, one small state per record.
+ * comparison and registration check through the registration rule, one small state per record;
+ * and every case's tips and leads through the reward rule.
  */
 export class CaseRules {
   readonly violations: Violation[] = [];
   readonly #cases = new Map<string, CaseState>();
   readonly #comparisons = new Map<string, ChildComparison>();
+  readonly #leads = new Map<string, CaseLeads>();
 
   /** Replays the canonical entry in bytes [start, end) if it is a case event; any other is passed over unparsed. */
   replay(seq: number, bytes: Buffer, start: number, end: number, eventId: () => string): void {
     const type = typeOf(bytes, start, end);
-    if (type === undefined || (!CASE_EVENT_TYPES.has(type) && !REGISTRATION_EVENT_TYPES.has(type))) return;
+    if (type === undefined || (!CASE_EVENT_TYPES.has(type) && !REGISTRATION_EVENT_TYPES.has(type) && !LEAD_EVENT_TYPES.has(type))) return;
     let envelope: { type?: unknown; caseId?: unknown; data?: unknown };
     try {
       envelope = JSON.parse(bytes.toString('utf8', start, end)) as typeof envelope;
@@ -54,6 +57,15 @@ export class CaseRules {
       }
       this.#comparisons.set(caseId, evolveComparison(comparison, event));
       return;
+    }
+    const leads = this.#leads.get(caseId) ?? noLeads();
+    if (LEAD_EVENT_TYPES.has(event.type)) {
+      this.#leads.set(caseId, evolveLeads(leads, event));
+      return;
+    }
+    if (rewardWithoutConfirmedLead(leads, event)) {
+      const rule = 'REWARD_WITHOUT_CONFIRMED_LEAD';
+      this.violations.push({ seq, eventId: eventId(), rule, message: `${event.type} in case ${caseId} breaks ${rule}` });
     }
     const before = this.#cases.get(caseId) ?? initialState(caseId);
     for (const rule of breaches(before, event)) {

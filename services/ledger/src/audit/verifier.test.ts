@@ -115,3 +115,19 @@ t.test('history written around the rules is named, rule and entry', async (t) =>
 t.test('the type is read from the tail of the canonical text, not from nested data', async (t) => {
   t.equal(typeOf(Buffer.from(canonicalJson({ data: { type: 'Nested', x: { type: 'Deeper' } }, type: 'CaseSolved', version: 1 }))), 'CaseSolved');
 });
+
+t.test('有效线索奖励: a reward for a confirmed lead of the case passes; one for a tip no lead confirmed is named', async (t) => {
+  const reward = (tipId: string) => envelope('LeadRewardEligibilityRecorded', 'r', { tipId, leadTaskId: 'lead-1', recordedBy: 'o', recordedAt: AT });
+  const rows = chain([
+    envelope('TipReceived', 'r', { tipId: 'tip-1', contact: { phone: '13912345678', mayCall: true } }),
+    envelope('LeadVerificationTaskAssigned', 'r', { taskId: 'lead-1', tipId: 'tip-1' }),
+    envelope('TaskCompleted', 'r', { taskId: 'lead-1', outcome: 'sighting-confirmed' }),
+    reward('tip-1'),
+    envelope('TipReceived', 'r', { tipId: 'tip-2' }),
+    reward('tip-2'),
+  ]);
+  t.same(
+    verify(rows).violations.map((v) => [v.seq, v.rule]),
+    [[6, 'REWARD_WITHOUT_CONFIRMED_LEAD']],
+  );
+});

@@ -6,7 +6,8 @@ export type AuditRule =
   | 'GROUP_WITHOUT_CHIEF'
   | 'PLACED_WITH_BUYING_FAMILY'
   | 'RETURNED_WITHOUT_IDENTIFICATION'
-  | 'REGISTRATION_CLEARED_WITHOUT_COMPARISON';
+  | 'REGISTRATION_CLEARED_WITHOUT_COMPARISON'
+  | 'REWARD_WITHOUT_CONFIRMED_LEAD';
 
 /**
  * The rules an auditor checks against recorded history: given the case as it stood before an event,

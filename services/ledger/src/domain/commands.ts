@@ -1,4 +1,5 @@
 import type { Actor, OfficerRef } from '@rapid-search/events';
+import type { CaseLeads } from './lead-reward-rule.js';
 import type { ChildComparison } from './registration-rule.js';
 import type { PackageName, Packages } from './state.js';
 
@@ -51,6 +52,7 @@ export type CaseCommand =
         comparison: ChildComparison;
       }
     >
+  | Base<'RecordLeadReward', { tipId: string; leads: CaseLeads }>
   | Base<'ListForSupervision', { reason: string }>
   | Base<'LiftSupervision', Record<never, never>>;
 

@@ -168,3 +168,30 @@ t.test(
       .thenMatches([{ type: 'CaseGroupDissolved' }]);
   },
 );
+
+t.test('有效线索奖励: given a rescued child, when a confirmed lead is rewarded, then it is recorded once with the tipster masked', async (t) => {
+  const leads = {
+    tips: new Map([
+      ['tip-1', { maskedPhone: '139****5678' }],
+      ['tip-2', {}],
+    ]),
+    taskTips: new Map([['lead-1', 'tip-1']]),
+    confirmed: new Map([['tip-1', 'lead-1']]),
+  };
+  const reward = (tipId: string) => command({ kind: 'RecordLeadReward', tipId, leads });
+  const recorded: DomainEvent = {
+    type: 'LeadRewardEligibilityRecorded',
+    data: {
+      caseId,
+      tipId: 'tip-1',
+      leadTaskId: 'lead-1',
+      contact: { maskedPhone: '139****5678' },
+      recordedBy: 'officer-a',
+      recordedAt: AT,
+    },
+  };
+  theCase(t).given([opened, formed]).when(reward('tip-1')).thenThrows('CHILD_NOT_RESCUED');
+  theCase(t).given([opened, formed, rescued]).when(reward('tip-2')).thenThrows('LEAD_NOT_CONFIRMED');
+  theCase(t).given([opened, formed, rescued]).when(reward('tip-1')).then([recorded]);
+  theCase(t).given([opened, formed, rescued, recorded]).when(reward('tip-1')).thenNothingHappened('a repeat writes nothing');
+});

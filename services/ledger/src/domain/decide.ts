@@ -140,6 +140,28 @@ export function decide(command: CaseCommand, state: CaseState): DomainEvent[] {
       }
       return [{ type: 'ChildEligibleForRegistration', data: { caseId, handedOverAt, childRef: command.childRef, recordedAt: at } }];
     }
+    case 'RecordLeadReward': {
+      needAuthorityOverCase(command.actor, state);
+      if (!state.rescue)
+        throw new RuleViolation('CHILD_NOT_RESCUED', `the child of case ${caseId} is not rescued yet: a lead is rewarded once it helped`);
+      if (state.leadRewards.includes(command.tipId)) return [];
+      const leadTaskId = command.leads.confirmed.get(command.tipId);
+      if (!leadTaskId) throw new RuleViolation('LEAD_NOT_CONFIRMED', `tip ${command.tipId} is not a confirmed lead of case ${caseId}`);
+      const maskedPhone = command.leads.tips.get(command.tipId)?.maskedPhone;
+      return [
+        {
+          type: 'LeadRewardEligibilityRecorded',
+          data: {
+            caseId,
+            tipId: command.tipId,
+            leadTaskId,
+            ...(maskedPhone ? { contact: { maskedPhone } } : {}),
+            recordedBy: command.actor.id,
+            recordedAt: at,
+          },
+        },
+      ];
+    }
     case 'ListForSupervision':
       needJointMeetingOffice(command.actor);
       if (state.supervision)

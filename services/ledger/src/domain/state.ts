@@ -29,6 +29,8 @@ export interface CaseState {
   dedicatedFile: { policeStationId: string; openedAt: string } | null;
   followUpVisits: number;
   registrationEligibleAt: string | null;
+  /** 有效线索奖励: the tips recorded as having helped. */
+  leadRewards: string[];
   supervision: { listedBy: string; reason: string; listedAt: string } | null;
 }
 
@@ -49,6 +51,7 @@ export const CASE_EVENT_TYPES = new Set<string>([
   'DedicatedFileOpened',
   'FollowUpVisitRecorded',
   'ChildEligibleForRegistration',
+  'LeadRewardEligibilityRecorded',
   'CaseListedForSupervision',
   'CaseSupervisionLifted',
 ]);
@@ -71,6 +74,7 @@ export function initialState(caseId: string): CaseState {
     dedicatedFile: null,
     followUpVisits: 0,
     registrationEligibleAt: null,
+    leadRewards: [],
     supervision: null,
   };
 }
@@ -132,6 +136,8 @@ export function evolve(state: CaseState, event: DomainEvent): CaseState {
       return { ...s, followUpVisits: s.followUpVisits + 1 };
     case 'ChildEligibleForRegistration':
       return { ...s, registrationEligibleAt: event.data.recordedAt };
+    case 'LeadRewardEligibilityRecorded':
+      return { ...s, leadRewards: [...s.leadRewards, event.data.tipId] };
     case 'CaseListedForSupervision': {
       const d = event.data;
       return { ...s, supervision: { listedBy: d.listedBy, reason: d.reason, listedAt: d.listedAt } };

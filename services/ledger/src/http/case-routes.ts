@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { executeCommand, loadCase } from '../case-store.js';
 import type { CaseCommand, CommandActor } from '../domain/commands.js';
 import { childComparison } from '../audit/comparison.js';
+import { caseLeads } from '../audit/leads.js';
 import { maskPersonalData, seesPersonalData } from '../audit/mask.js';
 import { CaseView } from './case-view.js';
 
@@ -157,6 +158,12 @@ export function registerCaseRoutes(routes: RouteKit, store: PgEventStore): void 
       childRef: b.childRef,
       comparison: await childComparison(store.pool, b.childRef),
     }),
+  });
+  command({
+    url: '/v1/cases/:caseId/lead-rewards',
+    summary: '有效线索奖励 — once the child is rescued, a confirmed lead of the case is recorded as having helped',
+    body: z.object({ tipId: z.string().min(1).max(200).describe('the tip reference the tipster was given') }),
+    toCommand: async (b, p) => ({ kind: 'RecordLeadReward', tipId: b.tipId, leads: await caseLeads(store.pool, p.caseId!) }),
   });
   command({
     url: '/v1/cases/:caseId/supervision',

@@ -39,5 +39,6 @@ export const CaseView = z.object({
   dedicatedFile: z.object({ policeStationId: z.string(), openedAt: At }).nullable(),
   followUpVisits: z.number().int().nonnegative(),
   registrationEligibleAt: At.nullable(),
+  leadRewards: z.array(z.string()).describe('有效线索奖励: the tips recorded as having helped'),
   supervision: z.object({ listedBy: z.string(), reason: z.string(), listedAt: At }).nullable(),
 });

@@ -1,0 +1,47 @@
+/** An entry's event as recorded, whatever its service's catalog says of it. */
+export interface RecordedEvent {
+  type: string;
+  data: unknown;
+}
+
+/** A case's tips and leads as the ledger recorded them from the alert service and dispatch. */
+export interface CaseLeads {
+  /** Each tip's tipster phone, masked; absent when the tipster left none. */
+  tips: Map<string, { maskedPhone?: string }>;
+  /** Lead-verification task → the tip it verifies. */
+  taskTips: Map<string, string>;
+  /** Tip → the lead task that confirmed it as a sighting. */
+  confirmed: Map<string, string>;
+}
+
+/** The events the reward rule replays, keyed by their case. */
+export const LEAD_EVENT_TYPES = new Set<string>(['TipReceived', 'LeadVerificationTaskAssigned', 'TaskCompleted']);
+
+export const noLeads = (): CaseLeads => ({ tips: new Map(), taskTips: new Map(), confirmed: new Map() });
+
+/** Enough of a phone to recognise it by, too little to call it: 139****5678. */
+export const maskPhone = (phone: string): string => (phone.length < 8 ? '****' : `${phone.slice(0, 3)}****${phone.slice(-4)}`);
+
+/** Read defensively: an entry written around the services may lack what the catalog requires. */
+export function evolveLeads(state: CaseLeads, event: RecordedEvent): CaseLeads {
+  const data = event.data as { tipId?: unknown; taskId?: unknown; outcome?: unknown; contact?: { phone?: unknown } };
+  if (event.type === 'TipReceived' && typeof data.tipId === 'string') {
+    const phone = data.contact?.phone;
+    return { ...state, tips: new Map(state.tips).set(data.tipId, typeof phone === 'string' ? { maskedPhone: maskPhone(phone) } : {}) };
+  }
+  if (event.type === 'LeadVerificationTaskAssigned' && typeof data.tipId === 'string' && typeof data.taskId === 'string') {
+    return { ...state, taskTips: new Map(state.taskTips).set(data.taskId, data.tipId) };
+  }
+  if (event.type === 'TaskCompleted' && data.outcome === 'sighting-confirmed' && typeof data.taskId === 'string') {
+    const tipId = state.taskTips.get(data.taskId);
+    if (tipId) return { ...state, confirmed: new Map(state.confirmed).set(tipId, data.taskId) };
+  }
+  return state;
+}
+
+/** A reward recorded for a tip that no lead of the case confirmed. */
+export function rewardWithoutConfirmedLead(state: CaseLeads, event: RecordedEvent): boolean {
+  if (event.type !== 'LeadRewardEligibilityRecorded') return false;
+  const tipId = (event.data as { tipId?: unknown }).tipId;
+  return typeof tipId !== 'string' || !state.confirmed.has(tipId);
+}
