@@ -9,6 +9,7 @@ import { registerCaseRoutes } from './http/case-routes.js';
 import { registerCheckpointRoutes } from './http/checkpoint-routes.js';
 import { registerLedgerRoutes } from './http/ledger-routes.js';
 import { registerStatsRoutes } from './http/stats-routes.js';
+import { registerUnmaskingRoutes } from './http/unmasking-routes.js';
 import { ledgerMigrations } from './migrations.js';
 import { startCheckpointer } from './scheduler/checkpointer.js';
 
@@ -35,7 +36,8 @@ export async function startLedgerService({ config, logger }: ServiceOptions<Ledg
     limits: config,
   });
   registerCaseRoutes(routes, runtime.store);
-  registerLedgerRoutes(routes, runtime.pool);
+  registerLedgerRoutes(routes, runtime.store);
+  registerUnmaskingRoutes(routes, runtime.pool);
   registerCheckpointRoutes(routes, runtime.pool, signer);
   registerStatsRoutes(routes, runtime.pool);
   return {
