@@ -57,7 +57,7 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
     accept: intakeCommands({ pool: runtime.pool, store: runtime.store, clock: () => clock.now() }),
     systems: new Map(systems.map((s) => [s.id, s])),
   });
-  registerQueryRoutes(routes, { pool: runtime.pool });
+  registerQueryRoutes(routes, { pool: runtime.pool, store: runtime.store });
   registerPublicRoutes(routes, {
     pool: runtime.pool,
     store: runtime.store,

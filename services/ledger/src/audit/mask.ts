@@ -1,5 +1,4 @@
-import type { Principal } from '@rapid-search/events';
-import { sightOf } from '../domain/unmasking.js';
+import { PERSONAL_DATA_GRANT, type Principal, type Sight } from '@rapid-search/events';
 
 const MASK = '[masked]';
 /** Keys that hold personal data wherever they appear: phones and DNA references. */
@@ -9,6 +8,11 @@ const NAMED = new Set(['child', 'reporter']);
 const HINT = /"(phone|evidenceRef|matchRef|profileRef|child|reporter)"/;
 
 /** Officers see personal data by their role, anyone else only under the personal-data grant. */
+export function sightOf(principal: Pick<Principal, 'role' | 'grants'>): Sight {
+  if (principal.role === 'officer') return 'by-role';
+  return principal.grants.includes(PERSONAL_DATA_GRANT) ? 'by-grant' : 'masked';
+}
+
 export function seesPersonalData(principal: Principal): boolean {
   return sightOf(principal) !== 'masked';
 }

@@ -8,17 +8,17 @@ import {
   Point,
   type PgEventStore,
   type Principal,
+  ReasonQuery,
+  recordUnmasking,
   type RouteKit,
 } from '@rapid-search/events';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { executeCommand, loadCase } from '../case-store.js';
-import { recordUnmasking } from '../commands/record-unmasking.js';
 import type { CaseCommand, CommandActor } from '../domain/commands.js';
 import { childComparison } from '../audit/comparison.js';
-import { maskPersonalData, seesPersonalData } from '../audit/mask.js';
+import { maskPersonalData, seesPersonalData, sightOf } from '../audit/mask.js';
 import { CaseView } from './case-view.js';
-import { ReasonQuery } from './reason-query.js';
 
 const CaseParams = z.object({ caseId: z.string().min(1).max(200) });
 const Outcome = z.object({ caseId: z.string(), version: z.number(), appended: z.array(z.string()) });
@@ -185,7 +185,12 @@ export function registerCaseRoutes(routes: RouteKit, store: PgEventStore): void 
     handler: async ({ params, query, principal, request }) => {
       const { state, exercise } = await loadCase(store, params.caseId);
       if (!state.opened) throw new NotFound('case', params.caseId);
-      await recordUnmasking(store, request, { reader: principal, scope: { kind: 'case', caseId: params.caseId }, reason: query.reason });
+      await recordUnmasking(store, request, {
+        reader: principal,
+        sight: sightOf(principal),
+        scope: { kind: 'case', caseId: params.caseId },
+        reason: query.reason,
+      });
       return { ...(seesPersonalData(principal) ? state : maskPersonalData(state)), exercise };
     },
   });

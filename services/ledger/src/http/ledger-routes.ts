@@ -1,11 +1,9 @@
 import { Readable } from 'node:stream';
-import type { PgEventStore, RouteKit } from '@rapid-search/events';
+import { ReasonQuery, recordUnmasking, type PgEventStore, type RouteKit } from '@rapid-search/events';
 import { z } from 'zod';
-import { seesPersonalData } from '../audit/mask.js';
+import { seesPersonalData, sightOf } from '../audit/mask.js';
 import { ledgerLines } from '../audit/ndjson.js';
 import { verifyLedger } from '../audit/verify.js';
-import { recordUnmasking } from '../commands/record-unmasking.js';
-import { ReasonQuery } from './reason-query.js';
 
 const AUDIT = ['auditor'] as const;
 const NDJSON = 'application/x-ndjson; charset=utf-8';
@@ -50,7 +48,7 @@ export function registerLedgerRoutes(routes: RouteKit, store: PgEventStore): voi
     responses: { 200: Lines },
     handler: async ({ query, principal, request, reply }) => {
       const scope = { kind: 'ledger', fromSeq: query.from, limit: query.limit ?? null } as const;
-      await recordUnmasking(store, request, { reader: principal, scope, reason: query.reason });
+      await recordUnmasking(store, request, { reader: principal, sight: sightOf(principal), scope, reason: query.reason });
       const lines = ledgerLines(pool, { kind: 'all', fromSeq: query.from, limit: query.limit ?? null }, !seesPersonalData(principal));
       return reply.type(NDJSON).send(Readable.from(lines, { highWaterMark: 1 }));
     },
@@ -67,7 +65,7 @@ export function registerLedgerRoutes(routes: RouteKit, store: PgEventStore): voi
     responses: { 200: Lines },
     handler: async ({ params, query, principal, request, reply }) => {
       const scope = { kind: 'stream', streamId: params.streamId, fromVersion: query.from } as const;
-      await recordUnmasking(store, request, { reader: principal, scope, reason: query.reason });
+      await recordUnmasking(store, request, { reader: principal, sight: sightOf(principal), scope, reason: query.reason });
       const lines = ledgerLines(pool, { kind: 'stream', streamId: params.streamId, fromVersion: query.from }, !seesPersonalData(principal));
       return reply.type(NDJSON).send(Readable.from(lines, { highWaterMark: 1 }));
     },

@@ -148,7 +148,10 @@ t.test('一长三包 over HTTP, every rule refused with its code and nothing wri
 
   const masked = (await get(base, auditor)).json();
   t.equal(masked.parents.evidenceRef, '[masked]', 'auditors see no DNA reference');
-  t.equal((await get(`${base}?reason=${encodeURIComponent('audit of the DNA identification')}`, auditorWithData)).json().parents.evidenceRef, 'dna-match-secret');
+  t.equal(
+    (await get(`${base}?reason=${encodeURIComponent('audit of the DNA identification')}`, auditorWithData)).json().parents.evidenceRef,
+    'dna-match-secret',
+  );
 });
 
 t.test('concurrent commands on one case: never two on the same version', async (t) => {

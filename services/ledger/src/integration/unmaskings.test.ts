@@ -17,7 +17,13 @@ t.before(async () => {
   auditor = await h.token({ role: 'auditor' });
   granted = await h.token({ role: 'auditor', sub: 'auditor-provincial-li', grants: ['personal-data'] });
   const openedAt = new Date().toISOString();
-  await h.publish('alert', 'CaseOpened', CASE, { caseId: CASE, alertId: `alert-${CASE}`, regionCode: '530111', mechanism: 'homicide-case', openedAt });
+  await h.publish('alert', 'CaseOpened', CASE, {
+    caseId: CASE,
+    alertId: `alert-${CASE}`,
+    regionCode: '530111',
+    mechanism: 'homicide-case',
+    openedAt,
+  });
   await eventually(async () => {
     if ((await get(`/v1/cases/${CASE}`, officer)).statusCode !== 200) throw new Error('case not open yet');
   }, 20000);
@@ -98,29 +104,52 @@ t.test('given an auditor with the grant, when they read the case with a reason, 
   t.equal(rows[0]!.n, 1, 'on the chain once, from the ledger topic');
 });
 
-t.test('given an auditor with the grant, when they export the ledger with a reason, then the export is recorded and listed by reader and period', async (t) => {
-  const since = new Date().toISOString();
-  const res = await get(withReason('/v1/ledger?from=1&limit=5', 'annual export'), granted);
-  t.equal(res.statusCode, 200);
-  t.match(res.body, SECRET, 'the export is unmasked');
-  const stream = await get(withReason(`/v1/ledger/streams/case-${CASE}`, 'the case stream alone'), granted);
-  t.equal(stream.statusCode, 200);
-  t.match((await recorded()).map((e) => e.data.scope), [
-    { kind: 'case' },
-    { kind: 'ledger', fromSeq: 1, limit: 5 },
-    { kind: 'stream', streamId: `case-${CASE}`, fromVersion: 1 },
-  ]);
+t.test(
+  'given an auditor with the grant, when they export the ledger with a reason, then the export is recorded and listed by reader and period',
+  async (t) => {
+    const since = new Date().toISOString();
+    const res = await get(withReason('/v1/ledger?from=1&limit=5', 'annual export'), granted);
+    t.equal(res.statusCode, 200);
+    t.match(res.body, SECRET, 'the export is unmasked');
+    const stream = await get(withReason(`/v1/ledger/streams/case-${CASE}`, 'the case stream alone'), granted);
+    t.equal(stream.statusCode, 200);
+    t.match(
+      (await recorded()).map((e) => e.data.scope),
+      [{ kind: 'case' }, { kind: 'ledger', fromSeq: 1, limit: 5 }, { kind: 'stream', streamId: `case-${CASE}`, fromVersion: 1 }],
+    );
 
-  const page = await eventually(async () => {
-    const body = (await get(`/v1/ledger/unmaskings?actor=auditor-provincial-li&since=${encodeURIComponent(since)}&limit=1`, auditor)).json<Listed>();
-    if (body.next === null) throw new Error('not both on the chain yet');
+    const page = await eventually(async () => {
+      const body = (
+        await get(`/v1/ledger/unmaskings?actor=auditor-provincial-li&since=${encodeURIComponent(since)}&limit=1`, auditor)
+      ).json<Listed>();
+      if (body.next === null) throw new Error('not both on the chain yet');
+      return body;
+    }, 20000);
+    t.match(page.unmaskings, [{ scope: { kind: 'stream' }, caseId: null, route: 'GET /v1/ledger/streams/:streamId' }], 'newest first');
+    const rest = (
+      await get(`/v1/ledger/unmaskings?actor=auditor-provincial-li&since=${encodeURIComponent(since)}&cursor=${page.next}`, auditor)
+    ).json<Listed>();
+    t.match(rest, { unmaskings: [{ scope: { kind: 'ledger' }, reason: 'annual export' }], next: null });
+    t.same((await get('/v1/ledger/unmaskings?actor=someone-else', auditor)).json<Listed>().unmaskings, []);
+    t.equal((await get('/v1/ledger/unmaskings?cursor=bogus', auditor)).statusCode, 400);
+  },
+);
+
+t.test('given an unmasking the alert service recorded, when it reaches the chain, then it is listed with the alert topic', async (t) => {
+  const caseId = 'case-unmask-alert';
+  await h.publish('alert', 'PersonalDataUnmasked', caseId, {
+    reader: { id: 'auditor-city-wu', role: 'auditor', grants: ['personal-data'] },
+    scope: { kind: 'case', caseId },
+    route: 'GET /v1/alerts/:alertId',
+    reason: 'review of the public release',
+    unmaskedAt: new Date().toISOString(),
+  });
+  const listed = await eventually(async () => {
+    const body = (await get(`/v1/ledger/unmaskings?caseId=${caseId}`, auditor)).json<Listed & { unmaskings: { topic: string }[] }>();
+    if (body.unmaskings.length === 0) throw new Error('not on the chain yet');
     return body;
   }, 20000);
-  t.match(page.unmaskings, [{ scope: { kind: 'stream' }, caseId: null, route: 'GET /v1/ledger/streams/:streamId' }], 'newest first');
-  const rest = (await get(`/v1/ledger/unmaskings?actor=auditor-provincial-li&since=${encodeURIComponent(since)}&cursor=${page.next}`, auditor)).json<Listed>();
-  t.match(rest, { unmaskings: [{ scope: { kind: 'ledger' }, reason: 'annual export' }], next: null });
-  t.same((await get('/v1/ledger/unmaskings?actor=someone-else', auditor)).json<Listed>().unmaskings, []);
-  t.equal((await get('/v1/ledger/unmaskings?cursor=bogus', auditor)).statusCode, 400);
+  t.match(listed.unmaskings, [{ topic: `${h.prefix}alert.events.v1`, route: 'GET /v1/alerts/:alertId', reader: { id: 'auditor-city-wu' } }]);
 });
 
 t.test('given the recorded unmaskings on the chain, when an auditor verifies, then the chain holds', async (t) => {
