@@ -44,3 +44,5 @@ export * from './kafka/security.js';
 export * from './http/limits.js';
 export * from './http/route-table.js';
 export * from './pause.js';
+export * from './unmasking.js';
+export * from './http/unmasking.js';

@@ -59,7 +59,7 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
     withdraw: withdrawalCommands({ pool: runtime.pool, store: runtime.store, clock }),
     systems: new Map(systems.map((s) => [s.id, s])),
   });
-  registerQueryRoutes(routes, { pool: runtime.pool });
+  registerQueryRoutes(routes, { pool: runtime.pool, store: runtime.store });
   registerPublicRoutes(routes, {
     pool: runtime.pool,
     store: runtime.store,

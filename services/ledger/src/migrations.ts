@@ -8,7 +8,8 @@ import { GENESIS_HASH } from './audit/canonical.js';
  * - the hash-chained audit ledger. `entry` holds the canonical JSON text, the very bytes that were
  *   hashed (a jsonb column would re-format them), so verification hashes what is stored;
  * - the chain's append as one function: the head, the links and their hashes in one round trip;
- * - the statistics' projection, one row per case (no personal data), read by GET /v1/stats.
+ * - the statistics' projection, one row per case (no personal data), read by GET /v1/stats;
+ * - the chain's records of personal data unmasked under a grant, found by GET /v1/ledger/unmaskings.
  */
 export const ledgerMigrations: Migration[] = [
   {
@@ -164,6 +165,14 @@ export const ledgerMigrations: Migration[] = [
         END IF;
         RETURN NEW;
       END $$;
+    `,
+  },
+  {
+    version: 120,
+    name: 'unmaskings on the chain',
+    // A handful among all entries, listed newest first: the partial index holds only them.
+    sql: (s) => `
+      CREATE INDEX entries_unmaskings ON ${s}.entries (seq DESC) WHERE type = 'PersonalDataUnmasked';
     `,
   },
 ];

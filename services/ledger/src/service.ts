@@ -10,6 +10,7 @@ import { registerCheckpointRoutes } from './http/checkpoint-routes.js';
 import { registerLeadRewardRoutes } from './http/lead-reward-routes.js';
 import { registerLedgerRoutes } from './http/ledger-routes.js';
 import { registerStatsRoutes } from './http/stats-routes.js';
+import { registerUnmaskingRoutes } from './http/unmasking-routes.js';
 import { ledgerMigrations } from './migrations.js';
 import { startCheckpointer } from './scheduler/checkpointer.js';
 
@@ -36,7 +37,8 @@ export async function startLedgerService({ config, logger }: ServiceOptions<Ledg
     limits: config,
   });
   registerCaseRoutes(routes, runtime.store);
-  registerLedgerRoutes(routes, runtime.pool);
+  registerLedgerRoutes(routes, runtime.store);
+  registerUnmaskingRoutes(routes, runtime.pool);
   registerCheckpointRoutes(routes, runtime.pool, signer);
   registerStatsRoutes(routes, runtime.pool);
   registerLeadRewardRoutes(routes, runtime.pool);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { accessEvents } from './access.js';
 import { alertEvents } from './alert.js';
 import { caseEvents } from './case.js';
 import { childEvents } from './child.js';
@@ -7,6 +8,7 @@ import type { EventDefinition } from './define.js';
 import { describeZodError } from '../issues.js';
 import { decodeWith } from './upcast.js';
 
+export * from './access.js';
 export * from './alert.js';
 export * from './case.js';
 export * from './child.js';
@@ -14,7 +16,7 @@ export * from './dispatch.js';
 export * from './shared.js';
 export { defineEvent, type EventDefinition } from './define.js';
 
-const all = [...alertEvents, ...dispatchEvents, ...caseEvents, ...childEvents] as const;
+const all = [...alertEvents, ...dispatchEvents, ...caseEvents, ...childEvents, ...accessEvents] as const;
 type AnyDefinition = (typeof all)[number];
 
 /** Every event type of the system, by name, with its data type: `EventData<'CaseSolved'>`. */

@@ -1,4 +1,4 @@
-import type { Principal } from '@rapid-search/events';
+import { PERSONAL_DATA_GRANT, type Principal, type Sight } from '@rapid-search/events';
 import { z } from 'zod';
 import type { AlertRow } from '../db/alert-reads.js';
 
@@ -30,12 +30,18 @@ export const AlertView = z.object({
 });
 export type AlertView = z.infer<typeof AlertView>;
 
+/** The child's name: every role that works or reports a case sees it; an auditor only under the grant. */
+export function sightOf(principal: Pick<Principal, 'role' | 'grants'>): Sight {
+  if (principal.role !== 'auditor') return 'by-role';
+  return principal.grants.includes(PERSONAL_DATA_GRANT) ? 'by-grant' : 'masked';
+}
+
 /**
- * What a caller may see of an alert. The reporter's contact goes to officers only; auditors see the
- * child's name masked unless granted `personal-data`.
+ * What a caller may see of an alert, as `sight` lets them see the child's name; the reporter's
+ * contact goes to officers only.
  */
-export function viewOf(row: AlertRow, principal: Principal): AlertView {
-  const seesName = principal.role !== 'auditor' || principal.grants.includes('personal-data');
+export function viewOf(row: AlertRow, principal: Principal, sight: Sight): AlertView {
+  const seesName = sight !== 'masked';
   return {
     alertId: row.alert_id,
     caseId: row.case_id,

@@ -1,31 +1,49 @@
-import { decodeCursor, NotFound, PageQuery, pageOf, RegionCode, type RouteKit } from '@rapid-search/events';
+import {
+  decodeCursor,
+  NotFound,
+  PageQuery,
+  pageOf,
+  ReasonQuery,
+  recordUnmasking,
+  RegionCode,
+  type PgEventStore,
+  type RouteKit,
+} from '@rapid-search/events';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { AlertCursor, findAlert, listAlerts } from '../db/alert-reads.js';
-import { AlertView, viewOf, visibleTo } from './alert-view.js';
+import { AlertView, sightOf, viewOf, visibleTo } from './alert-view.js';
 
 const READERS = ['upstream', 'officer', 'console', 'auditor'] as const;
 
-export function registerQueryRoutes(routes: RouteKit, deps: { pool: Pool }): void {
+/**
+ * Alerts as each role may see them. An auditor under the grant personal-data sees the child's name
+ * in one alert at a time, with a reason, recorded; a list never unmasks under a grant.
+ */
+export function registerQueryRoutes(routes: RouteKit, deps: { pool: Pool; store: PgEventStore }): void {
   routes.route({
     method: 'GET',
     url: '/v1/alerts/:alertId',
-    summary: 'The current state of an alert: status, public-release radius, case, times',
+    summary:
+      "The current state of an alert: status, public-release radius, case, times (an auditor under the grant personal-data gives a reason to see the child's name, recorded)",
     tags: ['alerts'],
     roles: READERS,
     params: z.object({ alertId: z.string().min(1).max(100) }),
+    query: ReasonQuery,
     responses: { 200: AlertView },
-    handler: async ({ params, principal }) => {
+    handler: async ({ params, query, principal, request }) => {
       const row = await findAlert(deps.pool, params.alertId);
       if (!row || !visibleTo(row, principal)) throw new NotFound('alert', params.alertId);
-      return viewOf(row, principal);
+      const sight = sightOf(principal);
+      await recordUnmasking(deps.store, request, { reader: principal, sight, scope: { kind: 'case', caseId: row.case_id }, reason: query.reason });
+      return viewOf(row, principal, sight);
     },
   });
 
   routes.route({
     method: 'GET',
     url: '/v1/alerts',
-    summary: 'Alerts, newest first, by status and region of last sighting',
+    summary: "Alerts, newest first, by status and region of last sighting (an auditor sees the child's name masked, grant or not)",
     tags: ['alerts'],
     roles: READERS,
     query: PageQuery.extend({
@@ -42,7 +60,8 @@ export function registerQueryRoutes(routes: RouteKit, deps: { pool: Pool }): voi
         ...(principal.role === 'upstream' ? { upstreamSystemId: principal.upstreamSystemId ?? '' } : {}),
       });
       const { items, next } = pageOf(rows, query.limit, (r) => [new Date(r.opened_at).toISOString(), r.alert_id]);
-      return { alerts: items.map((r) => viewOf(r, principal)), next };
+      const sight = sightOf(principal);
+      return { alerts: items.map((r) => viewOf(r, principal, sight === 'by-grant' ? 'masked' : sight)), next };
     },
   });
 }

@@ -1,4 +1,5 @@
 import { createTestDatabase, requireKafka, testTopicPrefix } from '@rapid-search/events/testing';
+import pg from 'pg';
 import t from 'tap';
 import { sampleReport } from '../domain/fixtures.test-helper.js';
 import { call, freshReport, postReport, KEYS, startService, token } from './harness.js';
@@ -6,7 +7,9 @@ import { call, freshReport, postReport, KEYS, startService, token } from './harn
 await requireKafka();
 const db = await createTestDatabase('alert_queries');
 const { service, base } = await startService({ databaseUrl: db.url, topicPrefix: testTopicPrefix() });
+const pool = new pg.Pool({ connectionString: db.url, max: 2 });
 t.teardown(async () => {
+  await pool.end();
   await service.close();
   await db.drop();
 });
@@ -33,8 +36,8 @@ t.test('what each role sees of an alert', async (t) => {
   const asAuditor = await call(base, 'GET', `/v1/alerts/${body.alertId}`, { bearer: auditor });
   t.equal(asAuditor.body.child.name, 'T**', 'auditors see the name masked');
   t.equal(asAuditor.body.reporter, undefined);
-  const granted = await call(base, 'GET', `/v1/alerts/${body.alertId}`, { bearer: auditorWithGrant });
-  t.equal(granted.body.child.name, report.child.name, 'unless granted personal-data');
+  const granted = await call(base, 'GET', `/v1/alerts/${body.alertId}?reason=complaint%20118`, { bearer: auditorWithGrant });
+  t.equal(granted.body.child.name, report.child.name, 'unless granted personal-data, with a reason');
   t.equal(granted.body.reporter, undefined);
   const owner = await call(base, 'GET', `/v1/alerts/${body.alertId}`, { bearer: KEYS.kunming110 });
   t.equal(owner.status, 200, 'the reporting system sees its own alert');
@@ -91,4 +94,39 @@ t.test('the OpenAPI document lists the alert routes', async (t) => {
   t.ok(docs.body.paths['/v1/alerts'].post.requestBody);
   t.same(Object.keys(docs.body.paths['/v1/alerts'].post.responses).sort(), ['200', '201', '4XX', '5XX']);
   t.ok(docs.body.paths['/v1/alerts/{alertId}'].get);
+});
+
+t.test('given an auditor with the grant, when they read an alert, then a reason is required and the read is recorded', async (t) => {
+  const { body } = await post(freshReport(), 'unmask-1');
+  const unmaskings = async () =>
+    (
+      await pool.query<{ case_id: string; data: Record<string, unknown> }>(
+        "SELECT case_id, data FROM alert.events WHERE type = 'PersonalDataUnmasked' AND case_id = $1",
+        [body.caseId],
+      )
+    ).rows;
+  const refused = await call(base, 'GET', `/v1/alerts/${body.alertId}`, { bearer: auditorWithGrant });
+  t.equal(refused.status, 400);
+  t.match(refused.body, { error: { details: { issues: [{ path: 'query.reason' }] } } });
+  await call(base, 'GET', `/v1/alerts/${body.alertId}`, { bearer: auditor });
+  await call(base, 'GET', `/v1/alerts/${body.alertId}`, { bearer: officer });
+  t.same(await unmaskings(), [], 'a refused, a masked and a by-role read record nothing');
+
+  t.equal((await call(base, 'GET', `/v1/alerts/${body.alertId}?reason=complaint%20118`, { bearer: auditorWithGrant })).status, 200);
+  t.match(await unmaskings(), [
+    {
+      case_id: body.caseId,
+      data: {
+        reader: { id: 'auditor-2', grants: ['personal-data'] },
+        scope: { kind: 'case', caseId: body.caseId },
+        route: 'GET /v1/alerts/:alertId',
+        reason: 'complaint 118',
+      },
+    },
+  ]);
+  const listed = await call(base, 'GET', '/v1/alerts', { bearer: auditorWithGrant });
+  t.ok(
+    listed.body.alerts.every((a: { child: { name: string } }) => a.child.name.endsWith('**')),
+    'a list never unmasks under a grant',
+  );
 });

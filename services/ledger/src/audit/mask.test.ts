@@ -1,5 +1,5 @@
 import t from 'tap';
-import { maskEntryText, maskPersonalData, seesPersonalData } from './mask.js';
+import { maskEntryText, maskPersonalData, seesPersonalData, sightOf } from './mask.js';
 
 t.test('personal data is masked: reporter, child name, phones, DNA references', async (t) => {
   const entry = {
@@ -33,4 +33,11 @@ t.test('who sees personal data', async (t) => {
   t.equal(seesPersonalData({ sub: 'a', role: 'auditor', grants: [] }), false);
   t.equal(seesPersonalData({ sub: 'a', role: 'auditor', grants: ['personal-data'] }), true);
   t.equal(seesPersonalData({ sub: 'o', role: 'officer', grants: [] }), true);
+});
+
+t.test('given each caller, when asked how they see personal data, then only a non-officer with the grant sees it by grant', async (t) => {
+  t.equal(sightOf({ role: 'auditor', grants: [] }), 'masked');
+  t.equal(sightOf({ role: 'civil-affairs', grants: ['personal-data'] }), 'by-grant');
+  t.equal(sightOf({ role: 'auditor', grants: ['personal-data'] }), 'by-grant');
+  t.equal(sightOf({ role: 'officer', grants: ['personal-data'] }), 'by-role', 'an officer sees it by role, grant or not');
 });

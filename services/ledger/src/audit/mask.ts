@@ -1,6 +1,5 @@
-import type { Principal } from '@rapid-search/events';
+import { PERSONAL_DATA_GRANT, type Principal, type Sight } from '@rapid-search/events';
 
-export const PERSONAL_DATA_GRANT = 'personal-data';
 const MASK = '[masked]';
 /** Keys that hold personal data wherever they appear: phones and DNA references. */
 const ALWAYS = new Set(['phone', 'evidenceRef', 'matchRef', 'profileRef']);
@@ -8,9 +7,14 @@ const ALWAYS = new Set(['phone', 'evidenceRef', 'matchRef', 'profileRef']);
 const NAMED = new Set(['child', 'reporter']);
 const HINT = /"(phone|evidenceRef|matchRef|profileRef|child|reporter)"/;
 
-/** Officers work the case and see it whole; anyone else needs the personal-data grant. */
+/** Officers see personal data by their role, anyone else only under the personal-data grant. */
+export function sightOf(principal: Pick<Principal, 'role' | 'grants'>): Sight {
+  if (principal.role === 'officer') return 'by-role';
+  return principal.grants.includes(PERSONAL_DATA_GRANT) ? 'by-grant' : 'masked';
+}
+
 export function seesPersonalData(principal: Principal): boolean {
-  return principal.role === 'officer' || principal.grants.includes(PERSONAL_DATA_GRANT);
+  return sightOf(principal) !== 'masked';
 }
 
 export function maskPersonalData<T>(value: T, parentKey = ''): T {

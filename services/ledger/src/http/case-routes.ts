@@ -8,6 +8,8 @@ import {
   Point,
   type PgEventStore,
   type Principal,
+  ReasonQuery,
+  recordUnmasking,
   type RouteKit,
 } from '@rapid-search/events';
 import type { FastifyRequest } from 'fastify';
@@ -16,7 +18,7 @@ import { executeCommand, loadCase } from '../case-store.js';
 import type { CaseCommand, CommandActor } from '../domain/commands.js';
 import { childComparison } from '../audit/comparison.js';
 import { caseLeads } from '../audit/leads.js';
-import { maskPersonalData, seesPersonalData } from '../audit/mask.js';
+import { maskPersonalData, seesPersonalData, sightOf } from '../audit/mask.js';
 import { CaseView } from './case-view.js';
 
 const CaseParams = z.object({ caseId: z.string().min(1).max(200) });
@@ -181,14 +183,21 @@ export function registerCaseRoutes(routes: RouteKit, store: PgEventStore): void 
   routes.route({
     method: 'GET',
     url: '/v1/cases/:caseId',
-    summary: 'The case file as it stands (personal data masked unless the caller needs it)',
+    summary: 'The case file as it stands (personal data masked unless the caller needs it; under the grant, with a reason, recorded)',
     tags: ['cases'],
     roles: ['officer', 'civil-affairs', 'auditor'],
     params: CaseParams,
+    query: ReasonQuery,
     responses: { 200: CaseView },
-    handler: async ({ params, principal }) => {
+    handler: async ({ params, query, principal, request }) => {
       const { state, exercise } = await loadCase(store, params.caseId);
       if (!state.opened) throw new NotFound('case', params.caseId);
+      await recordUnmasking(store, request, {
+        reader: principal,
+        sight: sightOf(principal),
+        scope: { kind: 'case', caseId: params.caseId },
+        reason: query.reason,
+      });
       return { ...(seesPersonalData(principal) ? state : maskPersonalData(state)), exercise };
     },
   });

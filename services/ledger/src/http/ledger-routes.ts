@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
-import type { RouteKit } from '@rapid-search/events';
-import type { Pool } from 'pg';
+import { ReasonQuery, recordUnmasking, type PgEventStore, type RouteKit } from '@rapid-search/events';
 import { z } from 'zod';
-import { seesPersonalData } from '../audit/mask.js';
+import { seesPersonalData, sightOf } from '../audit/mask.js';
 import { ledgerLines } from '../audit/ndjson.js';
 import { verifyLedger } from '../audit/verify.js';
 
@@ -30,20 +29,26 @@ const Lines = {
 /** Stream versions are 32-bit in the store: a `from` beyond one names no entry and is refused as such. */
 const STREAM_VERSION_MAX = 2 ** 31 - 1;
 
-/** The audit ledger, read-only: NDJSON streamed from a cursor, and the verifier's report. */
-export function registerLedgerRoutes(routes: RouteKit, pool: Pool): void {
+/**
+ * The audit ledger, read-only: NDJSON streamed from a cursor, and the verifier's report. A read
+ * under the grant personal-data is recorded before its first line is sent.
+ */
+export function registerLedgerRoutes(routes: RouteKit, store: PgEventStore): void {
+  const { pool } = store;
   routes.route({
     method: 'GET',
     url: '/v1/ledger',
     summary: 'Ledger entries in chain order as NDJSON, with prevHash and hash',
     tags: ['ledger'],
     roles: AUDIT,
-    query: z.object({
+    query: ReasonQuery.extend({
       from: z.coerce.number().int().min(1).default(1),
       limit: z.coerce.number().int().min(1).optional(),
     }),
     responses: { 200: Lines },
-    handler: async ({ query, principal, reply }) => {
+    handler: async ({ query, principal, request, reply }) => {
+      const scope = { kind: 'ledger', fromSeq: query.from, limit: query.limit ?? null } as const;
+      await recordUnmasking(store, request, { reader: principal, sight: sightOf(principal), scope, reason: query.reason });
       const lines = ledgerLines(pool, { kind: 'all', fromSeq: query.from, limit: query.limit ?? null }, !seesPersonalData(principal));
       return reply.type(NDJSON).send(Readable.from(lines, { highWaterMark: 1 }));
     },
@@ -56,9 +61,11 @@ export function registerLedgerRoutes(routes: RouteKit, pool: Pool): void {
     tags: ['ledger'],
     roles: AUDIT,
     params: z.object({ streamId: z.string().min(1).max(300) }),
-    query: z.object({ from: z.coerce.number().int().min(1).max(STREAM_VERSION_MAX).default(1) }),
+    query: ReasonQuery.extend({ from: z.coerce.number().int().min(1).max(STREAM_VERSION_MAX).default(1) }),
     responses: { 200: Lines },
-    handler: async ({ params, query, principal, reply }) => {
+    handler: async ({ params, query, principal, request, reply }) => {
+      const scope = { kind: 'stream', streamId: params.streamId, fromVersion: query.from } as const;
+      await recordUnmasking(store, request, { reader: principal, sight: sightOf(principal), scope, reason: query.reason });
       const lines = ledgerLines(pool, { kind: 'stream', streamId: params.streamId, fromVersion: query.from }, !seesPersonalData(principal));
       return reply.type(NDJSON).send(Readable.from(lines, { highWaterMark: 1 }));
     },

@@ -148,7 +148,10 @@ t.test('一长三包 over HTTP, every rule refused with its code and nothing wri
 
   const masked = (await get(base, auditor)).json();
   t.equal(masked.parents.evidenceRef, '[masked]', 'auditors see no DNA reference');
-  t.equal((await get(base, auditorWithData)).json().parents.evidenceRef, 'dna-match-secret');
+  t.equal(
+    (await get(`${base}?reason=${encodeURIComponent('audit of the DNA identification')}`, auditorWithData)).json().parents.evidenceRef,
+    'dna-match-secret',
+  );
 });
 
 t.test('concurrent commands on one case: never two on the same version', async (t) => {
@@ -208,7 +211,7 @@ t.test('every event of every topic lands in the chain once, in order per case', 
 });
 
 t.test('NDJSON: hashes an auditor can recompute, personal data masked without the grant', async (t) => {
-  const full = (await get('/v1/ledger', auditorWithData)).body
+  const full = (await get('/v1/ledger?reason=export%20for%20the%20annual%20audit', auditorWithData)).body
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
