@@ -121,13 +121,15 @@ t.test('有效线索奖励: a reward for a confirmed lead of the case passes; on
   const rows = chain([
     envelope('TipReceived', 'r', { tipId: 'tip-1', contact: { phone: '13912345678', mayCall: true } }),
     envelope('LeadVerificationTaskAssigned', 'r', { taskId: 'lead-1', tipId: 'tip-1' }),
+    envelope('TipLinkedToLead', 'r', { taskId: 'lead-1', tipId: 'tip-near' }),
     envelope('TaskCompleted', 'r', { taskId: 'lead-1', outcome: 'sighting-confirmed' }),
     reward('tip-1'),
+    reward('tip-near'),
     envelope('TipReceived', 'r', { tipId: 'tip-2' }),
     reward('tip-2'),
   ]);
   t.same(
     verify(rows).violations.map((v) => [v.seq, v.rule]),
-    [[6, 'REWARD_WITHOUT_CONFIRMED_LEAD']],
+    [[8, 'REWARD_WITHOUT_CONFIRMED_LEAD']],
   );
 });

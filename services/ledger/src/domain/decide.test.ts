@@ -175,7 +175,7 @@ t.test('有效线索奖励: given a rescued child, when a confirmed lead is rewa
       ['tip-1', { maskedPhone: '139****5678' }],
       ['tip-2', {}],
     ]),
-    taskTips: new Map([['lead-1', 'tip-1']]),
+    taskTips: new Map([['lead-1', ['tip-1']]]),
     confirmed: new Map([['tip-1', 'lead-1']]),
   };
   const reward = (tipId: string) => command({ kind: 'RecordLeadReward', tipId, leads });

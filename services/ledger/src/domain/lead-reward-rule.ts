@@ -8,14 +8,14 @@ export interface RecordedEvent {
 export interface CaseLeads {
   /** Each tip's tipster phone, masked; absent when the tipster left none. */
   tips: Map<string, { maskedPhone?: string }>;
-  /** Lead-verification task → the tip it verifies. */
-  taskTips: Map<string, string>;
+  /** Lead-verification task → the tips it verifies: its own, and those linked to it as near. */
+  taskTips: Map<string, string[]>;
   /** Tip → the lead task that confirmed it as a sighting. */
   confirmed: Map<string, string>;
 }
 
 /** The events the reward rule replays, keyed by their case. */
-export const LEAD_EVENT_TYPES = new Set<string>(['TipReceived', 'LeadVerificationTaskAssigned', 'TaskCompleted']);
+export const LEAD_EVENT_TYPES = new Set<string>(['TipReceived', 'LeadVerificationTaskAssigned', 'TipLinkedToLead', 'TaskCompleted']);
 
 export const noLeads = (): CaseLeads => ({ tips: new Map(), taskTips: new Map(), confirmed: new Map() });
 
@@ -29,12 +29,14 @@ export function evolveLeads(state: CaseLeads, event: RecordedEvent): CaseLeads {
     const phone = data.contact?.phone;
     return { ...state, tips: new Map(state.tips).set(data.tipId, typeof phone === 'string' ? { maskedPhone: maskPhone(phone) } : {}) };
   }
-  if (event.type === 'LeadVerificationTaskAssigned' && typeof data.tipId === 'string' && typeof data.taskId === 'string') {
-    return { ...state, taskTips: new Map(state.taskTips).set(data.taskId, data.tipId) };
+  const lead = event.type === 'LeadVerificationTaskAssigned' || event.type === 'TipLinkedToLead';
+  if (lead && typeof data.tipId === 'string' && typeof data.taskId === 'string') {
+    return { ...state, taskTips: new Map(state.taskTips).set(data.taskId, [...(state.taskTips.get(data.taskId) ?? []), data.tipId]) };
   }
   if (event.type === 'TaskCompleted' && data.outcome === 'sighting-confirmed' && typeof data.taskId === 'string') {
-    const tipId = state.taskTips.get(data.taskId);
-    if (tipId) return { ...state, confirmed: new Map(state.confirmed).set(tipId, data.taskId) };
+    const confirmed = new Map(state.confirmed);
+    for (const tipId of state.taskTips.get(data.taskId) ?? []) confirmed.set(tipId, data.taskId);
+    return { ...state, confirmed };
   }
   return state;
 }
