@@ -32,7 +32,9 @@ const tip = (tipId: string, phone?: string) => ({
 const lead = (taskId: string, tipId: string) => ({
   taskId,
   caseId: CASE,
+  alertId: `alert-${CASE}`,
   tipId,
+  tip: { description: 'a girl in a red coat at the railway station', lat: 25.02, lon: 102.72, seenAt: now() },
   commandCenterId: 'cc-kunming-guandu',
   assignedAt: now(),
   deadlineAt: now(),
