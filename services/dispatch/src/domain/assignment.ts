@@ -26,6 +26,7 @@ export const taskIds = {
   dnaSampling: (caseId: string) => deriveId(caseId, 'dna-sampling', 'missing-child-parents'),
   escort: (caseId: string, handoverId: string) => deriveId(caseId, 'escort', handoverId),
   reunionEscort: (caseId: string, childRef: string) => deriveId(caseId, 'reunion-escort', childRef),
+  leadVerification: (caseId: string, tipId: string) => deriveId(caseId, 'lead-verification', tipId),
 };
 
 /** 快速查找: interception at every hub in reach, area search, video review and parents' DNA sampling. */
