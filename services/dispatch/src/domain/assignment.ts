@@ -67,6 +67,14 @@ export function planWidening(widened: EventData<'PublicReleaseRadiusWidened'>, c
   return interceptions(widened.caseId, hubs, widened.toKm, ctx);
 }
 
+/**
+ * The search follows the child: interception at the hubs in reach of a confirmed sighting. A hub
+ * already tasked for the case keeps its one task, as its task id is the same.
+ */
+export function planSighting(sighting: EventData<'SightingConfirmed'>, ctx: PlanContext): PlannedTask[] {
+  return interceptions(sighting.caseId, ctx.directory.hubsWithin(sighting.lastSeen, sighting.radiusKm), sighting.radiusKm, ctx);
+}
+
 export function newlyReachedHubs(directory: Directory, center: { lat: number; lon: number }, fromKm: number, toKm: number): HubInReach[] {
   return directory.hubsWithin(center, toKm).filter((h) => h.distanceKm > fromKm);
 }
