@@ -79,3 +79,29 @@ t.test('given the lead, when it is completed as a confirmed sighting, then TaskC
   const published = await guandu.waitFor(() => h.published.find((e) => e.type === 'TaskCompleted' && e.data.taskId === leadId));
   t.match(published.data, { outcome: 'sighting-confirmed', tipId: firstTip, caseId });
 });
+
+t.test('given the confirmed sighting, when the alert moves to Qujing, then interception at the hubs there, each once', async (t) => {
+  const qujing = { lat: 25.49, lon: 103.8, regionCode: '530302' };
+  const sighting: DomainEvent = {
+    type: 'SightingConfirmed',
+    data: {
+      caseId,
+      alertId: `alert-${caseId}`,
+      tipId: firstTip,
+      taskId: leadId,
+      lastSeen: { ...qujing, at: new Date().toISOString() },
+      previousLastSeen: { ...SQUARE, at: new Date(Date.now() - 60 * 60_000).toISOString() },
+      radiusKm: 30,
+      confirmedAt: new Date().toISOString(),
+    },
+  };
+  await h.publish('alert', sighting, caseId, { deliveries: 2 });
+  const hubs = h.service.directory.hubsWithin(qujing, 30).map((x) => taskIds.interception(caseId, x.hub.id));
+  t.ok(hubs.length > 0, 'the seeds have hubs in reach of Qujing');
+  const tasked = await guandu.waitFor(() => {
+    const seen = h.published.filter((e) => e.type === 'InterceptionTaskAssigned' && e.caseId === caseId);
+    return seen.length >= hubs.length && seen;
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  t.same(tasked.map((e) => e.data.taskId).sort(), [...hubs].sort(), 'one task per hub in reach, although the sighting came twice');
+});
