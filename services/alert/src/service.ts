@@ -3,6 +3,7 @@ import { createServiceApp, keyedRateLimit, startServiceRuntime, systemClock, typ
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AlertConfig } from './config.js';
 import { startCaseClosingConsumer } from './consumers/case-closing.js';
+import { startSightingConsumer } from './consumers/sighting-consumer.js';
 import { intakeCommands } from './commands/intake.js';
 import { tipCommands } from './commands/tips.js';
 import { withdrawalCommands } from './commands/withdrawal.js';
@@ -36,6 +37,18 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
       store: runtime.store,
       topic: runtime.topics.ledger,
       groupId: `${config.KAFKA_TOPIC_PREFIX}alert.case-closing`,
+      clock,
+      logger,
+    }),
+  );
+  runtime.background('sightingConsumer', () =>
+    startSightingConsumer({
+      kafka: runtime.kafka,
+      metrics: runtime.metrics,
+      pool: runtime.pool,
+      store: runtime.store,
+      topic: runtime.topics.dispatch,
+      groupId: `${config.KAFKA_TOPIC_PREFIX}alert.sightings`,
       clock,
       logger,
     }),

@@ -11,13 +11,19 @@ const KIND_OF = {
   LeadVerificationTaskAssigned: () => 'lead-verification',
 };
 
+/** A lead task's tip and linked-tip count, which a snapshot row keeps among its details. */
+const leadOf = (details) => ({
+  ...(details?.tip ? { tip: details.tip } : {}),
+  ...(typeof details?.linkedTips === 'number' ? { linkedTips: details.linkedTips } : {}),
+});
+
 export class Board {
   tasks = new Map();
   position = null;
 
   /** A snapshot replaces everything: it is the whole open view as of its position. */
   snapshot(position, tasks) {
-    this.tasks = new Map(tasks.map((t) => [t.taskId, { ...t, escalated: Boolean(t.escalated) }]));
+    this.tasks = new Map(tasks.map((t) => [t.taskId, { ...t, ...leadOf(t.details), escalated: Boolean(t.escalated) }]));
     this.position = position;
   }
 

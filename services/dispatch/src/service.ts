@@ -17,6 +17,7 @@ import { taskCommands } from './commands/task-commands.js';
 import type { DispatchConfig } from './config.js';
 import { startAlertConsumer } from './consumers/alert-consumer.js';
 import { startHandoverConsumer } from './consumers/handover-consumer.js';
+import { startLeadConsumer } from './consumers/lead-consumer.js';
 import { startReleaseConsumer } from './consumers/release-consumer.js';
 import { startReunionConsumer } from './consumers/reunion-consumer.js';
 import type { Directory } from './domain/directory.js';
@@ -110,6 +111,7 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   const ctx = { directory, deadlines, clock };
   runtime.background('alertConsumer', () => startAlertConsumer(runtime, ctx));
   runtime.background('handoverConsumer', () => startHandoverConsumer(runtime, ctx));
+  runtime.background('leadConsumer', () => startLeadConsumer(runtime, ctx));
   runtime.background('releaseConsumer', () => startReleaseConsumer(runtime));
   runtime.background('reunionConsumer', () => startReunionConsumer(runtime, ctx));
   const escalator = runtime.singleton(

@@ -125,6 +125,26 @@ export const TipReceived = defineEvent({
   }),
 });
 
+/**
+ * 线索核实 — a lead-verification task confirmed a tip as a sighting of the child: the alert's
+ * last-seen place and time move to the tip's, the release re-centres there at the radius it had,
+ * and the widening schedule counts from the new time.
+ */
+export const SightingConfirmed = defineEvent({
+  type: 'SightingConfirmed',
+  version: 1,
+  schema: z.object({
+    caseId: Id,
+    alertId: Id,
+    tipId: Id,
+    taskId: Id,
+    lastSeen: LastSeen,
+    previousLastSeen: Point.extend({ at: IsoTime }),
+    radiusKm: z.number().positive(),
+    confirmedAt: IsoTime,
+  }),
+});
+
 export const alertEvents = [
   MissingChildReported,
   CaseOpened,
@@ -133,4 +153,5 @@ export const alertEvents = [
   DuplicateReportLinked,
   AlertClosed,
   TipReceived,
+  SightingConfirmed,
 ] as const;

@@ -55,6 +55,44 @@ export const EscortTaskAssigned = defineEvent({
   }),
 });
 
+/** What a lead task shows of a tip: what was seen, where and when; never who told it. */
+const TipSummary = z.object({
+  description: z.string(),
+  lat: Latitude,
+  lon: Longitude,
+  address: z.string().optional(),
+  seenAt: IsoTime,
+});
+
+/**
+ * 线索核查 — verify a public tip (线索), assigned to the command center responsible for its place.
+ * The tipster's contact stays with the alert service: consoles see only what was seen.
+ */
+export const LeadVerificationTaskAssigned = defineEvent({
+  type: 'LeadVerificationTaskAssigned',
+  version: 1,
+  schema: TaskBase.extend({ alertId: Id, tipId: Id, tip: TipSummary }),
+});
+
+/**
+ * A further tip of the same alert near an open lead (1 km, 30 min) joins that lead's 线索核查
+ * instead of opening another task; `linkedTips` is how many tips the lead has gathered so far.
+ */
+export const TipLinkedToLead = defineEvent({
+  type: 'TipLinkedToLead',
+  version: 1,
+  schema: z.object({
+    taskId: Id,
+    caseId: Id,
+    alertId: Id,
+    tipId: Id,
+    tip: TipSummary,
+    distanceKm: z.number().nonnegative(),
+    linkedTips: z.number().int().positive(),
+    linkedAt: IsoTime,
+  }),
+});
+
 export const TaskAcknowledged = defineEvent({
   type: 'TaskAcknowledged',
   version: 1,
@@ -75,6 +113,8 @@ export const TaskCompleted = defineEvent({
     caseId: Id,
     commandCenterId: Id,
     outcome: z.string().min(1),
+    /** The tip a 线索核查 task verified, so that a confirmed sighting can be traced back to it. */
+    tipId: Id.optional(),
     notes: z.string().optional(),
     completedBy: Id,
     completedAt: IsoTime,
@@ -165,6 +205,8 @@ export const dispatchEvents = [
   SearchTaskAssigned,
   DnaSamplingTaskAssigned,
   EscortTaskAssigned,
+  LeadVerificationTaskAssigned,
+  TipLinkedToLead,
   TaskAcknowledged,
   TaskCompleted,
   TaskEscalated,

@@ -64,3 +64,55 @@ t.test('given the three events that open an alert, when it closes, then the stat
     .when(close('ChildRescued'))
     .thenState({ version: 4, closed: { at: now.toISOString(), reason: 'ChildRescued' } });
 });
+
+const tipSeen = (minutesFromNow: number, place: { lat: number; lon: number; regionCode?: string } = { lat: 25.5, lon: 103.79 }) => ({
+  tipId: 'tip-1',
+  alertId: 'a1',
+  caseId: 'c1',
+  seenAt: minutes(minutesFromNow).toISOString(),
+  place,
+  description: 'seen at Qujing station',
+  via: { channel: 'public' as const },
+  receivedAt: now.toISOString(),
+});
+const confirm = (tip: ReturnType<typeof tipSeen>, at = now): AlertCommand => ({ kind: 'ConfirmSighting', tip, taskId: 'lead-1', now: at });
+
+t.test('given an open alert, when a later sighting is confirmed, then last seen moves to it at the same radius', async (t) => {
+  alert(t)
+    .given(opened(30))
+    .when(confirm(tipSeen(-5)))
+    .thenMatches([
+      {
+        type: 'SightingConfirmed',
+        data: { tipId: 'tip-1', lastSeen: { lat: 25.5, lon: 103.79, regionCode: '530111', at: minutes(-5).toISOString() }, radiusKm: 100 },
+      },
+    ]);
+});
+
+t.test('given a sighting confirmed 5 minutes ago, when the scheduler looks 61 minutes after the first last seen, then nothing is due', async (t) => {
+  const moved = alert(t)
+    .given(opened(30))
+    .when(confirm(tipSeen(-5))).events;
+  alert(t)
+    .given([...opened(30), ...moved])
+    .when(widen(minutes(31)))
+    .thenNothingHappened('the schedule counts from the sighting');
+  alert(t)
+    .given([...opened(30), ...moved])
+    .when(widen(minutes(56)))
+    .thenMatches([{ type: 'PublicReleaseRadiusWidened', data: { toKm: 200, center: { lat: 25.5, lon: 103.79 } } }], 'an hour after it, around it');
+});
+
+t.test('given an open alert, when a sighting earlier than its last seen is confirmed, then nothing moves', async (t) => {
+  alert(t)
+    .given(opened(30))
+    .when(confirm(tipSeen(-40)))
+    .thenNothingHappened();
+});
+
+t.test('given a closed alert, when a sighting is confirmed, then nothing moves', async (t) => {
+  alert(t)
+    .given([...opened(30), ...alert(t).given(opened(30)).when(close('ChildRescued')).events])
+    .when(confirm(tipSeen(-5)))
+    .thenNothingHappened();
+});

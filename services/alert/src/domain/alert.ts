@@ -1,4 +1,4 @@
-import type { Decider, DomainEvent, DomainEventOf, EventMetadata } from '@rapid-search/events';
+import type { Decider, DomainEvent, DomainEventOf, EventData, EventMetadata } from '@rapid-search/events';
 import type { AlertReport, Reporter } from './report.js';
 import { dueWidenings, INITIAL_RADIUS_KM } from './schedule.js';
 
@@ -38,6 +38,10 @@ export function evolve(state: AlertState, event: DomainEvent): AlertState {
       return { ...next, radiusKm: event.data.toKm };
     case 'DuplicateReportLinked':
       return { ...next, duplicateReports: state.duplicateReports + 1 };
+    case 'SightingConfirmed': {
+      const { at, lat, lon, regionCode } = event.data.lastSeen;
+      return { ...next, lastSeen: { at, lat, lon, regionCode }, radiusKm: event.data.radiusKm };
+    }
     case 'AlertClosed':
       return { ...next, status: 'closed', closed: { at: event.data.closedAt, reason: event.data.reason } };
     default:
@@ -54,7 +58,10 @@ export interface ReportCommand {
 }
 
 /** What an alert's own stream decides; a report, which may open an alert or join one, is intake.ts's. */
-export type AlertCommand = { kind: 'Widen'; now: Date } | { kind: 'Close'; reason: string; now: Date };
+export type AlertCommand =
+  | { kind: 'Widen'; now: Date }
+  | { kind: 'Close'; reason: string; now: Date }
+  | { kind: 'ConfirmSighting'; tip: EventData<'TipReceived'>; taskId: string; now: Date };
 
 /** One alert, in its stream `alert-<alertId>`. */
 export const alertDecider = (alertId: string): Decider<AlertCommand, AlertState> => ({
@@ -66,6 +73,8 @@ export const alertDecider = (alertId: string): Decider<AlertCommand, AlertState>
         return decideWidening(state, command.now);
       case 'Close':
         return decideClose(state, command.reason, command.now);
+      case 'ConfirmSighting':
+        return decideSighting(state, command);
     }
   },
 });
@@ -144,4 +153,32 @@ function decideWidening(state: AlertState, now: Date): DomainEventOf<'PublicRele
 function decideClose(state: AlertState, reason: string, now: Date): DomainEventOf<'AlertClosed'>[] {
   if (state.status !== 'open') return [];
   return [{ type: 'AlertClosed', data: { caseId: state.caseId, alertId: state.alertId, reason, closedAt: now.toISOString() } }];
+}
+
+/**
+ * The search follows the child: a confirmed sighting later than the alert's last seen moves it
+ * there. The radius stays (a release never narrows); the schedule counts on from the new time. A
+ * tip without a region code keeps the alert's region. An earlier sighting, or a closed alert,
+ * changes nothing.
+ */
+function decideSighting(state: AlertState, cmd: Extract<AlertCommand, { kind: 'ConfirmSighting' }>): DomainEventOf<'SightingConfirmed'>[] {
+  const { tip } = cmd;
+  if (state.status !== 'open' || !state.lastSeen || tip.alertId !== state.alertId) return [];
+  if (Date.parse(tip.seenAt) <= Date.parse(state.lastSeen.at)) return [];
+  const { lat, lon, regionCode, address } = tip.place;
+  return [
+    {
+      type: 'SightingConfirmed',
+      data: {
+        caseId: state.caseId,
+        alertId: state.alertId,
+        tipId: tip.tipId,
+        taskId: cmd.taskId,
+        lastSeen: { at: tip.seenAt, lat, lon, regionCode: regionCode ?? state.lastSeen.regionCode, ...(address === undefined ? {} : { address }) },
+        previousLastSeen: state.lastSeen,
+        radiusKm: state.radiusKm,
+        confirmedAt: cmd.now.toISOString(),
+      },
+    },
+  ];
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { newlyReachedHubs, planEscort, planQuickSearch, planWidening, taskIds } from './assignment.js';
+import { newlyReachedHubs, planEscort, planQuickSearch, planSighting, planWidening, taskIds } from './assignment.js';
 import { ctx, directory, GUANDU_POINT, NOW } from './fixtures.test-helper.js';
 
 const activation = {
@@ -83,4 +83,29 @@ t.test('given a handover to civil affairs, then the escort goes to the center of
   t.equal(task.kind, 'escort');
   t.match(task.event, { type: 'EscortTaskAssigned', data: { commandCenterId: 'cc-yunnan', institutionId: 'ca-1', handoverId: 'h-1' } });
   t.equal(task.taskId, taskIds.escort('case-1', 'h-1'));
+});
+
+t.test('given a quick search, when a sighting is confirmed 120 km away, then interception at the new hubs only, no repeats', async (t) => {
+  const first = planQuickSearch(activation, ctx).map((p) => p.taskId);
+  const sighting = {
+    caseId: 'case-1',
+    alertId: 'alert-1',
+    tipId: 'tip-1',
+    taskId: 'lead-1',
+    lastSeen: { at: NOW.toISOString(), lat: 25.5, lon: 103.7, regionCode: '530300' },
+    previousLastSeen: activation.lastSeen,
+    radiusKm: 50,
+    confirmedAt: NOW.toISOString(),
+  };
+  const planned = planSighting(sighting, ctx);
+  t.same(
+    planned.map((p) => p.taskId),
+    [taskIds.interception('case-1', 'hub-qujing')],
+    'the hub near the sighting is tasked',
+  );
+  const closeBy = planSighting({ ...sighting, lastSeen: { ...sighting.lastSeen, ...GUANDU_POINT } }, ctx).map((p) => p.taskId);
+  t.ok(
+    closeBy.every((id) => first.includes(id)),
+    'a sighting near the old place tasks only hubs that already have their task, which the no-stream append leaves as they are',
+  );
 });

@@ -26,6 +26,7 @@ export const taskIds = {
   dnaSampling: (caseId: string) => deriveId(caseId, 'dna-sampling', 'missing-child-parents'),
   escort: (caseId: string, handoverId: string) => deriveId(caseId, 'escort', handoverId),
   reunionEscort: (caseId: string, childRef: string) => deriveId(caseId, 'reunion-escort', childRef),
+  leadVerification: (caseId: string, tipId: string) => deriveId(caseId, 'lead-verification', tipId),
 };
 
 /** 快速查找: interception at every hub in reach, area search, video review and parents' DNA sampling. */
@@ -64,6 +65,14 @@ export function planQuickSearch(activation: EventData<'QuickSearchActivated'>, c
 export function planWidening(widened: EventData<'PublicReleaseRadiusWidened'>, ctx: PlanContext): PlannedTask[] {
   const hubs = newlyReachedHubs(ctx.directory, widened.center, widened.fromKm, widened.toKm);
   return interceptions(widened.caseId, hubs, widened.toKm, ctx);
+}
+
+/**
+ * The search follows the child: interception at the hubs in reach of a confirmed sighting. A hub
+ * already tasked for the case keeps its one task, as its task id is the same.
+ */
+export function planSighting(sighting: EventData<'SightingConfirmed'>, ctx: PlanContext): PlannedTask[] {
+  return interceptions(sighting.caseId, ctx.directory.hubsWithin(sighting.lastSeen, sighting.radiusKm), sighting.radiusKm, ctx);
 }
 
 export function newlyReachedHubs(directory: Directory, center: { lat: number; lon: number }, fromKm: number, toKm: number): HubInReach[] {

@@ -1,4 +1,4 @@
-export const TASK_KINDS = ['interception', 'area-search', 'video-review', 'dna-sampling', 'escort'] as const;
+export const TASK_KINDS = ['interception', 'area-search', 'video-review', 'dna-sampling', 'escort', 'lead-verification'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 /** How long a command center has to acknowledge a task of each kind before it goes one level up. */
@@ -13,6 +13,7 @@ export const DEFAULT_ACK_DEADLINES: AckDeadlines = {
   'video-review': 10 * MINUTE,
   'dna-sampling': 30 * MINUTE,
   escort: 15 * MINUTE,
+  'lead-verification': 30 * MINUTE,
 };
 
 export function deadlineFor(kind: TaskKind, from: Date, deadlines: AckDeadlines): Date {

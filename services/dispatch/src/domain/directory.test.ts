@@ -45,3 +45,7 @@ t.test('given a county and its city, then the county answers for its own hubs an
   t.ok(directory.hubsOf('cc-kunming-chenggong').every((h) => kunming.includes(h.id)));
   t.same(directory.hubsOf('cc-nowhere'), []);
 });
+
+t.test('given a point, when the nearest local centre is asked, then it is the nearest of the lowest level', async (t) => {
+  t.equal(directory.nearestLocalCenter({ lat: 40, lon: 116 }).id, 'cc-kunming-guandu', 'the only county centre, however far');
+});

@@ -31,6 +31,7 @@ export interface HubInReach {
 }
 
 const NATIONAL_CODE = '100000';
+const LEVELS: readonly CommandCenter['level'][] = ['county', 'city', 'province', 'national'];
 
 /**
  * The seeded world: command centers by jurisdiction and the transport hubs they answer for. Pure
@@ -67,6 +68,19 @@ export class Directory {
       if (center) return center;
     }
     return this.#byRegion.get(NATIONAL_CODE)!;
+  }
+
+  /**
+   * For a place with no region code: the nearest center of the lowest level there is, the one
+   * closest to the ground; the id breaks ties so the choice never depends on load order.
+   */
+  nearestLocalCenter(point: { lat: number; lon: number }): CommandCenter {
+    const all = this.centers();
+    const level = LEVELS.find((l) => all.some((c) => c.level === l))!;
+    return all
+      .filter((c) => c.level === level)
+      .map((center) => ({ center, km: distanceKm(point, center) }))
+      .sort((a, b) => a.km - b.km || a.center.id.localeCompare(b.center.id))[0]!.center;
   }
 
   /** The center one level up; null at the top of the chain. */

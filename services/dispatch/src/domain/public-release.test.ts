@@ -62,3 +62,23 @@ t.test('given the alert closes, then the release says when and why', async (t) =
     },
   );
 });
+
+t.test('given a confirmed sighting, then the release moves its last seen there', async (t) => {
+  const lastSeen = { lat: 25.5, lon: 103.79, regionCode: '530302', at: '2026-11-22T10:30:00.000Z', address: 'Qujing station' };
+  t.same(
+    releaseChange({
+      type: 'SightingConfirmed',
+      data: {
+        caseId: 'case-1',
+        alertId: 'alert-1',
+        tipId: 'tip-1',
+        taskId: 'lead-1',
+        lastSeen,
+        previousLastSeen: { lat: 24.96, lon: 102.76, regionCode: '530111', at: '2026-11-22T09:30:00.000Z' },
+        radiusKm: 100,
+        confirmedAt: '2026-11-22T10:40:00.000Z',
+      },
+    }),
+    { kind: 'moved', caseId: 'case-1', lastSeen },
+  );
+});

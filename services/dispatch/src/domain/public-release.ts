@@ -19,9 +19,16 @@ export interface PublicRelease {
 export type ReleaseChange =
   | { kind: 'opened'; release: PublicRelease }
   | { kind: 'radius'; caseId: string; radiusKm: number }
+  | { kind: 'moved'; caseId: string; lastSeen: PublicRelease['lastSeen'] }
   | { kind: 'closed'; caseId: string; at: string; reason: string };
 
-export const RELEASE_EVENTS = ['MissingChildReported', 'QuickSearchActivated', 'PublicReleaseRadiusWidened', 'AlertClosed'] as const;
+export const RELEASE_EVENTS = [
+  'MissingChildReported',
+  'QuickSearchActivated',
+  'PublicReleaseRadiusWidened',
+  'SightingConfirmed',
+  'AlertClosed',
+] as const;
 
 export function releaseChange(event: DomainEvent): ReleaseChange | null {
   switch (event.type) {
@@ -31,6 +38,8 @@ export function releaseChange(event: DomainEvent): ReleaseChange | null {
       return { kind: 'radius', caseId: event.data.caseId, radiusKm: event.data.radiusKm };
     case 'PublicReleaseRadiusWidened':
       return { kind: 'radius', caseId: event.data.caseId, radiusKm: event.data.toKm };
+    case 'SightingConfirmed':
+      return { kind: 'moved', caseId: event.data.caseId, lastSeen: event.data.lastSeen };
     case 'AlertClosed':
       return { kind: 'closed', caseId: event.data.caseId, at: event.data.closedAt, reason: event.data.reason };
     default:

@@ -111,3 +111,31 @@ t.test('given an acknowledged task, then it is never escalated; given an escalat
     .when(acknowledge(kunmingConsole, 6))
     .thenMatches([{ type: 'TaskAcknowledged', data: { commandCenterId: 'cc-kunming' } }]);
 });
+
+const lead: DomainEvent = {
+  type: 'LeadVerificationTaskAssigned',
+  data: {
+    taskId: 'task-1',
+    caseId: 'case-1',
+    alertId: 'alert-1',
+    tipId: 'tip-1',
+    commandCenterId: 'cc-kunming-guandu',
+    assignedAt: NOW.toISOString(),
+    deadlineAt: '2026-11-22T10:30:00.000Z',
+    tip: { description: 'seen at the square', lat: 24.96, lon: 102.76, seenAt: NOW.toISOString() },
+  },
+};
+
+t.test('given a lead-verification task, when it is completed with a lead outcome, then TaskCompleted names the tip', async (t) => {
+  task(t)
+    .given([lead])
+    .when(complete('sighting-confirmed', 5))
+    .thenMatches([{ type: 'TaskCompleted', data: { outcome: 'sighting-confirmed', tipId: 'tip-1' } }]);
+});
+
+t.test('given a lead-verification task, when it is completed with another outcome, then 400 naming outcome', async (t) => {
+  task(t)
+    .given([lead])
+    .when(complete('nothing seen', 5))
+    .thenThrows({ code: 'VALIDATION_FAILED', status: 400, message: /outcome/ });
+});

@@ -1,4 +1,4 @@
-import { NotFound, RuleViolation, type Actor, type Decider, type DomainEvent, type DomainEventOf } from '@rapid-search/events';
+import { NotFound, RuleViolation, ValidationError, type Actor, type Decider, type DomainEvent, type DomainEventOf } from '@rapid-search/events';
 import { deadlineFor, type AckDeadlines, type TaskKind } from './deadlines.js';
 
 export type TaskStatus = 'assigned' | 'acknowledged' | 'completed';
@@ -13,12 +13,22 @@ export interface TaskState {
   deadlineAt: string;
   /** The child a DNA-sampling task samples, when it is a child of unknown origin. */
   childRef?: string;
+  /** The tip a lead-verification task verifies. */
+  tipId?: string;
 }
+
+/** How a 线索核查 ends: the child was seen there, the tip led nowhere, or it repeats another lead. */
+export const LEAD_OUTCOMES = ['sighting-confirmed', 'dismissed', 'duplicate'] as const;
 
 export const taskStream = (taskId: string): string => `task-${taskId}`;
 
 export type AssignmentEvent = DomainEventOf<
-  'InterceptionTaskAssigned' | 'SearchTaskAssigned' | 'DnaSamplingTaskAssigned' | 'EscortTaskAssigned' | 'ReunionEscortTaskAssigned'
+  | 'InterceptionTaskAssigned'
+  | 'SearchTaskAssigned'
+  | 'DnaSamplingTaskAssigned'
+  | 'EscortTaskAssigned'
+  | 'ReunionEscortTaskAssigned'
+  | 'LeadVerificationTaskAssigned'
 >;
 
 export function isAssignment(event: DomainEvent): event is AssignmentEvent {
@@ -27,7 +37,8 @@ export function isAssignment(event: DomainEvent): event is AssignmentEvent {
     event.type === 'SearchTaskAssigned' ||
     event.type === 'DnaSamplingTaskAssigned' ||
     event.type === 'EscortTaskAssigned' ||
-    event.type === 'ReunionEscortTaskAssigned'
+    event.type === 'ReunionEscortTaskAssigned' ||
+    event.type === 'LeadVerificationTaskAssigned'
   );
 }
 
@@ -42,6 +53,8 @@ export function kindOf(event: AssignmentEvent): TaskKind {
     case 'EscortTaskAssigned':
     case 'ReunionEscortTaskAssigned':
       return 'escort';
+    case 'LeadVerificationTaskAssigned':
+      return 'lead-verification';
   }
 }
 
@@ -49,7 +62,17 @@ export function evolveTask(state: TaskState | null, event: DomainEvent): TaskSta
   if (isAssignment(event)) {
     const { taskId, caseId, commandCenterId, deadlineAt } = event.data;
     const childRef = event.type === 'DnaSamplingTaskAssigned' ? event.data.childRef : undefined;
-    return { taskId, caseId, kind: kindOf(event), commandCenterId, status: 'assigned', deadlineAt, ...(childRef ? { childRef } : {}) };
+    const tipId = event.type === 'LeadVerificationTaskAssigned' ? event.data.tipId : undefined;
+    return {
+      taskId,
+      caseId,
+      kind: kindOf(event),
+      commandCenterId,
+      status: 'assigned',
+      deadlineAt,
+      ...(childRef ? { childRef } : {}),
+      ...(tipId ? { tipId } : {}),
+    };
   }
   if (!state) return state;
   switch (event.type) {
@@ -118,6 +141,9 @@ function acknowledge(state: TaskState | null, cmd: Extract<TaskCommand, { kind: 
 
 function complete(state: TaskState | null, cmd: Extract<TaskCommand, { kind: 'Complete' }>): DomainEvent[] {
   const task = actOn(state, cmd.taskId, cmd.actor);
+  if (task.kind === 'lead-verification' && !(LEAD_OUTCOMES as readonly string[]).includes(cmd.outcome)) {
+    throw new ValidationError([{ path: 'outcome', message: `a lead-verification task ends ${LEAD_OUTCOMES.join(', ')}` }]);
+  }
   return [
     {
       type: 'TaskCompleted',
@@ -126,6 +152,7 @@ function complete(state: TaskState | null, cmd: Extract<TaskCommand, { kind: 'Co
         caseId: task.caseId,
         commandCenterId: task.commandCenterId,
         outcome: cmd.outcome,
+        ...(task.tipId ? { tipId: task.tipId } : {}),
         ...(cmd.notes === undefined ? {} : { notes: cmd.notes }),
         completedBy: cmd.actor.id,
         completedAt: cmd.now.toISOString(),

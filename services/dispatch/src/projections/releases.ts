@@ -5,7 +5,8 @@ export type ReleaseView = PublicRelease & { exercise: boolean };
 
 /**
  * Applies one change to the `releases` read model. Every statement is its own dedupe: the first
- * report opens the row and a repeat leaves it, the radius only grows, the first close stays. A
+ * report opens the row and a repeat leaves it, the radius only grows, the last seen moves only to a
+ * later sighting, the first close stays. A
  * widening read before its report (they share a partition, so only a replay from an offset
  * between them) opens a row the report then fills.
  */
@@ -15,7 +16,8 @@ export async function applyReleaseChange(pool: Pool, schema: string, change: Rel
       const r = change.release;
       await pool.query(
         `INSERT INTO ${schema}.releases (case_id, alert_id, child, last_seen, exercise) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (case_id) DO UPDATE SET alert_id = EXCLUDED.alert_id, child = EXCLUDED.child, last_seen = EXCLUDED.last_seen
+         ON CONFLICT (case_id) DO UPDATE SET alert_id = EXCLUDED.alert_id, child = EXCLUDED.child,
+           last_seen = COALESCE(${schema}.releases.last_seen, EXCLUDED.last_seen)
          WHERE ${schema}.releases.child IS NULL`,
         [r.caseId, r.alertId, JSON.stringify(r.child), JSON.stringify(r.lastSeen), exercise],
       );
@@ -26,6 +28,15 @@ export async function applyReleaseChange(pool: Pool, schema: string, change: Rel
         `INSERT INTO ${schema}.releases (case_id, radius_km, exercise) VALUES ($1, $2, $3)
          ON CONFLICT (case_id) DO UPDATE SET radius_km = GREATEST(${schema}.releases.radius_km, EXCLUDED.radius_km)`,
         [change.caseId, change.radiusKm, exercise],
+      );
+      return;
+    case 'moved':
+      await pool.query(
+        `INSERT INTO ${schema}.releases (case_id, last_seen, exercise) VALUES ($1, $2, $3)
+         ON CONFLICT (case_id) DO UPDATE SET last_seen = EXCLUDED.last_seen
+         WHERE ${schema}.releases.last_seen IS NULL
+            OR (${schema}.releases.last_seen->>'at')::timestamptz < (EXCLUDED.last_seen->>'at')::timestamptz`,
+        [change.caseId, JSON.stringify(change.lastSeen), exercise],
       );
       return;
     case 'closed':

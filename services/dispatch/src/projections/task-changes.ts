@@ -94,6 +94,7 @@ export function taskChanges(batch: readonly Decoded[], before: TasksBefore, dire
     const seenBy = centers.get(taskId) ?? centers.set(taskId, new Set()).get(taskId)!;
     if (event.type === 'TaskAcknowledged') row = { ...row, status: 'acknowledged', deadline_at: null };
     if (event.type === 'TaskCompleted') row = { ...row, status: 'completed', deadline_at: null };
+    if (event.type === 'TipLinkedToLead') row = { ...row, details: { ...(row.details as object), linkedTips: event.data.linkedTips } };
     if (event.type === 'TaskEscalated') {
       const to = event.data.toCommandCenterId;
       row = { ...row, command_center_id: to, deadline_at: row.status === 'assigned' ? deadline(to, event.data.deadlineAt) : null };

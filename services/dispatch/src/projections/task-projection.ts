@@ -74,7 +74,8 @@ async function write(tx: PoolClient, changes: TaskChanges, last: number): Promis
        INSERT INTO dispatch.tasks SELECT * FROM jsonb_populate_recordset(NULL::dispatch.tasks, $1::jsonb)
        ON CONFLICT (task_id) DO NOTHING
      ), changed AS (
-       UPDATE dispatch.tasks t SET command_center_id = u.command_center_id, status = u.status, deadline_at = u.deadline_at, position = u.position
+       UPDATE dispatch.tasks t SET command_center_id = u.command_center_id, status = u.status, deadline_at = u.deadline_at, details = u.details,
+         position = u.position
        FROM jsonb_populate_recordset(NULL::dispatch.tasks, $2::jsonb) u WHERE t.task_id = u.task_id
      ), seen AS (
        INSERT INTO dispatch.task_centers (command_center_id, task_id) SELECT * FROM unnest($3::text[], $4::text[]) ON CONFLICT DO NOTHING

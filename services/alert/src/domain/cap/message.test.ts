@@ -110,3 +110,26 @@ t.test('given events before the quick search only, when built, then no message i
     [],
   );
 });
+
+t.test('given a confirmed sighting, when the messages are built, then an Update re-centres the circle on it', async (t) => {
+  const events = history([]);
+  const sighted = {
+    type: 'SightingConfirmed' as const,
+    occurredAt: new Date(Date.parse(events[0]!.occurredAt) + 20 * 60_000).toISOString(),
+    data: {
+      caseId: 'c1',
+      alertId: 'a1',
+      tipId: 'tip-1',
+      taskId: 'lead-1',
+      lastSeen: { at: events[0]!.occurredAt, lat: 25.5, lon: 103.79, regionCode: '530300', address: 'Qujing station' },
+      previousLastSeen: { at: events[0]!.occurredAt, lat: 24.96, lon: 102.76, regionCode: '530111' },
+      radiusKm: 100,
+      confirmedAt: events[0]!.occurredAt,
+    },
+  };
+  const [alertMessage, update] = capMessages([...events, sighted], PROFILE);
+  t.equal(update?.msgType, 'Update');
+  t.equal(update?.references, `${alertMessage!.sender},${alertMessage!.identifier},${alertMessage!.sent}`);
+  t.match(update!.info[0]!.area, { lat: 25.5, lon: 103.79, radiusKm: 100, regionCode: '530300', areaDesc: 'Qujing station' });
+  t.match(update!.info[1]!.description, /Qujing station/, 'the text tells the new place');
+});

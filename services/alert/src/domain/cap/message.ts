@@ -49,14 +49,14 @@ type Reported = DomainEventOf<'MissingChildReported'>['data'];
 
 /**
  * Every CAP message the alert's public release (信息发布) has issued, oldest first: `Alert` at the
- * quick search, `Update` at each widening, `Cancel` at the close. A pure function of the events, so
+ * quick search, `Update` at each widening and at a confirmed sighting (its new circle), `Cancel` at the close. A pure function of the events, so
  * a message rebuilt from the same events is byte-identical to the one first issued; a new cause of
  * an `Update` is one more case below.
  */
 export function capMessages(events: readonly AlertHistoryEvent[], profile: CapProfile): CapMessage[] {
   const reported = events.find((e) => e.type === 'MissingChildReported');
   if (!reported) return [];
-  const report = reported.data;
+  let report = reported.data;
   const status = reported.exercise === true ? 'Exercise' : 'Actual';
   const messages: CapMessage[] = [];
   let radiusKm = 0;
@@ -83,6 +83,11 @@ export function capMessages(events: readonly AlertHistoryEvent[], profile: CapPr
         break;
       case 'PublicReleaseRadiusWidened':
         radiusKm = event.data.toKm;
+        issue(event, 'Update', (lang) => releaseTexts(lang, report, profile));
+        break;
+      case 'SightingConfirmed':
+        report = { ...report, lastSeen: event.data.lastSeen };
+        radiusKm = event.data.radiusKm;
         issue(event, 'Update', (lang) => releaseTexts(lang, report, profile));
         break;
       case 'AlertClosed':
