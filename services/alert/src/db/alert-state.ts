@@ -17,7 +17,7 @@ export interface StateRow {
   alert_id: string;
   case_id: string;
   status: 'open' | 'closed';
-  last_seen: { at: string; lat: number; lon: number; regionCode: string };
+  last_seen: { at: string; lat: number; lon: number; regionCode: string; address?: string };
   radius_km: number;
   stream_version: number;
   duplicate_reports: number;
@@ -26,12 +26,12 @@ export interface StateRow {
 }
 
 export function stateOf(row: StateRow): AlertState {
-  const { at, lat, lon, regionCode } = row.last_seen;
+  const { at, lat, lon, regionCode, address } = row.last_seen;
   return {
     alertId: row.alert_id,
     caseId: row.case_id,
     status: row.status,
-    lastSeen: { at, lat, lon, regionCode },
+    lastSeen: { at, lat, lon, regionCode, ...(address === undefined ? {} : { address }) },
     radiusKm: row.radius_km,
     version: row.stream_version,
     duplicateReports: row.duplicate_reports,
@@ -47,6 +47,7 @@ function stateColumns(state: AlertState) {
     stream_version: state.version,
     status: state.status,
     radius_km: state.radiusKm,
+    ...(state.lastSeen ? { last_seen: state.lastSeen, last_seen_at: state.lastSeen.at } : {}),
     next_widening_at: next?.dueAt.toISOString() ?? null,
     duplicate_reports: state.duplicateReports,
     closed_at: state.closed?.at ?? null,

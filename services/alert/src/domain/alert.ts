@@ -7,7 +7,7 @@ export interface AlertState {
   alertId: string;
   caseId: string;
   status: 'none' | 'open' | 'closed';
-  lastSeen: { at: string; lat: number; lon: number; regionCode: string } | null;
+  lastSeen: { at: string; lat: number; lon: number; regionCode: string; address?: string | undefined } | null;
   radiusKm: number;
   version: number;
   duplicateReports: number;
@@ -29,8 +29,7 @@ export function evolve(state: AlertState, event: DomainEvent): AlertState {
   const next = { ...state, version: state.version + 1 };
   switch (event.type) {
     case 'MissingChildReported': {
-      const { at, lat, lon, regionCode } = event.data.lastSeen;
-      return { ...next, caseId: event.data.caseId, status: 'open', lastSeen: { at, lat, lon, regionCode } };
+      return { ...next, caseId: event.data.caseId, status: 'open', lastSeen: event.data.lastSeen };
     }
     case 'QuickSearchActivated':
       return { ...next, radiusKm: event.data.radiusKm };
@@ -39,8 +38,7 @@ export function evolve(state: AlertState, event: DomainEvent): AlertState {
     case 'DuplicateReportLinked':
       return { ...next, duplicateReports: state.duplicateReports + 1 };
     case 'SightingConfirmed': {
-      const { at, lat, lon, regionCode } = event.data.lastSeen;
-      return { ...next, lastSeen: { at, lat, lon, regionCode }, radiusKm: event.data.radiusKm };
+      return { ...next, lastSeen: event.data.lastSeen, radiusKm: event.data.radiusKm };
     }
     case 'AlertClosed':
       return { ...next, status: 'closed', closed: { at: event.data.closedAt, reason: event.data.reason } };

@@ -1,6 +1,6 @@
 import { createTestDatabase, eventually, publishedEnvelope, requireKafka, testTopicPrefix } from '@rapid-search/events/testing';
 import t from 'tap';
-import { call, collectTopic, freshReport, postReport, publish, startService } from './harness.js';
+import { call, collectTopic, freshReport, postReport, publish, startService, token } from './harness.js';
 
 await requireKafka();
 const db = await createTestDatabase('alert_sightings');
@@ -60,4 +60,7 @@ t.test('given a tip, when dispatch completes its lead as a confirmed sighting, t
   t.match(update, /<circle>25\.5,103\.79 100<\/circle>/, 'the circle is around the sighting');
   await new Promise((r) => setTimeout(r, 500));
   t.equal(sightings().length, 1, 'moved once although the completion came twice');
+  const officer = await token({ sub: 'officer-kunming-li', role: 'officer', officerId: 'officer-kunming-li' });
+  const read = await call(running.base, 'GET', `/v1/alerts/${alertId}`, { bearer: officer });
+  t.match(read.body.lastSeen, { at: seenAt, lat: 25.5, lon: 103.79, address: 'Qujing station' }, 'the alert reads where the child was last seen now');
 });
