@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Principal } from '../auth.js';
 import { Unauthenticated } from '../errors.js';
 import { createServiceApp } from './app.js';
-import { HttpLimitsConfig } from './limits.js';
+import { HttpLimitsConfig, keyedRateLimit } from './limits.js';
 import { createMetrics } from './metrics.js';
 
 const CALLERS: Record<string, Principal> = {
@@ -33,6 +33,20 @@ routes.route({
   tags: ['test'],
   roles: ['upstream'],
   body: z.object({ text: z.string() }),
+  responses: { 201: z.object({ ok: z.literal(true) }) },
+  handler: async ({ reply }) => reply.status(201).send({ ok: true as const }),
+});
+routes.route({
+  method: 'POST',
+  url: '/v1/topics/:topic/notes',
+  summary: 'Take a note on a topic, counted per caller and per topic besides every route’s limit',
+  tags: ['test'],
+  roles: 'public',
+  limits: [
+    keyedRateLimit(app, { name: 'notes-per-caller', perMinute: 2, key: (r) => String(r.headers['x-caller']) }),
+    keyedRateLimit(app, { name: 'notes-per-topic', perMinute: 3, key: (r) => (r.params as { topic: string }).topic }),
+  ],
+  params: z.object({ topic: z.string() }),
   responses: { 201: z.object({ ok: z.literal(true) }) },
   handler: async ({ reply }) => reply.status(201).send({ ok: true as const }),
 });
@@ -99,4 +113,21 @@ t.test('given an address holding its connections, when it opens one more, then t
     setTimeout(() => resolve(false), 2000).unref();
   });
   t.ok(closed, 'the fourth connection was closed');
+});
+
+t.test('given a route with two limits of its own, when each is reached, then each answers 429 and neither hides the other', async (t) => {
+  const ADDRESSES = { one: '10.9.0.1', two: '10.9.0.2', three: '10.9.0.3' } as const;
+  const note = async (topic: string, caller: keyof typeof ADDRESSES) =>
+    (
+      await app.inject({
+        method: 'POST',
+        url: `/v1/topics/${topic}/notes`,
+        headers: { 'x-caller': caller },
+        remoteAddress: ADDRESSES[caller],
+        payload: {},
+      })
+    ).statusCode;
+  t.same([await note('a', 'one'), await note('a', 'one'), await note('a', 'one')], [201, 201, 429], 'the caller’s limit');
+  t.same([await note('a', 'two'), await note('a', 'three')], [201, 429], 'the topic’s limit, for callers within theirs');
+  t.equal(await note('b', 'two'), 201, 'another topic is counted apart');
 });

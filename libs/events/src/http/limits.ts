@@ -91,6 +91,20 @@ export function keyedRateLimit(
     keyGenerator: (request) => `${options.name}:${options.key(request)}`,
   });
   return async (request, reply) => {
+    limiterRanOn(request, false);
     await limit.call(app, request, reply);
+    limiterRanOn(request, false);
   };
 }
+
+/**
+ * @fastify/rate-limit lets one limiter count a request and passes it by every later one, by a
+ * flag it sets on the request. A route's own limits are counted besides each other and besides
+ * every route's limit, so the flag is cleared before and after each of them.
+ */
+function limiterRanOn(request: FastifyRequest, ran: boolean): void {
+  const symbols = [...Object.getOwnPropertySymbols(request), ...Object.getOwnPropertySymbols(Object.getPrototypeOf(request) as object)];
+  const flag = symbols.find((s) => s.description === RATE_LIMIT_RAN);
+  if (flag) (request as unknown as Record<symbol, boolean>)[flag] = ran;
+}
+const RATE_LIMIT_RAN = 'fastify.request.rateLimitRan';

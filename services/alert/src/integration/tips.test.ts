@@ -3,6 +3,7 @@ import t from 'tap';
 import { call, capturingLogger, collectTopic, freshReport, KEYS, postReport, startService } from './harness.js';
 
 const SENDER_LIMIT = 12;
+const ALERT_LIMIT = 15;
 
 await requireKafka();
 const db = await createTestDatabase('alert_tips');
@@ -12,7 +13,7 @@ const running = await startService({
   databaseUrl: db.url,
   topicPrefix: prefix,
   logger: logs.logger,
-  env: { ALERT_TIPS_PER_SENDER_PER_MINUTE: String(SENDER_LIMIT) },
+  env: { ALERT_TIPS_PER_SENDER_PER_MINUTE: String(SENDER_LIMIT), ALERT_TIPS_PER_ALERT_PER_MINUTE: String(ALERT_LIMIT) },
 });
 const alertTopic = await collectTopic(`${prefix}alert.events.v1`);
 t.teardown(async () => {
@@ -87,4 +88,16 @@ t.test('given one address, when it sends more tips a minute than allowed, then i
   const statuses: number[] = [];
   for (let i = 0; i < SENDER_LIMIT + 2; i++) statuses.push((await postTip(tip(`flood ${i}`))).status);
   t.ok(statuses.includes(429), `statuses: ${statuses.join(',')}`);
+});
+
+t.test('given one alert, when many senders each within their own limit tip it, then the alert’s limit answers 429', async (t) => {
+  const other = await postReport(running.base, freshReport(), 'tips-per-alert');
+  const alert = (other.body as { alertId: string }).alertId;
+  const statuses: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    for (const bearer of [KEYS.kunming110, KEYS.hospital])
+      statuses.push((await postTip(tip(`crowd ${i} ${bearer.slice(-4)}`), { bearer, alert })).status);
+  }
+  t.equal(statuses.filter((s) => s === 201).length, ALERT_LIMIT, `the alert takes its limit a minute: ${statuses.join(',')}`);
+  t.equal(statuses.filter((s) => s === 429).length, 20 - ALERT_LIMIT, 'and refuses the rest');
 });
