@@ -1,16 +1,5 @@
-import {
-  deriveId,
-  eachEvent,
-  handleCommand,
-  startIdempotentConsumer,
-  type Clock,
-  type IdempotentConsumer,
-  type Metrics,
-  type PgEventStore,
-} from '@rapid-search/events';
-import type { Kafka } from 'kafkajs';
-import type { Pool } from 'pg';
-import type { Logger } from 'pino';
+import { deriveId, eachEvent, handleCommand, startIdempotentConsumer, type IdempotentConsumer } from '@rapid-search/events';
+import type { AlertConsumerOptions } from './alert-consumer-options.js';
 import { alertDecider, alertStream, drillMark } from '../domain/alert.js';
 import { findAlertByCase } from '../db/alert-reads.js';
 import { saveState } from '../db/alert-state.js';
@@ -23,16 +12,7 @@ const CLOSING = ['ChildRescued', 'ChildReturnedToParents'] as const;
  * Runs in the consumer's transaction (dedupe record, event and the alert's row commit together);
  * an append that finds the stream moved on is decided again on the stream as it is then.
  */
-export async function startCaseClosingConsumer(options: {
-  kafka: Kafka;
-  pool: Pool;
-  store: PgEventStore;
-  topic: string;
-  groupId: string;
-  clock: Clock;
-  logger: Logger;
-  metrics: Metrics;
-}): Promise<IdempotentConsumer> {
+export async function startCaseClosingConsumer(options: AlertConsumerOptions): Promise<IdempotentConsumer> {
   const { store } = options;
   return startIdempotentConsumer({
     kafka: options.kafka,

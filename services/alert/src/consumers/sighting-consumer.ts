@@ -1,18 +1,5 @@
-import {
-  causedBy,
-  decodeStored,
-  deriveId,
-  eachEvent,
-  handleCommand,
-  startIdempotentConsumer,
-  type Clock,
-  type IdempotentConsumer,
-  type Metrics,
-  type PgEventStore,
-} from '@rapid-search/events';
-import type { Kafka } from 'kafkajs';
-import type { Pool } from 'pg';
-import type { Logger } from 'pino';
+import { causedBy, decodeStored, deriveId, eachEvent, handleCommand, startIdempotentConsumer, type IdempotentConsumer } from '@rapid-search/events';
+import type { AlertConsumerOptions } from './alert-consumer-options.js';
 import { alertDecider, alertStream } from '../domain/alert.js';
 import { saveState } from '../db/alert-state.js';
 import { tipStream } from '../domain/tip.js';
@@ -24,16 +11,7 @@ import { tipStream } from '../domain/tip.js';
  * transaction: dedupe record, SightingConfirmed and the alert's row commit together, and the
  * event id derives from the completion, so a redelivery appends nothing.
  */
-export async function startSightingConsumer(options: {
-  kafka: Kafka;
-  pool: Pool;
-  store: PgEventStore;
-  topic: string;
-  groupId: string;
-  clock: Clock;
-  logger: Logger;
-  metrics: Metrics;
-}): Promise<IdempotentConsumer> {
+export async function startSightingConsumer(options: AlertConsumerOptions): Promise<IdempotentConsumer> {
   const { store } = options;
   return startIdempotentConsumer({
     kafka: options.kafka,
