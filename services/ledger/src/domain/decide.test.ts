@@ -192,6 +192,8 @@ t.test('有效线索奖励: given a rescued child, when a confirmed lead is rewa
   };
   theCase(t).given([opened, formed]).when(reward('tip-1')).thenThrows('CHILD_NOT_RESCUED');
   theCase(t).given([opened, formed, rescued]).when(reward('tip-2')).thenThrows('LEAD_NOT_CONFIRMED');
+  const tipNotYetRecorded = command({ kind: 'RecordLeadReward', tipId: 'tip-1', leads: { ...leads, tips: new Map() } });
+  theCase(t).given([opened, formed, rescued]).when(tipNotYetRecorded).thenThrows('LEAD_NOT_CONFIRMED');
   theCase(t).given([opened, formed, rescued]).when(reward('tip-1')).then([recorded]);
   theCase(t).given([opened, formed, rescued, recorded]).when(reward('tip-1')).thenNothingHappened('a repeat writes nothing');
 });

@@ -145,8 +145,9 @@ export function decide(command: CaseCommand, state: CaseState): DomainEvent[] {
       if (!state.rescue)
         throw new RuleViolation('CHILD_NOT_RESCUED', `the child of case ${caseId} is not rescued yet: a lead is rewarded once it helped`);
       if (state.leadRewards.includes(command.tipId)) return [];
-      const leadTaskId = command.leads.confirmed.get(command.tipId);
-      if (!leadTaskId) throw new RuleViolation('LEAD_NOT_CONFIRMED', `tip ${command.tipId} is not a confirmed lead of case ${caseId}`);
+      // The tip itself must be on record too: it names the tipster, and it arrives on another topic than its lead.
+      const leadTaskId = command.leads.tips.has(command.tipId) ? command.leads.confirmed.get(command.tipId) : undefined;
+      if (!leadTaskId) throw new RuleViolation('LEAD_NOT_CONFIRMED', `tip ${command.tipId} is not a confirmed lead of case ${caseId} on record`);
       const maskedPhone = command.leads.tips.get(command.tipId)?.maskedPhone;
       return [
         {
