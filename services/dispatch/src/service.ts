@@ -31,7 +31,7 @@ import { registerTaskRoutes } from './http/task-routes.js';
 import { ConsoleHub } from './live/console-hub.js';
 import { startFeedFollower } from './live/feed-follower.js';
 import { projectionMigrations } from './projections/migrations.js';
-import { caseOfProfile, startProfileProjection } from './projections/profile-projection.js';
+import { caseOfProfile } from './projections/case-of-profile.js';
 import { startTaskProjection } from './projections/task-projection.js';
 import { startEscalator } from './scheduler/escalator.js';
 import { loadDirectory } from './seeds.js';
@@ -71,7 +71,6 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
     logger,
     publish: (d) => hub.publish(d),
   });
-  runtime.singleton('profile-projection', () => startProfileProjection({ store, notifier: runtime.notifier, logger }), 'postgres');
   runtime.singleton(
     'task-projection',
     () => startTaskProjection({ store, notifier: runtime.notifier, directory, logger, onCommitted: feed.offer }),

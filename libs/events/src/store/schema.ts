@@ -33,7 +33,7 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
         schema_version int NOT NULL,
         case_id text,
         -- json, not jsonb: stored as the text it was given, so reading back is a copy, not a
-        -- re-rendering of binary JSON (twice the replay throughput); nothing queries inside it.
+        -- re-rendering of binary JSON (twice the replay throughput); nothing on a hot path queries inside it.
         data json NOT NULL,
         metadata json NOT NULL,
         occurred_at timestamptz NOT NULL,
