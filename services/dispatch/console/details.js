@@ -26,6 +26,12 @@ export class Details {
     this.#onChange();
   }
 
+  /** The release may reach dispatch after the case's first tasks: asked again a second later. */
+  #retry(caseId) {
+    this.#seen.delete(caseId);
+    setTimeout(() => this.#onChange(), 1000);
+  }
+
   /** Reads the release of every case whose tasks moved since it was last read. */
   follow(board) {
     for (const [caseId, tasks] of board.groups()) {
@@ -34,11 +40,11 @@ export class Details {
       this.#seen.set(caseId, latest);
       this.#get(`/v1/releases/${encodeURIComponent(caseId)}`)
         .then((release) => {
-          if (!release) return;
+          if (!release) return this.#retry(caseId);
           this.releases.set(caseId, release);
           this.#onChange();
         })
-        .catch(() => this.#seen.delete(caseId));
+        .catch(() => this.#retry(caseId));
     }
   }
 }
