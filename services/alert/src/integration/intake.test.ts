@@ -267,6 +267,10 @@ t.test('the demo case from seeds/ is accepted as sent, and its long-overdue rele
 });
 
 t.test("the reporter's phone and the child's name never reach the logs", async (t) => {
+  // The scheduler logs its widening once the append has committed, a moment after the row reads 500 km.
+  await eventually(async () => {
+    if (!logs.text().includes('public-release radii widened')) throw new Error('no widening logged yet');
+  }, 10000);
   const text = logs.text();
   t.match(text, 'public-release radii widened', 'the service did log, unredacted, at debug level');
   t.notMatch(text, '13812345678');
