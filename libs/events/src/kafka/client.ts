@@ -49,18 +49,24 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
   }
 }
 
-/** True when a broker answers a metadata request within the timeout. */
+/**
+ * True when a broker answers a metadata request within the timeout. The admin is let go only once
+ * its own connect has settled: kafkajs leaves the socket of a connect under way open for good when
+ * told to disconnect meanwhile, one leaked connection per slow probe.
+ */
 export async function kafkaReachable(kafka: Kafka, timeoutMs = 2000): Promise<boolean> {
   const admin = kafka.admin();
-  const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
   const probe = (async () => {
     await admin.connect();
     await admin.describeCluster();
     return true as const;
   })().catch(() => false as const);
+  void probe.then(() => admin.disconnect().catch(() => undefined));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs).unref()));
   try {
     return await Promise.race([probe, timeout]);
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    clearTimeout(timer);
   }
 }

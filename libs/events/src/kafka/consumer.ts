@@ -99,7 +99,10 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
   });
   const producer: Producer = options.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   try {
-    await Promise.all([consumer.connect(), producer.connect()]);
+    // Both connects settle before either failure is acted on: a client told to disconnect while
+    // its connect is under way leaves that connect's socket open.
+    const connects = await Promise.allSettled([consumer.connect(), producer.connect()]);
+    for (const c of connects) if (c.status === 'rejected') throw c.reason;
     for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
   } catch (error) {
     // Tried again later by the caller: what did connect is let go now, so nothing leaks.
@@ -154,30 +157,35 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
 
   /** Commits every offset handled and not yet committed, on every partition of this consumer. */
   let commitHandled: (() => Promise<void>) | undefined;
-  await consumer.run({
-    partitionsConsumedConcurrently: 3,
-    eachBatchAutoResolve: false,
-    // Offsets are committed at most once a second (and on stop), not after every batch, which
-    // would be most of the requests to the broker. Handling is idempotent, so a crash redelivers
-    // at most that second's messages and changes nothing.
-    autoCommit: false,
-    autoCommitInterval: COMMIT_INTERVAL_MS,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale }) => {
-      commitHandled = () => commitOffsetsIfNecessary(uncommittedOffsets());
-      for (let i = 0; i < batch.messages.length; i += CHUNK) {
-        if (!isRunning() || isStale()) break;
-        const chunk = batch.messages.slice(i, i + CHUNK);
-        await handleChunk(batch.topic, chunk);
-        resolveOffset(chunk[chunk.length - 1]!.offset);
-        await commitOffsetsIfNecessary();
-        await heartbeat();
-      }
-      // Stopping: the batch in hand commits what it handled before the consumer leaves its group.
-      // `stopping` covers a batch that ends after stop() committed but before the consumer is told
-      // to stop; without it, the offsets of its last chunk would never be committed.
-      if (!isRunning() || stopping) await commitHandled();
-    },
-  });
+  await consumer
+    .run({
+      partitionsConsumedConcurrently: 3,
+      eachBatchAutoResolve: false,
+      // Offsets are committed at most once a second (and on stop), not after every batch, which
+      // would be most of the requests to the broker. Handling is idempotent, so a crash redelivers
+      // at most that second's messages and changes nothing.
+      autoCommit: false,
+      autoCommitInterval: COMMIT_INTERVAL_MS,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale }) => {
+        commitHandled = () => commitOffsetsIfNecessary(uncommittedOffsets());
+        for (let i = 0; i < batch.messages.length; i += CHUNK) {
+          if (!isRunning() || isStale()) break;
+          const chunk = batch.messages.slice(i, i + CHUNK);
+          await handleChunk(batch.topic, chunk);
+          resolveOffset(chunk[chunk.length - 1]!.offset);
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        }
+        // Stopping: the batch in hand commits what it handled before the consumer leaves its group.
+        // `stopping` covers a batch that ends after stop() committed but before the consumer is told
+        // to stop; without it, the offsets of its last chunk would never be committed.
+        if (!isRunning() || stopping) await commitHandled();
+      },
+    })
+    .catch(async (error: unknown) => {
+      await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
+      throw error;
+    });
 
   return {
     lag: () => lag,

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { createKafka, ensureTopics } from './client.js';
 import { newId } from '../ids.js';
+import { PgEventStore } from '../store/event-store.js';
+import { startRelay } from './relay.js';
 import { newEvent, quiet, storeFixture } from '../store/test-fixtures.js';
 import { eventually, requireKafka, TEST_KAFKA_BROKERS, testTopicPrefix } from '../testing/index.js';
 
@@ -82,3 +84,14 @@ t.test('given a relay killed mid-stream, when it restarts, then every event is o
   }
   t.ok(total >= head + 50, `${total} deliveries for ${head} events: the unacknowledged batch again (at least once)`);
 });
+
+t.test(
+  'given a relay whose checkpoint cannot be read, when it fails to start again and again, then it leaves no broker connection open',
+  async (t) => {
+    const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    const before = sockets();
+    const nowhere = new PgEventStore(fx.pool, 'no_such_schema');
+    for (let i = 0; i < 5; i++) await t.rejects(startRelay({ store: nowhere, kafka, topic, logger: quiet }));
+    t.equal(sockets(), before, 'every producer it connected was let go');
+  },
+);

@@ -31,6 +31,8 @@ export async function startRelay(options: {
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();
+  // A subscription that cannot start (Postgres away) must not leave the producer connected: the
+  // caller starts a new relay, and with it a new producer, on every try.
   const subscription = await subscribe(options.store, {
     name: `relay:${options.topic}`,
     batchSize: options.batchSize ?? 500,
@@ -49,6 +51,9 @@ export async function startRelay(options: {
       });
       options.onPublished?.(events);
     },
+  }).catch(async (error: unknown) => {
+    await producer.disconnect().catch(() => undefined);
+    throw error;
   });
   return {
     subscription,
