@@ -75,6 +75,8 @@ if (!runsAsRoot()) {
       'KAFKA_TOPIC_PREFIX',
       'RS_TOKEN_JWKS',
       'RS_TOKEN_SIGNING_KEY',
+      'RS_PERSONAL_DATA_KEK',
+      'LEDGER_CHECKPOINT_KEY',
       'ALERT_PORT',
       'DISPATCH_PORT',
       'LEDGER_PORT',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createTestDatabase, TEST_JWKS, TEST_KAFKA_BROKERS, testTopicPrefix } from '@rapid-search/events/testing';
+import { createTestDatabase, TEST_JWKS, TEST_PERSONAL_DATA_KEK, TEST_KAFKA_BROKERS, testTopicPrefix } from '@rapid-search/events/testing';
 import { waitUntilReady } from '@rapid-search/scripts/services';
 
 type Service = 'alert' | 'dispatch' | 'ledger';
@@ -47,6 +47,7 @@ export async function hostileSystem(): Promise<Hostile> {
       KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
       KAFKA_TOPIC_PREFIX: testTopicPrefix(),
       RS_TOKEN_JWKS: TEST_JWKS,
+      RS_PERSONAL_DATA_KEK: TEST_PERSONAL_DATA_KEK,
       RS_DATA_DIR: dataDir,
       LOG_LEVEL: 'debug',
       ALERT_PORT: String(PORTS.alert),

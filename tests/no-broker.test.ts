@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createLogger, createKafka, signToken } from '@rapid-search/events';
-import { createTestDatabase, TEST_JWKS, TEST_SIGNING_KEY, testTopicPrefix } from '@rapid-search/events/testing';
+import { createTestDatabase, TEST_JWKS, TEST_PERSONAL_DATA_KEK, TEST_SIGNING_KEY, testTopicPrefix } from '@rapid-search/events/testing';
 import { loadDemoCase } from '@rapid-search/scripts/demo-case';
 import { startDedicatedBroker } from '@rapid-search/scripts/faults/broker';
 import { freePort } from '@rapid-search/scripts/faults/ports';
@@ -25,6 +25,7 @@ const alert = spawn(process.execPath, [ALERT_MAIN], {
     KAFKA_BROKERS: broker.brokers,
     KAFKA_TOPIC_PREFIX: prefix,
     RS_TOKEN_JWKS: TEST_JWKS,
+    RS_PERSONAL_DATA_KEK: TEST_PERSONAL_DATA_KEK,
     ALERT_PORT: String(port),
     LOG_LEVEL: 'warn',
   },

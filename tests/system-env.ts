@@ -1,4 +1,4 @@
-import { TEST_CHECKPOINT_KEY, TEST_JWKS, TEST_KAFKA_BROKERS, testTopicPrefix } from '@rapid-search/events/testing';
+import { TEST_CHECKPOINT_KEY, TEST_JWKS, TEST_PERSONAL_DATA_KEK, TEST_KAFKA_BROKERS, testTopicPrefix } from '@rapid-search/events/testing';
 
 /**
  * The ports, addresses and environment of a whole system that a test starts as `npm start` does:
@@ -17,6 +17,7 @@ export function systemUnderTest(databaseUrl: string, firstPort: number) {
     KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
     KAFKA_TOPIC_PREFIX: testTopicPrefix(),
     RS_TOKEN_JWKS: TEST_JWKS,
+    RS_PERSONAL_DATA_KEK: TEST_PERSONAL_DATA_KEK,
     LEDGER_CHECKPOINT_KEY: TEST_CHECKPOINT_KEY,
     ALERT_PORT: String(ports.alert),
     DISPATCH_PORT: String(ports.dispatch),

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { createTestDatabase, TEST_JWKS } from '@rapid-search/events/testing';
+import { createTestDatabase, TEST_JWKS, TEST_PERSONAL_DATA_KEK } from '@rapid-search/events/testing';
 import { ensureKafka, ROOT, waitForService, BENCH_LIMITS } from '../shared/processes.js';
 
 const PORT = Number(process.env.BENCH_ALERT_PORT ?? 3901);
@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       DATABASE_URL: db.url,
       ALERT_PORT: String(PORT),
       RS_TOKEN_JWKS: TEST_JWKS,
+      RS_PERSONAL_DATA_KEK: TEST_PERSONAL_DATA_KEK,
       ...BENCH_LIMITS,
       KAFKA_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}.`,
       LOG_LEVEL: 'warn',

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { readSeed, signToken } from '@rapid-search/events';
-import { createTestDatabase, TEST_JWKS, TEST_KAFKA_BROKERS, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
+import { createTestDatabase, TEST_JWKS, TEST_PERSONAL_DATA_KEK, TEST_KAFKA_BROKERS, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import { waitUntilReady } from '@rapid-search/scripts/services';
 import { peakRssMb, percentile, ROOT, BENCH_LIMITS } from '../shared/processes.js';
 import { brokerPid, CpuMeter, postgresBackends } from '../shared/cpu.js';
@@ -57,6 +57,7 @@ const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], {
     KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
     KAFKA_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}.`,
     RS_TOKEN_JWKS: TEST_JWKS,
+    RS_PERSONAL_DATA_KEK: TEST_PERSONAL_DATA_KEK,
     ...BENCH_LIMITS,
     LOG_LEVEL: 'warn',
     ALERT_PORT: String(ports.alert),

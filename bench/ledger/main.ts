@@ -12,7 +12,7 @@ import { spawn, execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createTestDatabase, TEST_CHECKPOINT_KEY, TEST_JWKS } from '@rapid-search/events/testing';
+import { createTestDatabase, TEST_CHECKPOINT_KEY, TEST_JWKS, TEST_PERSONAL_DATA_KEK } from '@rapid-search/events/testing';
 import pg from 'pg';
 
 const TOTAL = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
@@ -145,6 +145,7 @@ async function migrateWithService(databaseUrl: string): Promise<void> {
       DATABASE_URL: databaseUrl,
       LEDGER_PORT: '0',
       RS_TOKEN_JWKS: TEST_JWKS,
+      RS_PERSONAL_DATA_KEK: TEST_PERSONAL_DATA_KEK,
       LEDGER_CHECKPOINT_KEY: TEST_CHECKPOINT_KEY,
       LOG_LEVEL: 'warn',
       KAFKA_TOPIC_PREFIX: `bench${Date.now()}.`,

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,4 +50,20 @@ export function checkpointKeyPem(): string {
   mkdirSync(dirname(CHECKPOINT_KEY_FILE), { recursive: true });
   writeFileSync(CHECKPOINT_KEY_FILE, pem, { mode: 0o600 });
   return pem;
+}
+
+const PERSONAL_DATA_KEK_FILE = join(DATA_DIR, 'personal-data-kek');
+
+/**
+ * The key-encryption key that wraps every case's data key (32 bytes, base64): RS_PERSONAL_DATA_KEK
+ * when set, else a dev key generated on first start into .data/ (never committed). Every service
+ * is given it; losing it makes every sealed personal field unreadable.
+ */
+export function personalDataKek(): string {
+  if (process.env.RS_PERSONAL_DATA_KEK) return process.env.RS_PERSONAL_DATA_KEK;
+  if (existsSync(PERSONAL_DATA_KEK_FILE)) return readFileSync(PERSONAL_DATA_KEK_FILE, 'utf8').trim();
+  const kek = randomBytes(32).toString('base64');
+  mkdirSync(dirname(PERSONAL_DATA_KEK_FILE), { recursive: true });
+  writeFileSync(PERSONAL_DATA_KEK_FILE, kek, { mode: 0o600 });
+  return kek;
 }

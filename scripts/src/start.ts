@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { signingKeyOf } from '@rapid-search/events';
-import { checkpointKeyPem, DATA_DIR, ROOT, servicesJwks, signingJwk } from './signing-keys.js';
+import { checkpointKeyPem, DATA_DIR, personalDataKek, ROOT, servicesJwks, signingJwk } from './signing-keys.js';
 import { resolvePostgres } from './local-postgres.js';
 import { runDemo } from './demo.js';
 import { SERVICES, waitUntilReady } from './services.js';
@@ -68,6 +68,7 @@ started.push(() => kafka.stop());
 const jwk = await orFail(() => signingJwk({ create: true }));
 const jwks = await orFail(() => servicesJwks(jwk));
 const checkpointKey = await orFail(() => checkpointKeyPem());
+const kek = await orFail(() => personalDataKek());
 mkdirSync(logDir, { recursive: true });
 
 const supervisor = new Supervisor(log);
@@ -83,6 +84,7 @@ for (const service of SERVICES) {
         DATABASE_URL: postgres.url,
         KAFKA_BROKERS: kafka.brokers,
         RS_TOKEN_JWKS: jwks,
+        RS_PERSONAL_DATA_KEK: kek,
         ...(service.name === 'ledger' ? { LEDGER_CHECKPOINT_KEY: checkpointKey } : {}),
         [service.portVariable]: String(service.port),
       },

@@ -41,6 +41,14 @@ export const BaseConfig = KafkaSecurityFields.extend(HttpLimitsConfig.shape).ext
    * `kid`). Services hold no signing key: reading one's configuration lets nobody mint a token.
    */
   RS_TOKEN_JWKS: jsonText('a JWKS in JSON').pipe(Jwks),
+  /**
+   * The key-encryption key that wraps every case's data key (32 bytes, base64): held by the
+   * services only. Losing it makes all personal data unreadable; it is never stored with the data.
+   */
+  RS_PERSONAL_DATA_KEK: z
+    .string()
+    .transform((text) => Buffer.from(text, 'base64'))
+    .refine((key) => key.length === 32, 'must be 32 bytes in base64'),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
 

@@ -46,3 +46,6 @@ export * from './http/route-table.js';
 export * from './pause.js';
 export * from './unmasking.js';
 export * from './http/unmasking.js';
+export * from './personal/seal.js';
+export * from './personal/keyring.js';
+export * from './personal/personal-data.js';

@@ -11,6 +11,10 @@ import { createMetrics, type Metrics } from './http/metrics.js';
 import { createKafka, ensureTopics, kafkaReachable } from './kafka/client.js';
 import { startRelay } from './kafka/relay.js';
 import { kafkaSecurity } from './kafka/security.js';
+import { Keyring, KEYRING_SCHEMA } from './personal/keyring.js';
+import { keyringMigrations } from './personal/migrations.js';
+import { PersonalData } from './personal/personal-data.js';
+import { indexKeyOf } from './personal/seal.js';
 import { PgEventStore } from './store/event-store.js';
 import { lead } from './store/leadership.js';
 import { migrate, type Migration } from './store/migrations.js';
@@ -23,6 +27,8 @@ export interface ServiceRuntime {
   logger: Logger;
   pool: pg.Pool;
   store: PgEventStore;
+  /** Seals personal fields under their case's key and opens them for a reader entitled to them. */
+  personal: PersonalData;
   notifier: AppendNotifier;
   kafka: Kafka;
   metrics: Metrics;
@@ -66,7 +72,9 @@ export async function startServiceRuntime(options: {
   });
   pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres client lost'));
   await untilDone('migrations', logger, () => migrate(pool, schema, [...eventStoreMigrations(schema), ...(options.migrations ?? [])]));
-  const store = new PgEventStore(pool, schema);
+  await untilDone('key vault migrations', logger, () => migrate(pool, KEYRING_SCHEMA, keyringMigrations));
+  const personal = new PersonalData(new Keyring(pool, config.RS_PERSONAL_DATA_KEK), indexKeyOf(config.RS_PERSONAL_DATA_KEK));
+  const store = new PgEventStore(pool, schema, personal);
   const notifier = new AppendNotifier(config.DATABASE_URL, schema, logger);
   await notifier.start();
   const topics = Object.fromEntries((Object.keys(TOPICS) as ServiceName[]).map((name) => [name, topicOf(name, config.KAFKA_TOPIC_PREFIX)])) as Record<
@@ -150,6 +158,7 @@ export async function startServiceRuntime(options: {
     logger,
     pool,
     store,
+    personal,
     notifier,
     kafka,
     metrics,

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, TEST_JWKS, type TestDatabase } from '@rapid-search/events/testing';
+import { createTestDatabase, TEST_JWKS, TEST_PERSONAL_DATA_KEK, type TestDatabase } from '@rapid-search/events/testing';
 import { waitUntilReady } from '../services.js';
 import type { DedicatedBroker } from './broker.js';
 import { freePorts } from './ports.js';
@@ -40,6 +40,7 @@ export async function startSystem(options: { replicas: number; broker: Dedicated
       // Were the broker ever down when it starts, `npm start` would start one in this folder, never in the shared one.
       KAFKA_RUN_DIR: options.broker.runDir,
       RS_TOKEN_JWKS: TEST_JWKS,
+      RS_PERSONAL_DATA_KEK: TEST_PERSONAL_DATA_KEK,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       ALERT_PORT: String(ports.alert),
       DISPATCH_PORT: String(ports.dispatch),

@@ -25,6 +25,7 @@ export const LastSeen = z.object({
 export const MissingChildReported = defineEvent({
   type: 'MissingChildReported',
   version: 1,
+  personal: ['child.name', 'reporter.name', 'reporter.phone'],
   schema: z.object({
     alertId: Id,
     caseId: Id,
@@ -110,6 +111,7 @@ export const AlertClosed = defineEvent({
 export const TipReceived = defineEvent({
   type: 'TipReceived',
   version: 1,
+  personal: ['contact.phone'],
   schema: z.object({
     tipId: Id,
     alertId: Id,

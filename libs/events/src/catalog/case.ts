@@ -96,6 +96,7 @@ export const ChildRescued = defineEvent({
 export const ParentsIdentified = defineEvent({
   type: 'ParentsIdentified',
   version: 1,
+  personal: ['evidenceRef'],
   schema: z.object({
     caseId: Id,
     method: z.enum(['dna', 'verified-identification']),

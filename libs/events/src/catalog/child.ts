@@ -37,6 +37,7 @@ export const UnknownOriginChildRecorded = defineEvent({
 export const UnknownOriginChildMatchedToCase = defineEvent({
   type: 'UnknownOriginChildMatchedToCase',
   version: 1,
+  personal: ['matchRef'],
   schema: z.object({
     childRef: Id,
     caseId: Id,

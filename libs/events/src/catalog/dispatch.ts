@@ -166,6 +166,7 @@ export const DnaSampleReceivedByLab = defineEvent({
 export const DnaProfileEntered = defineEvent({
   type: 'DnaProfileEntered',
   version: 1,
+  personal: ['profileRef'],
   schema: SampleBase.extend({ labId: Id, profileRef: Id, enteredAt: IsoTime }),
 });
 
@@ -173,6 +174,7 @@ export const DnaProfileEntered = defineEvent({
 export const DnaMatchFound = defineEvent({
   type: 'DnaMatchFound',
   version: 1,
+  personal: ['matchRef'],
   schema: SampleBase.extend({
     labId: Id,
     matchRef: Id,
@@ -191,6 +193,7 @@ export const DnaNoMatchFound = defineEvent({
 export const ParentsIdentifiedByDna = defineEvent({
   type: 'ParentsIdentifiedByDna',
   version: 1,
+  personal: ['matchRef'],
   schema: z.object({
     taskId: Id,
     caseId: Id,

@@ -32,6 +32,8 @@ export const catalog = {
   has: (type: string): boolean => latest.has(type),
   latestVersion: (type: string): number | undefined => latest.get(type)?.version,
   types: (): string[] => [...latest.keys()],
+  /** The personal fields of a type's data, as dotted paths; empty when it has none. */
+  personalPaths: (type: string): readonly string[] => latest.get(type)?.personal ?? [],
 };
 
 export type DecodeResult = { ok: true; event: DomainEvent; version: number } | { ok: false; reason: string };

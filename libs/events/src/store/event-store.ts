@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
-import { decodeEvent, encodeEvent, type DomainEvent } from '../catalog/index.js';
+import { catalog, decodeEvent, encodeEvent, type DomainEvent } from '../catalog/index.js';
+import type { PersonalData } from '../personal/personal-data.js';
 import type { EventEnvelope, EventMetadata } from '../envelope.js';
 import { ConcurrencyConflict } from '../errors.js';
 import { newId } from '../ids.js';
@@ -82,9 +83,14 @@ export class PgEventStore {
   #queue: Pending[] = [];
   #flushing = false;
 
+  /**
+   * `personal` seals the catalog's personal fields of every event appended, under the key of the
+   * event's case (or, without one, its stream): no events table, and so no topic, holds them in clear.
+   */
   constructor(
     pool: Pool,
     readonly schema: string,
+    private readonly personal?: PersonalData,
   ) {
     this.#pool = pool;
     this.#table = `${quoteIdent(schema)}.events`;
@@ -97,17 +103,23 @@ export class PgEventStore {
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
+    const encoded = events.map((e) => encodeEvent(e.event));
+    const personal = this.personal;
+    // Only events with personal fields wait for a key: the rest still join the batch of their turn.
+    for (const [i, e] of encoded.entries()) {
+      if (personal && catalog.personalPaths(e.type).length > 0) e.data = await personal.sealEvent(events[i]!.caseId ?? streamId, e.type, e.data);
+    }
     const item: BatchItem = {
       streamId,
       expected: options.expectedVersion,
-      events: events.map((e) => {
-        const encoded = encodeEvent(e.event);
+      events: events.map((e, i) => {
+        const { type, version, data } = encoded[i]!;
         return {
           eventId: e.eventId ?? newId(),
-          type: encoded.type,
-          version: encoded.version,
+          type,
+          version,
           caseId: e.caseId,
-          data: encoded.data,
+          data,
           metadata: e.metadata,
           occurredAt: (e.occurredAt ?? new Date()).toISOString(),
         };

@@ -28,6 +28,9 @@ export const TEST_JWKS = JSON.stringify({ keys: [publicJwkOf(testJwk)] });
 /** The ledger's checkpoint key for a test process (LEDGER_CHECKPOINT_KEY), made afresh like the token key. */
 export const TEST_CHECKPOINT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
+/** The key-encryption key of a test process's services (RS_PERSONAL_DATA_KEK), made afresh like the others. */
+export const TEST_PERSONAL_DATA_KEK = randomBytes(32).toString('base64');
+
 export interface TestDatabase {
   url: string;
   name: string;

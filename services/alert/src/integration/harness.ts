@@ -1,5 +1,5 @@
 import { createLogger, loadConfig, signToken, type Principal } from '@rapid-search/events';
-import { settled, TEST_JWKS, TEST_SIGNING_KEY, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
+import { settled, TEST_JWKS, TEST_PERSONAL_DATA_KEK, TEST_SIGNING_KEY, TEST_KAFKA_BROKERS } from '@rapid-search/events/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
@@ -53,6 +53,7 @@ export async function startService(options: {
     KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
     KAFKA_TOPIC_PREFIX: options.topicPrefix,
     RS_TOKEN_JWKS: TEST_JWKS,
+    RS_PERSONAL_DATA_KEK: TEST_PERSONAL_DATA_KEK,
     ALERT_SCHEDULER_INTERVAL_MS: String(options.schedulerIntervalMs ?? 100),
     LOG_LEVEL: 'silent',
     ...options.env,

@@ -1,0 +1,77 @@
+import type { Pool } from 'pg';
+import { newId } from '../ids.js';
+import { dataKeyOf, newDataKey, unwrapKey, wrapKey, type DataKey } from './seal.js';
+
+export const KEYRING_SCHEMA = 'keyring';
+/** Sealing keys kept in memory; a case's key is sought again only after this many others. */
+const CACHED_KEYS = 10_000;
+
+/**
+ * The data keys of cases, wrapped under the key-encryption key in the shared vault. A case's key is
+ * made the first time one of its personal fields is sealed, by whichever service comes first.
+ * Keys for sealing are kept in memory (sealing under a key erased meanwhile elsewhere only writes
+ * what nobody can read); keys for opening are always read from the vault, so an erasure holds at
+ * once for every reader of every service.
+ */
+export class Keyring {
+  readonly #sealing = new Map<string, DataKey | 'erased'>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly kek: Buffer,
+  ) {}
+
+  /** The key a subject's fields are sealed under, made now if it has none; `erased` once destroyed. */
+  async sealingKey(subject: string): Promise<DataKey | 'erased'> {
+    const cached = this.#sealing.get(subject);
+    if (cached) return cached;
+    // A key made at the same moment by another service is not in this statement's snapshot: the
+    // next statement reads it.
+    let row: { key_id: string; wrapped: Buffer | null } | undefined;
+    for (let attempt = 0; !row; attempt++) {
+      if (attempt === 3) throw new Error(`no data key could be made or read for ${subject}`);
+      const { rows } = await this.pool.query<{ key_id: string; wrapped: Buffer | null }>(
+        `WITH made AS (
+           INSERT INTO ${KEYRING_SCHEMA}.data_keys (key_id, subject, wrapped) VALUES ($1, $2, $3)
+           ON CONFLICT (subject) DO NOTHING RETURNING key_id, wrapped)
+         SELECT key_id, wrapped FROM made
+         UNION ALL SELECT key_id, wrapped FROM ${KEYRING_SCHEMA}.data_keys WHERE subject = $2
+         LIMIT 1`,
+        [newId().replaceAll('-', ''), subject, wrapKey(this.kek, newDataKey())],
+      );
+      row = rows[0];
+    }
+    const key = this.#keyOf(row);
+    if (this.#sealing.size >= CACHED_KEYS) this.#sealing.delete(this.#sealing.keys().next().value!);
+    this.#sealing.set(subject, key);
+    return key;
+  }
+
+  /** The keys with these ids, each unwrapped or `erased`; an id the vault never had is left out. */
+  async openingKeys(keyIds: readonly string[]): Promise<Map<string, DataKey | 'erased'>> {
+    if (keyIds.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ key_id: string; wrapped: Buffer | null }>(
+      `SELECT key_id, wrapped FROM ${KEYRING_SCHEMA}.data_keys WHERE key_id = ANY($1::text[])`,
+      [[...new Set(keyIds)]],
+    );
+    return new Map(rows.map((r) => [r.key_id, this.#keyOf(r)]));
+  }
+
+  /** Destroys a subject's key for good (a subject without one gets an erased one); true when this call destroyed a key. */
+  async erase(subject: string): Promise<boolean> {
+    this.#sealing.set(subject, 'erased');
+    const { rowCount } = await this.pool.query(
+      `WITH made AS (
+         INSERT INTO ${KEYRING_SCHEMA}.data_keys (key_id, subject, wrapped, erased_at) VALUES ($1, $2, NULL, now())
+         ON CONFLICT (subject) DO NOTHING RETURNING key_id)
+       UPDATE ${KEYRING_SCHEMA}.data_keys SET wrapped = NULL, erased_at = now()
+        WHERE subject = $2 AND wrapped IS NOT NULL AND NOT EXISTS (SELECT 1 FROM made)`,
+      [newId().replaceAll('-', ''), subject],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  #keyOf(row: { key_id: string; wrapped: Buffer | null }): DataKey | 'erased' {
+    return row.wrapped ? dataKeyOf(row.key_id, unwrapKey(this.kek, row.wrapped)) : 'erased';
+  }
+}
