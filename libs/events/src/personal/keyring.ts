@@ -57,18 +57,20 @@ export class Keyring {
     return new Map(rows.map((r) => [r.key_id, this.#keyOf(r)]));
   }
 
-  /** Destroys a subject's key for good (a subject without one gets an erased one); true when this call destroyed a key. */
+  /** Destroys a subject's key for good (a subject without one gets an erased one); true when this call erased it. */
   async erase(subject: string): Promise<boolean> {
     this.#sealing.set(subject, 'erased');
-    const { rowCount } = await this.pool.query(
+    const { rows } = await this.pool.query<{ erased: number }>(
       `WITH made AS (
          INSERT INTO ${KEYRING_SCHEMA}.data_keys (key_id, subject, wrapped, erased_at) VALUES ($1, $2, NULL, now())
-         ON CONFLICT (subject) DO NOTHING RETURNING key_id)
-       UPDATE ${KEYRING_SCHEMA}.data_keys SET wrapped = NULL, erased_at = now()
-        WHERE subject = $2 AND wrapped IS NOT NULL AND NOT EXISTS (SELECT 1 FROM made)`,
+         ON CONFLICT (subject) DO NOTHING RETURNING key_id),
+       destroyed AS (
+         UPDATE ${KEYRING_SCHEMA}.data_keys SET wrapped = NULL, erased_at = now()
+          WHERE subject = $2 AND wrapped IS NOT NULL AND NOT EXISTS (SELECT 1 FROM made) RETURNING key_id)
+       SELECT (SELECT count(*) FROM made)::int + (SELECT count(*) FROM destroyed)::int AS erased`,
       [newId().replaceAll('-', ''), subject],
     );
-    return (rowCount ?? 0) > 0;
+    return rows[0]!.erased > 0;
   }
 
   #keyOf(row: { key_id: string; wrapped: Buffer | null }): DataKey | 'erased' {
