@@ -149,3 +149,4 @@ export async function settled(app: FastifyInstance, timeoutMs = 60000): Promise<
   );
 }
 export { checkRoleMatrix } from './role-matrix.js';
+export { tablesHoldingAny, topicMessages } from './clear-text.js';
