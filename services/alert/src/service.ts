@@ -68,14 +68,15 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
     limits: config,
   });
   registerIntakeRoutes(routes, {
-    accept: intakeCommands({ pool: runtime.pool, store: runtime.store, clock: () => clock.now() }),
+    accept: intakeCommands({ pool: runtime.pool, store: runtime.store, personal: runtime.personal, clock: () => clock.now() }),
     withdraw: withdrawalCommands({ pool: runtime.pool, store: runtime.store, clock }),
     systems: new Map(systems.map((s) => [s.id, s])),
   });
-  registerQueryRoutes(routes, { pool: runtime.pool, store: runtime.store });
+  registerQueryRoutes(routes, { pool: runtime.pool, store: runtime.store, personal: runtime.personal });
   registerPublicRoutes(routes, {
     pool: runtime.pool,
     store: runtime.store,
+    personal: runtime.personal,
     baseUrl: config.CAP_PUBLIC_BASE_URL.replace(/\/+$/, ''),
     profile: { sender: config.CAP_SENDER, senderName: config.CAP_SENDER_NAME, contact: config.CAP_CONTACT },
   });

@@ -1,5 +1,6 @@
 import {
   AlongsideConflict,
+  catalog,
   ConcurrencyConflict,
   deriveId,
   DomainError,
@@ -7,6 +8,7 @@ import {
   sleep,
   type AlongsideRow,
   type EventMetadata,
+  type PersonalData,
   type PgEventStore,
 } from '@rapid-search/events';
 import type { Pool } from 'pg';
@@ -30,6 +32,8 @@ export interface IntakeRequest {
 const ATTEMPTS = 16;
 /** Before a command whose session was lost is tried again: the pool drops the sessions that ended with it meanwhile. */
 const LOST_SESSION_PAUSE_MS = 100;
+/** The report's personal fields, which the row copies: the paths the store seals in its event. */
+const REPORT_PERSONAL_PATHS = catalog.personalPaths('MissingChildReported');
 
 /**
  * Intake's command handler: look up (no lock; one statement for the reports read together),
@@ -38,13 +42,20 @@ const LOST_SESSION_PAUSE_MS = 100;
  * read is checked at the append: a report that lost a race to another (the alert it joins moved
  * on, the stream its key names exists, the key or the child's alert number is claimed) is looked
  * up and decided again, and then finds what the other wrote: the first answer, the alert to join.
+ * The child is found again by a blind index, and the row an opening writes holds the report's
+ * personal fields sealed under the case's key, as its event does.
  */
-export function intakeCommands(deps: { pool: Pool; store: PgEventStore; clock: () => Date }): (request: IntakeRequest) => Promise<RecordedAnswer> {
+export function intakeCommands(deps: {
+  pool: Pool;
+  store: PgEventStore;
+  personal: PersonalData;
+  clock: () => Date;
+}): (request: IntakeRequest) => Promise<RecordedAnswer> {
   const lookUp = intakeLookups(deps.pool);
   const once = async (request: IntakeRequest): Promise<RecordedAnswer> => {
     const { report, reporter, idempotencyKey } = request;
     const key = { upstreamSystemId: reporter.upstreamSystemId, idempotencyKey };
-    const dupKey = duplicateKey(report);
+    const dupKey = duplicateKey(report, (value) => deps.personal.index(value));
     const found = await lookUp({ ...key, duplicateKey: dupKey });
     const now = deps.clock();
     const command: IntakeCommand = {
@@ -64,7 +75,14 @@ export function intakeCommands(deps: { pool: Pool; store: PgEventStore; clock: (
     const state = events.reduce(evolve, target);
     const row: AlongsideRow =
       target.version === 0
-        ? openedAlert({ state, report, reporter, openedAt: now, duplicateKey: dupKey, childVersion: found.childVersion })
+        ? openedAlert({
+            state,
+            report: await deps.personal.sealFields(state.caseId, report, REPORT_PERSONAL_PATHS),
+            reporter,
+            openedAt: now,
+            duplicateKey: dupKey,
+            childVersion: found.childVersion,
+          })
         : savedState(state);
     const metadata: EventMetadata = {
       actor: { id: reporter.upstreamSystemId, role: 'upstream' },

@@ -59,8 +59,9 @@ function stateColumns(state: AlertState) {
 export const savedState = (state: AlertState): AlongsideRow => ({ writer: WRITERS.save, row: stateColumns(state) });
 
 /**
- * The row of a newly opened alert: the report, the state its opening events leave, and the
- * child's alert number, which two reports of one child that read the same number cannot both take.
+ * The row of a newly opened alert: the report (its personal fields already sealed), the state its
+ * opening events leave, and the child's alert number, which two reports of one child that read the
+ * same number cannot both take.
  */
 export function openedAlert(opened: {
   state: AlertState;

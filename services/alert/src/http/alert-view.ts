@@ -1,4 +1,4 @@
-import { PERSONAL_DATA_GRANT, type Principal, type Sight } from '@rapid-search/events';
+import { ERASED, PERSONAL_DATA_GRANT, type PersonalData, type Principal, type Sight } from '@rapid-search/events';
 import { z } from 'zod';
 import type { AlertRow } from '../db/alert-reads.js';
 
@@ -37,11 +37,17 @@ export function sightOf(principal: Pick<Principal, 'role' | 'grants'>): Sight {
 }
 
 /**
- * What a caller may see of an alert, as `sight` lets them see the child's name; the reporter's
- * contact goes to officers only.
+ * The alerts as a caller may see them, opened at the edge: the fields `viewOf` keeps for the
+ * caller's role are opened (one read of the keys for all the rows), then the child's name is masked
+ * where `sight` says so. A reporter's contact is opened for an officer only, who alone is shown it.
  */
-export function viewOf(row: AlertRow, principal: Principal, sight: Sight): AlertView {
-  const seesName = sight !== 'masked';
+export async function openedViews(personal: PersonalData, rows: readonly AlertRow[], principal: Principal, sight: Sight): Promise<AlertView[]> {
+  const views = await personal.open(rows.map((row) => viewOf(row, principal)));
+  return sight === 'masked' ? views.map((view) => ({ ...view, child: { ...view.child, name: maskName(view.child.name) } })) : views;
+}
+
+/** What a caller's role may see of an alert, its personal fields as the row holds them (sealed); the reporter's contact goes to officers only. */
+function viewOf(row: AlertRow, principal: Principal): AlertView {
   return {
     alertId: row.alert_id,
     caseId: row.case_id,
@@ -57,14 +63,14 @@ export function viewOf(row: AlertRow, principal: Principal, sight: Sight): Alert
     duplicateReports: row.duplicate_reports,
     ...(row.exercise ? { exercise: true as const } : {}),
     lastSeen: row.last_seen,
-    child: { ...row.child, name: seesName ? row.child.name : maskName(row.child.name) },
+    child: row.child,
     ...(principal.role === 'officer' ? { reporter: row.reporter } : {}),
   };
 }
 
-/** Keeps the first character (a surname, usually) and hides the rest, including its length. */
-export function maskName(name: string): string {
-  return `${[...name][0] ?? ''}**`;
+/** Keeps the first character (a surname, usually) and hides the rest, including its length; an erased name stays `[erased]`. */
+function maskName(name: string): string {
+  return name === ERASED ? ERASED : `${[...name][0] ?? ''}**`;
 }
 
 /** An upstream system sees only what it reported itself. */

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { NotFound, type PgEventStore, type RouteKit } from '@rapid-search/events';
+import { NotFound, type PersonalData, type PgEventStore, type RouteKit } from '@rapid-search/events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { readAlertHistory } from '../db/alert-history.js';
 import { feedAlertIds } from '../db/alert-reads.js';
 import { capAtom } from '../domain/cap/atom.js';
-import { capMessages, type CapMessage, type CapProfile } from '../domain/cap/message.js';
+import { capMessages, type AlertHistoryEvent, type CapMessage, type CapProfile } from '../domain/cap/message.js';
 import { capXml } from '../domain/cap/xml.js';
 
 /** `RS-<alertId>-<n>`: the n-th message of the alert's release (domain/cap/message.ts). */
@@ -26,6 +26,7 @@ const FEED_ALERTS = 500;
 export interface PublicDeps {
   pool: Pool;
   store: PgEventStore;
+  personal: PersonalData;
   profile: CapProfile;
   baseUrl: string;
 }
@@ -40,6 +41,13 @@ function send(request: FastifyRequest, reply: FastifyReply, type: string, body: 
 
 export function registerPublicRoutes(routes: RouteKit, deps: PublicDeps): void {
   const capUrl = (m: CapMessage) => `${deps.baseUrl}/v1/public/cap/${m.identifier}`;
+  /**
+   * Alerts' streams with their personal fields opened, in one read of the keys: the release carries
+   * the child's name by design, so the messages are built from the clear name, and rebuilt from the
+   * same events they are byte-identical as long as the case's key exists, `[erased]` after.
+   */
+  const openedHistories = async (alertIds: readonly string[]): Promise<AlertHistoryEvent[][]> =>
+    deps.personal.open(await Promise.all(alertIds.map((alertId) => readAlertHistory(deps.store, alertId))));
 
   routes.route({
     method: 'GET',
@@ -52,7 +60,8 @@ export function registerPublicRoutes(routes: RouteKit, deps: PublicDeps): void {
     responses: { 200: { description: 'The CAP 1.2 document', content: { 'application/cap+xml': { schema: z.string() } } } },
     handler: async ({ params, request, reply }) => {
       const match = /^RS-(.+)-(\d+)$/.exec(params.identifier)!;
-      const message = capMessages(await readAlertHistory(deps.store, match[1]!), deps.profile)[Number(match[2]) - 1];
+      const [history] = await openedHistories([match[1]!]);
+      const message = capMessages(history!, deps.profile)[Number(match[2]) - 1];
       if (!message) throw new NotFound('CAP message', params.identifier);
       return send(request, reply, 'application/cap+xml', capXml(message), IMMUTABLE);
     },
@@ -71,8 +80,9 @@ export function registerPublicRoutes(routes: RouteKit, deps: PublicDeps): void {
     handler: async ({ query, request, reply }) => {
       const now = new Date();
       const entries = [];
-      for (const alertId of await feedAlertIds(deps.pool, new Date(now.getTime() - CANCELLED_KEPT_MS), FEED_ALERTS, query.status === 'Exercise')) {
-        const latest = capMessages(await readAlertHistory(deps.store, alertId), deps.profile).at(-1);
+      const alertIds = await feedAlertIds(deps.pool, new Date(now.getTime() - CANCELLED_KEPT_MS), FEED_ALERTS, query.status === 'Exercise');
+      for (const history of await openedHistories(alertIds)) {
+        const latest = capMessages(history, deps.profile).at(-1);
         if (latest && latest.status === query.status) entries.push({ message: latest, href: capUrl(latest) });
       }
       const self = `${deps.baseUrl}/v1/public/cap.atom${query.status === 'Exercise' ? '?status=Exercise' : ''}`;

@@ -6,13 +6,14 @@ import {
   ReasonQuery,
   recordUnmasking,
   RegionCode,
+  type PersonalData,
   type PgEventStore,
   type RouteKit,
 } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { AlertCursor, findAlert, listAlerts } from '../db/alert-reads.js';
-import { AlertView, sightOf, viewOf, visibleTo } from './alert-view.js';
+import { AlertView, openedViews, sightOf, visibleTo } from './alert-view.js';
 
 const READERS = ['upstream', 'officer', 'console', 'auditor'] as const;
 
@@ -20,7 +21,7 @@ const READERS = ['upstream', 'officer', 'console', 'auditor'] as const;
  * Alerts as each role may see them. An auditor under the grant personal-data sees the child's name
  * in one alert at a time, with a reason, recorded; a list never unmasks under a grant.
  */
-export function registerQueryRoutes(routes: RouteKit, deps: { pool: Pool; store: PgEventStore }): void {
+export function registerQueryRoutes(routes: RouteKit, deps: { pool: Pool; store: PgEventStore; personal: PersonalData }): void {
   routes.route({
     method: 'GET',
     url: '/v1/alerts/:alertId',
@@ -36,7 +37,8 @@ export function registerQueryRoutes(routes: RouteKit, deps: { pool: Pool; store:
       if (!row || !visibleTo(row, principal)) throw new NotFound('alert', params.alertId);
       const sight = sightOf(principal);
       await recordUnmasking(deps.store, request, { reader: principal, sight, scope: { kind: 'case', caseId: row.case_id }, reason: query.reason });
-      return viewOf(row, principal, sight);
+      const [view] = await openedViews(deps.personal, [row], principal, sight);
+      return view!;
     },
   });
 
@@ -61,7 +63,7 @@ export function registerQueryRoutes(routes: RouteKit, deps: { pool: Pool; store:
       });
       const { items, next } = pageOf(rows, query.limit, (r) => [new Date(r.opened_at).toISOString(), r.alert_id]);
       const sight = sightOf(principal);
-      return { alerts: items.map((r) => viewOf(r, principal, sight === 'by-grant' ? 'masked' : sight)), next };
+      return { alerts: await openedViews(deps.personal, items, principal, sight === 'by-grant' ? 'masked' : sight), next };
     },
   });
 }

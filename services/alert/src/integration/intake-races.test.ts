@@ -1,5 +1,5 @@
-import { createTestDatabase, requireKafka, testTopicPrefix } from '@rapid-search/events/testing';
-import { PgEventStore } from '@rapid-search/events';
+import { createTestDatabase, requireKafka, TEST_PERSONAL_DATA_KEK, testTopicPrefix } from '@rapid-search/events/testing';
+import { indexKeyOf, Keyring, PersonalData, PgEventStore } from '@rapid-search/events';
 import pg from 'pg';
 import t from 'tap';
 import { intakeCommands } from '../commands/intake.js';
@@ -26,10 +26,11 @@ t.test('concurrent identical retries create one alert', async (t) => {
   const answers = await Promise.all(Array.from({ length: 12 }, () => post(report, 'concurrent-1')));
   t.same(answers.map((a) => a.status).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
   t.equal(new Set(answers.map((a) => a.body.alertId)).size, 1, 'everyone got the same alert');
-  const { rows } = await pool.query(`SELECT count(*) AS n FROM alert.events WHERE type = 'MissingChildReported' AND data->'child'->>'name' = $1`, [
-    report.child.name,
-  ]);
-  t.equal(Number(rows[0].n), 1);
+  const { rows } = await pool.query(
+    `SELECT count(*) AS n FROM alert.alerts WHERE duplicate_key = (SELECT duplicate_key FROM alert.alerts WHERE alert_id = $1)`,
+    [answers[0]!.body.alertId],
+  );
+  t.equal(Number(rows[0].n), 1, 'one alert of the child');
 });
 
 t.test('two identical reports of a new child in one moment open one alert', async (t) => {
@@ -75,7 +76,9 @@ t.test('given a report joined to an alert, when its retries come at once, then t
 
 t.test('given reports committed together, when Postgres refuses one of them, then it alone fails with 400 and the others are taken', async (t) => {
   // Past the HTTP layer, which refuses a U+0000 itself: the store's own refusal, item by item.
-  const accept = intakeCommands({ pool, store: new PgEventStore(pool, 'alert'), clock: () => new Date() });
+  const kek = Buffer.from(TEST_PERSONAL_DATA_KEK, 'base64');
+  const personal = new PersonalData(new Keyring(pool, kek), indexKeyOf(kek));
+  const accept = intakeCommands({ pool, store: new PgEventStore(pool, 'alert', personal), personal, clock: () => new Date() });
   const request = (report: ReturnType<typeof freshReport>, idempotencyKey: string) =>
     accept({ report, reporter: KUNMING_110, idempotencyKey, requestHash: idempotencyKey, correlationId: idempotencyKey });
   const good = Array.from({ length: 6 }, () => freshReport());
