@@ -8,5 +8,7 @@ export const LedgerConfig = BaseConfig.extend({
   LEDGER_CHECKPOINT_KEY: z.string().min(1),
   LEDGER_CHECKPOINT_EVERY_ENTRIES: z.coerce.number().int().min(1).default(1000),
   LEDGER_CHECKPOINT_EVERY_MINUTES: z.coerce.number().positive().default(10),
+  /** Days after a case closes (solved, or withdrawn as false) until its personal data is erased; fractions allowed. */
+  LEDGER_PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().positive().default(365),
 });
 export type LedgerConfig = z.infer<typeof LedgerConfig>;

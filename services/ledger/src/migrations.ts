@@ -9,7 +9,8 @@ import { GENESIS_HASH } from './audit/canonical.js';
  *   hashed (a jsonb column would re-format them), so verification hashes what is stored;
  * - the chain's append as one function: the head, the links and their hashes in one round trip;
  * - the statistics' projection, one row per case (no personal data), read by GET /v1/stats;
- * - the chain's records of personal data unmasked under a grant, found by GET /v1/ledger/unmaskings.
+ * - the chain's records of personal data unmasked under a grant, found by GET /v1/ledger/unmaskings;
+ * - the closures and erasures the retention sweep looks for.
  */
 export const ledgerMigrations: Migration[] = [
   {
@@ -173,6 +174,14 @@ export const ledgerMigrations: Migration[] = [
     // A handful among all entries, listed newest first: the partial index holds only them.
     sql: (s) => `
       CREATE INDEX entries_unmaskings ON ${s}.entries (seq DESC) WHERE type = 'PersonalDataUnmasked';
+    `,
+  },
+  {
+    version: 125,
+    name: 'closures and erasures for the retention sweep',
+    // The sweep looks every minute for the few events that close or erase a case among all of them.
+    sql: (s) => `
+      CREATE INDEX events_closures ON ${s}.events (case_id) WHERE type IN ('CaseSolved', 'ReportWithdrawn', 'PersonalDataErased');
     `,
   },
 ];

@@ -188,6 +188,17 @@ export const CaseSupervisionLifted = defineEvent({
   schema: z.object({ caseId: Id, liftedBy: Id, liftedAt: IsoTime }),
 });
 
+/**
+ * 个人信息删除 — the case's personal data erased by destroying its data key: on an officer's request
+ * (`by` their id) or when the retention period after closure ran out (`by` `retention`). Every
+ * sealed field of the case, in every store, topic and the chain, reads `[erased]` from then on.
+ */
+export const PersonalDataErased = defineEvent({
+  type: 'PersonalDataErased',
+  version: 1,
+  schema: z.object({ caseId: Id, erasedAt: IsoTime, by: Id, why: z.enum(['request', 'retention']) }),
+});
+
 export const caseEvents = [
   CaseFileOpened,
   CaseGroupFormed,
@@ -208,4 +219,5 @@ export const caseEvents = [
   LeadRewardEligibilityRecorded,
   CaseListedForSupervision,
   CaseSupervisionLifted,
+  PersonalDataErased,
 ] as const;

@@ -54,7 +54,11 @@ export type CaseCommand =
     >
   | Base<'RecordLeadReward', { tipId: string; leads: CaseLeads }>
   | Base<'ListForSupervision', { reason: string }>
-  | Base<'LiftSupervision', Record<never, never>>;
+  | Base<'LiftSupervision', Record<never, never>>
+  | Base<'ErasePersonalData', { why: 'request' | 'retention' }>;
 
 /** The grant that makes an officer's token speak for the joint-meeting office (联席会议办公室). */
 export const JOINT_MEETING_OFFICE = 'joint-meeting-office';
+
+/** The grant that lets an officer erase a case's personal data (个人信息删除). */
+export const DATA_PROTECTION = 'data-protection';

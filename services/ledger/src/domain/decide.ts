@@ -1,6 +1,7 @@
 import { Forbidden, NotFound, RuleViolation, ValidationError, type DomainEvent, type Role } from '@rapid-search/events';
 import { JOINT_MEETING_OFFICE, type CaseCommand, type CommandActor } from './commands.js';
 import { needAuthorityOverCase } from './authority.js';
+import { decideErasure } from './erasure.js';
 import { gateClears } from './registration-rule.js';
 import type { CaseState } from './state.js';
 
@@ -172,6 +173,8 @@ export function decide(command: CaseCommand, state: CaseState): DomainEvent[] {
       needJointMeetingOffice(command.actor);
       if (!state.supervision) throw new RuleViolation('NOT_SUPERVISED', `case ${caseId} is not listed for supervision`);
       return [{ type: 'CaseSupervisionLifted', data: { caseId, liftedBy: command.actor.id, liftedAt: at } }];
+    case 'ErasePersonalData':
+      return decideErasure(command, state);
   }
 }
 

@@ -1,3 +1,5 @@
+import { ERASED, isSealed } from '@rapid-search/events';
+
 /** An entry's event as recorded, whatever its service's catalog says of it. */
 export interface RecordedEvent {
   type: string;
@@ -27,7 +29,9 @@ export function evolveLeads(state: CaseLeads, event: RecordedEvent): CaseLeads {
   const data = event.data as { tipId?: unknown; taskId?: unknown; outcome?: unknown; contact?: { phone?: unknown } };
   if (event.type === 'TipReceived' && typeof data.tipId === 'string') {
     const phone = data.contact?.phone;
-    return { ...state, tips: new Map(state.tips).set(data.tipId, typeof phone === 'string' ? { maskedPhone: maskPhone(phone) } : {}) };
+    // A phone still sealed (not opened at the edge) or erased has nothing to show, masked or not.
+    const clear = typeof phone === 'string' && !isSealed(phone) && phone !== ERASED;
+    return { ...state, tips: new Map(state.tips).set(data.tipId, clear ? { maskedPhone: maskPhone(phone) } : {}) };
   }
   const lead = event.type === 'LeadVerificationTaskAssigned' || event.type === 'TipLinkedToLead';
   if (lead && typeof data.tipId === 'string' && typeof data.taskId === 'string') {

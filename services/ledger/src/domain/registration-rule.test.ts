@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import t from 'tap';
-import type { DomainEvent } from '@rapid-search/events';
+import { dataKeyOf, seal, type DomainEvent } from '@rapid-search/events';
 import { clearedWithoutComparison, evolveComparison, noComparison } from './registration-rule.js';
 
 const AT = '2026-11-22T10:00:00.000Z';
@@ -29,4 +30,15 @@ t.test('given no completed comparison, when the registration is cleared, then th
 t.test('given no comparison, when a check answers pending or blocked, then no rule is broken', async (t) => {
   t.equal(clearedWithoutComparison(after([]), answered('pending')), false);
   t.equal(clearedWithoutComparison(after([match('initial'), match('confirming')]), answered('blocked')), false);
+});
+
+t.test("given matches sealed under the child record's key, when the re-test names the same profile, then it is confirmed as in clear", async (t) => {
+  const key = dataKeyOf('key-child-1', randomBytes(32));
+  const sealed = (ref: string, confirmation: 'initial' | 'confirming'): DomainEvent => ({
+    type: 'DnaMatchFound',
+    data: { ...base, matchRef: seal(key, ref), confirmation, foundAt: AT },
+  });
+  t.equal(after([sealed('parents-9', 'initial'), sealed('parents-9', 'confirming')]).confirmed, true, 'the same profile seals alike');
+  t.equal(after([sealed('parents-9', 'initial'), sealed('parents-7', 'confirming')]).confirmed, false, 'another profile does not');
+  t.equal(clearedWithoutComparison(after([sealed('parents-9', 'initial'), noMatch]), answered('cleared')), false);
 });

@@ -32,6 +32,8 @@ export interface CaseState {
   /** 有效线索奖励: the tips recorded as having helped. */
   leadRewards: string[];
   supervision: { listedBy: string; reason: string; listedAt: string } | null;
+  /** 个人信息删除: when the case's data key was ordered destroyed. */
+  erasedAt: string | null;
 }
 
 export const CASE_EVENT_TYPES = new Set<string>([
@@ -54,6 +56,7 @@ export const CASE_EVENT_TYPES = new Set<string>([
   'LeadRewardEligibilityRecorded',
   'CaseListedForSupervision',
   'CaseSupervisionLifted',
+  'PersonalDataErased',
 ]);
 
 export const caseStreamId = (caseId: string): string => `case-${caseId}`;
@@ -76,6 +79,7 @@ export function initialState(caseId: string): CaseState {
     registrationEligibleAt: null,
     leadRewards: [],
     supervision: null,
+    erasedAt: null,
   };
 }
 
@@ -144,6 +148,8 @@ export function evolve(state: CaseState, event: DomainEvent): CaseState {
     }
     case 'CaseSupervisionLifted':
       return { ...s, supervision: null };
+    case 'PersonalDataErased':
+      return { ...s, erasedAt: event.data.erasedAt };
     default:
       return state;
   }

@@ -6,6 +6,7 @@ import {
   PackageName,
   Packages,
   Point,
+  type PersonalData,
   type PgEventStore,
   type Principal,
   ReasonQuery,
@@ -29,7 +30,7 @@ const CASE_WORK = ['officer'] as const;
 type CommandBody = Omit<CaseCommand, 'caseId' | 'actor' | 'at'>;
 
 /** The 一长三包 case file over HTTP: every command is load → decide → append at the loaded version. */
-export function registerCaseRoutes(routes: RouteKit, store: PgEventStore): void {
+export function registerCaseRoutes(routes: RouteKit, store: PgEventStore, personal: PersonalData): void {
   const command = <B extends z.ZodType>(spec: {
     url: string;
     summary: string;
@@ -165,7 +166,7 @@ export function registerCaseRoutes(routes: RouteKit, store: PgEventStore): void 
     url: '/v1/cases/:caseId/lead-rewards',
     summary: '有效线索奖励 — once the child is rescued, a confirmed lead of the case is recorded as having helped',
     body: z.object({ tipId: z.string().min(1).max(200).describe('the tip reference the tipster was given') }),
-    toCommand: async (b, p) => ({ kind: 'RecordLeadReward', tipId: b.tipId, leads: await caseLeads(store.pool, p.caseId!) }),
+    toCommand: async (b, p) => ({ kind: 'RecordLeadReward', tipId: b.tipId, leads: await caseLeads(store.pool, personal, p.caseId!) }),
   });
   command({
     url: '/v1/cases/:caseId/supervision',
@@ -183,7 +184,8 @@ export function registerCaseRoutes(routes: RouteKit, store: PgEventStore): void 
   routes.route({
     method: 'GET',
     url: '/v1/cases/:caseId',
-    summary: 'The case file as it stands (personal data masked unless the caller needs it; under the grant, with a reason, recorded)',
+    summary:
+      "The case file as it stands (personal data masked unless the caller needs it; under the grant, with a reason, recorded; '[erased]' once erased)",
     tags: ['cases'],
     roles: ['officer', 'civil-affairs', 'auditor'],
     params: CaseParams,
@@ -198,7 +200,7 @@ export function registerCaseRoutes(routes: RouteKit, store: PgEventStore): void 
         scope: { kind: 'case', caseId: params.caseId },
         reason: query.reason,
       });
-      return { ...(seesPersonalData(principal) ? state : maskPersonalData(state)), exercise };
+      return { ...(seesPersonalData(principal) ? await personal.open(state) : maskPersonalData(state)), exercise };
     },
   });
 }

@@ -41,4 +41,5 @@ export const CaseView = z.object({
   registrationEligibleAt: At.nullable(),
   leadRewards: z.array(z.string()).describe('有效线索奖励: the tips recorded as having helped'),
   supervision: z.object({ listedBy: z.string(), reason: z.string(), listedAt: At }).nullable(),
+  erasedAt: At.nullable().describe("个人信息删除: when the case's personal data was erased; its fields read '[erased]' since"),
 });

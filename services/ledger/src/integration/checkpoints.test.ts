@@ -46,7 +46,7 @@ const call = (method: 'GET' | 'POST', url: string, token?: string) =>
   h.service.app.inject({ method, url, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
 
 async function exportLedger(name: string): Promise<string> {
-  const res = await call('GET', '/v1/ledger?reason=export%20kept%20against%20a%20checkpoint', auditorWithData);
+  const res = await call('GET', '/v1/ledger?form=sealed', auditorWithData);
   const file = join(dir, name);
   writeFileSync(file, res.body);
   return file;

@@ -1,9 +1,21 @@
-import { createKafka, createLogger, deriveId, loadConfig, newId, signToken, type Principal } from '@rapid-search/events';
+import {
+  createKafka,
+  createLogger,
+  deriveId,
+  indexKeyOf,
+  Keyring,
+  loadConfig,
+  newId,
+  PersonalData,
+  signToken,
+  type Principal,
+} from '@rapid-search/events';
 import {
   createTestDatabase,
   publishedEnvelope,
   settled,
-  TEST_JWKS, TEST_PERSONAL_DATA_KEK,
+  TEST_JWKS,
+  TEST_PERSONAL_DATA_KEK,
   TEST_CHECKPOINT_KEY,
   TEST_SIGNING_KEY,
   TEST_KAFKA_BROKERS,
@@ -24,7 +36,12 @@ export interface Harness {
   service: LedgerService;
   prefix: string;
   producer: Producer;
-  /** Publishes an event as another service's relay would: the envelope, keyed by case; `exercise` marks a drill's. */
+  /** The key vault as every service of the test's database reaches it. */
+  personal: PersonalData;
+  /**
+   * Publishes an event as another service's relay would: the envelope, keyed by case, its personal
+   * fields sealed under the case's key; `exercise` marks a drill's.
+   */
   publish(
     service: 'alert' | 'dispatch',
     type: string,
@@ -58,6 +75,7 @@ export async function startHarness(label: string, env: Record<string, string> = 
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
   const producer = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'ledger-test', logger }).producer();
   await producer.connect();
+  const personal = new PersonalData(new Keyring(pool, config.RS_PERSONAL_DATA_KEK), indexKeyOf(config.RS_PERSONAL_DATA_KEK));
   let position = 0;
   return {
     db,
@@ -65,9 +83,10 @@ export async function startHarness(label: string, env: Record<string, string> = 
     service,
     prefix,
     producer,
+    personal,
     publish: async (from, type, caseId, data, eventId = newId(), options = {}) => {
       position++;
-      const envelope = publishedEnvelope({ type, data }, caseId, {
+      const envelope = publishedEnvelope({ type, data: await personal.sealEvent(caseId, type, data) }, caseId, {
         eventId,
         streamId: `${from}-${caseId}`,
         streamVersion: position,
