@@ -3,6 +3,7 @@ import { createServiceApp, keyedRateLimit, startServiceRuntime, systemClock, typ
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AlertConfig } from './config.js';
 import { startCaseClosingConsumer } from './consumers/case-closing.js';
+import { startErasureConsumer } from './consumers/erasure-consumer.js';
 import { startSightingConsumer } from './consumers/sighting-consumer.js';
 import { intakeCommands } from './commands/intake.js';
 import { tipCommands } from './commands/tips.js';
@@ -53,6 +54,7 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
       logger,
     }),
   );
+  runtime.background('erasureConsumer', () => startErasureConsumer(runtime));
   runtime.singleton(
     'radiusScheduler',
     async () => startRadiusScheduler({ pool: runtime.pool, store: runtime.store, clock, intervalMs: config.ALERT_SCHEDULER_INTERVAL_MS, logger }),

@@ -2,6 +2,7 @@ import { ERASED, Keyring, KEYRING_SCHEMA } from '@rapid-search/events';
 import {
   createTestDatabase,
   eventually,
+  publishedEnvelope,
   requireKafka,
   tablesHoldingAny,
   TEST_PERSONAL_DATA_KEK,
@@ -11,7 +12,7 @@ import {
 import pg from 'pg';
 import t from 'tap';
 import { validateCap } from '../domain/cap/schema.test-helper.js';
-import { call, freshReport, postReport, startService, token } from './harness.js';
+import { call, freshReport, postReport, publish, startService, token } from './harness.js';
 
 await requireKafka();
 const db = await createTestDatabase('alert_sealed_at_rest');
@@ -106,4 +107,20 @@ t.test('given the case’s key erased, when the alert and its CAP document are r
   t.notOk(xml.includes(CHILD), 'the name is gone from the public release');
   t.ok(xml.includes(ERASED));
   t.doesNotThrow(() => validateCap(xml));
+});
+
+t.test('given the ledger records the erasure, when the same child is reported again, then the new report opens an alert of its own', async (t) => {
+  const erased = publishedEnvelope(
+    { type: 'PersonalDataErased', data: { caseId, erasedAt: new Date().toISOString(), by: 'officer-kunming-li', why: 'request' } },
+    caseId,
+    { streamVersion: 9, metadata: { actor: { id: 'officer-kunming-li', role: 'officer' }, correlationId: caseId, causationId: null } },
+  );
+  await publish(`${prefix}ledger.events.v1`, [{ key: caseId, value: erased }]);
+  await eventually(async () => {
+    const { rows } = await pool.query(`SELECT duplicate_key FROM alert.alerts WHERE alert_id = $1`, [alertId]);
+    if (!String(rows[0]?.duplicate_key).startsWith('erased:')) throw new Error('duplicate key not cleared yet');
+  }, 20_000);
+  const again = await postReport(base, report, 'sealed-at-rest-2');
+  t.equal(again.status, 201, 'a new alert, not a duplicate of the erased one');
+  t.not(again.body.alertId, alertId);
 });
