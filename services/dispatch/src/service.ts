@@ -54,7 +54,10 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   const directory = loadDirectory();
   const runtime = await startServiceRuntime({ service: 'dispatch', config, logger, migrations: projectionMigrations });
   const { store, pool } = runtime;
-  const hub = new ConsoleHub((error) => logger.warn({ err: error }, 'console write failed'));
+  const hub = new ConsoleHub(
+    (error) => logger.warn({ err: error }, 'console write failed'),
+    (events) => runtime.personal.open(events),
+  );
   new Gauge({
     name: 'consoles_connected',
     help: 'Command-center consoles connected over WebSocket',
@@ -73,7 +76,7 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   });
   runtime.singleton(
     'task-projection',
-    () => startTaskProjection({ store, notifier: runtime.notifier, directory, logger, onCommitted: feed.offer }),
+    () => startTaskProjection({ store, personal: runtime.personal, notifier: runtime.notifier, directory, logger, onCommitted: feed.offer }),
     'postgres',
   );
   const { app, routes } = await createServiceApp({
@@ -90,16 +93,18 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   registerCommandCenterRoutes(routes, directory);
   await registerConsolePage(app, routes);
   registerTaskRoutes(routes, { pool, schema: store.schema, commands: tasks });
-  registerReleaseRoutes(routes, { pool, schema: store.schema });
+  registerReleaseRoutes(routes, { pool, schema: store.schema, personal: runtime.personal });
   const regionOf = (id: string) => directory.center(id)?.regionCode;
   registerDnaRoutes(
     routes,
-    dnaCommands(store, clock, regionOf, (ref) => caseOfProfile(pool, store.schema, ref, regionOf)),
+    dnaCommands(store, runtime.personal, clock, regionOf, (ref) => caseOfProfile(pool, store.schema, runtime.personal, ref, regionOf)),
+    runtime.personal,
   );
   registerChildRoutes(routes, childCommands(store, clock, directory, deadlines));
   registerConsoleRoutes(routes, {
     pool,
     schema: store.schema,
+    personal: runtime.personal,
     hub,
     directory,
     commands: tasks,

@@ -4,6 +4,7 @@ import {
   NotFound,
   type Actor,
   type Clock,
+  type PersonalData,
   type PgEventStore,
   type Principal,
   type StoredEvent,
@@ -28,14 +29,32 @@ export const dnaCallerOf = (principal: Principal): DnaCaller => ({ actor: actorO
 /**
  * The chain of custody of a DNA task's samples lives in one stream per task: `dna-<taskId>`.
  * `regionOf` places a command centre, so the deciders can tell whose jurisdiction a task is in;
- * `caseOfMatch` finds the case whose parents' profile a match names, for a child's match to link.
+ * `caseOfMatch` finds the case whose parents' profile a match names (in clear, as the lab gives
+ * it), for a child's match to link.
  */
 export function dnaCommands(
   store: PgEventStore,
+  personal: PersonalData,
   clock: Clock,
   regionOf: (centerId: string) => string | undefined,
   caseOfMatch: (matchRef: string) => Promise<CaseOfProfile | undefined>,
 ) {
+  const taskOf = async (taskId: string) => {
+    const { state: task } = await loadState(store, { initialState: () => null, evolve: evolveTask }, taskStream(taskId));
+    if (!task) throw new NotFound('task', taskId);
+    return task;
+  };
+  /**
+   * The lab's reference sealed as the task's events hold theirs: under the task's case, which for
+   * a child of unknown origin is the child's own reference. Sealing is deterministic within one
+   * key, so the decider tells a confirming result from a new one by comparing sealed texts.
+   */
+  const sealed = async (taskId: string, result: LabResult): Promise<LabResult> => {
+    if (result.result === 'no-match') return result;
+    const { caseId } = await taskOf(taskId);
+    if (result.result === 'match') return { ...result, matchRef: await personal.sealValue(caseId, result.matchRef) };
+    return { ...result, profileRef: await personal.sealValue(caseId, result.profileRef) };
+  };
   const run = async (command: DnaCommand) => {
     const { positions, events } = await handleCommand(store, dnaDecider, command, {
       streamId: dnaStream(command.taskId),
@@ -58,14 +77,12 @@ export function dnaCommands(
         kind: 'LabResult',
         ...base(taskId, sampleId, caller),
         labId,
-        ...result,
+        ...(await sealed(taskId, result)),
         ...(result.result === 'match' ? { caseOfMatch: await caseOfMatch(result.matchRef) } : {}),
       }),
     /** The steps of a task's chain, for those who may read it; others are refused before anything is read. */
     custody: async (taskId: string, caller: DnaCaller): Promise<StoredEvent[]> => {
-      const { state: task } = await loadState(store, { initialState: () => null, evolve: evolveTask }, taskStream(taskId));
-      if (!task) throw new NotFound('task', taskId);
-      needCustodyReader(task, { ...caller, regionOf });
+      needCustodyReader(await taskOf(taskId), { ...caller, regionOf });
       return store.readStream(dnaStream(taskId));
     },
   };

@@ -44,12 +44,16 @@ export const match = (confirmation: 'initial' | 'confirming'): DomainEvent => ({
   type: 'DnaMatchFound',
   data: { ...base, matchRef: PARENTS_PROFILE, confirmation, foundAt: at },
 });
-/** The open case in Chongqing's Yuzhong district whose parents' sample carries that profile. */
+/**
+ * The open case in Chongqing's Yuzhong district whose parents' sample carries that profile. Its
+ * records name the profile under its own key, not the child's: a text of its own here.
+ */
 export const openCase: CaseOfProfile = {
   caseId: 'case-9',
   parentsTaskId: 'task-dna-case-9',
   commandCenterId: 'cc-chongqing',
   regionCode: '500103',
+  profileRef: 'profile-parents-9-as-case-9-holds-it',
 };
 export const linked: DomainEvent = {
   type: 'UnknownOriginChildMatchedToCase',
@@ -58,7 +62,7 @@ export const linked: DomainEvent = {
     caseId: openCase.caseId,
     taskId,
     sampleId: 's1',
-    matchRef: PARENTS_PROFILE,
+    matchRef: openCase.profileRef,
     parentsTaskId: openCase.parentsTaskId,
     caseCommandCenterId: openCase.commandCenterId,
     caseRegionCode: openCase.regionCode,

@@ -27,7 +27,7 @@ t.test(
     lab(t)
       .given([...child, match('initial')])
       .when(reportMatch(openCase))
-      .then([match('confirming'), linked]);
+      .then([match('confirming'), linked], 'the link names the profile as the case’s records hold it');
   },
 );
 

@@ -8,6 +8,12 @@ export interface CaseOfProfile {
   commandCenterId: string;
   /** The case's region: whose jurisdiction holds it has authority over the case. */
   regionCode: string;
+  /**
+   * The matched profile's reference as the case's own records hold it (sealed under the case's
+   * key, where the child's results are sealed under the child's): the link is filed under the
+   * case, so it names the profile the way the case does.
+   */
+  profileRef: string;
 }
 
 /** Where a child of unknown origin was found and placed, from its record. */
@@ -22,7 +28,6 @@ export interface LinkedCase {
 interface ConfirmedMatch {
   taskId: string;
   sampleId: string;
-  matchRef: string;
   at: string;
 }
 
@@ -42,7 +47,7 @@ export function linkChild(child: ChildRecord | undefined, match: ConfirmedMatch,
         caseId: found.caseId,
         taskId: match.taskId,
         sampleId: match.sampleId,
-        matchRef: match.matchRef,
+        matchRef: found.profileRef,
         parentsTaskId: found.parentsTaskId,
         caseCommandCenterId: found.commandCenterId,
         caseRegionCode: found.regionCode,

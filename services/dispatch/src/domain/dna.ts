@@ -181,7 +181,7 @@ function labResult(task: TaskState | null, state: DnaState, cmd: Extract<DnaComm
       if (earlier.length === 0) return [found];
       // A child's confirmed match names other parents than any of its own record: it links the
       // child to their case and identifies no parents of this record.
-      if (childRef) return [found, ...linkChild(state.child, { taskId, sampleId, matchRef: cmd.matchRef, at }, cmd.caseOfMatch)];
+      if (childRef) return [found, ...linkChild(state.child, { taskId, sampleId, at }, cmd.caseOfMatch)];
       const sampleIds = [...new Set([...earlier.map((m) => m.sampleId), sampleId])];
       return [found, { type: 'ParentsIdentifiedByDna', data: { taskId, caseId, sampleIds, matchRef: cmd.matchRef, identifiedAt: at } }];
     }

@@ -1,4 +1,4 @@
-import { describeZodError, DomainError, Forbidden, unsafeInput, ValidationError, type RouteKit } from '@rapid-search/events';
+import { describeZodError, DomainError, Forbidden, unsafeInput, ValidationError, type PersonalData, type RouteKit } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { RawData } from 'ws';
@@ -9,7 +9,7 @@ import type { Directory } from '../domain/directory.js';
 import { CLOSE_TOO_MANY_MESSAGES, ConsoleConnection, type ReplayFeed } from '../live/console-connection.js';
 import { MessageBudget } from '../live/message-budget.js';
 import type { ConsoleHub } from '../live/console-hub.js';
-import { feedHead, readFeedPage, readSnapshot } from '../projections/console-reads.js';
+import { eventMessage, feedHead, readFeedPage, readSnapshot } from '../projections/console-reads.js';
 
 const REPLAY_PAGE = 500;
 
@@ -22,6 +22,8 @@ const Incoming = z.discriminatedUnion('type', [
 export interface ConsoleDeps {
   pool: Pool;
   schema: string;
+  /** Opens the personal fields of the events a console replays, as the live feed does. */
+  personal: PersonalData;
   hub: ConsoleHub;
   directory: Directory;
   commands: TaskCommands;
@@ -65,7 +67,10 @@ export function registerConsoleRoutes(routes: RouteKit, deps: ConsoleDeps): void
       const feed: ReplayFeed = {
         pageSize: REPLAY_PAGE,
         head: () => feedHead(deps.pool, deps.schema),
-        page: (after, upTo) => readFeedPage(deps.pool, deps.schema, centerId, after, upTo, REPLAY_PAGE),
+        page: async (after, upTo) => {
+          const { events, last } = await readFeedPage(deps.pool, deps.schema, centerId, after, upTo, REPLAY_PAGE);
+          return { messages: (await deps.personal.open(events)).map(eventMessage), last };
+        },
       };
       const failed = (error: unknown) => {
         deps.logger.error({ err: error, centerId }, 'console replay failed');

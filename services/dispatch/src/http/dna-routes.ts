@@ -1,4 +1,4 @@
-import { Actor, decodeStored, newId, type RouteKit } from '@rapid-search/events';
+import { Actor, decodeStored, newId, type PersonalData, type RouteKit } from '@rapid-search/events';
 import { z } from 'zod';
 import { dnaCallerOf, maskDnaRefs, type DnaCommands } from '../commands/dna-commands.js';
 
@@ -14,13 +14,16 @@ const Custody = z.object({
       type: z.string(),
       actor: Actor,
       recordedAt: z.string(),
-      data: z.record(z.string(), z.unknown()).describe("the event's data; DNA references masked for non-police"),
+      data: z.record(z.string(), z.unknown()).describe("the event's data; DNA references masked for non-police, opened for police and the lab"),
     }),
   ),
 });
 
-/** The chain of custody: police collect and seal, the lab receives and reports. */
-export function registerDnaRoutes(routes: RouteKit, dna: DnaCommands): void {
+/**
+ * The chain of custody: police collect and seal, the lab receives and reports. DNA references are
+ * sealed in the store; a reader who sees them gets them opened once masking has had its say.
+ */
+export function registerDnaRoutes(routes: RouteKit, dna: DnaCommands, personal: PersonalData): void {
   routes.route({
     method: 'GET',
     url: '/v1/dna/tasks/:taskId/custody',
@@ -31,14 +34,12 @@ export function registerDnaRoutes(routes: RouteKit, dna: DnaCommands): void {
     responses: { 200: Custody },
     handler: async ({ params, principal }) => {
       const stored = await dna.custody(params.taskId, dnaCallerOf(principal));
-      return {
-        taskId: params.taskId,
-        steps: stored.map((s) => {
-          const d = decodeStored(s);
-          const data = 'error' in d ? {} : (d.data as Record<string, unknown>);
-          return { position: s.position, type: s.type, actor: s.metadata.actor, recordedAt: s.recordedAt, data: maskDnaRefs(data, principal.role) };
-        }),
-      };
+      const steps = stored.map((s) => {
+        const d = decodeStored(s);
+        const data = 'error' in d ? {} : (d.data as Record<string, unknown>);
+        return { position: s.position, type: s.type, actor: s.metadata.actor, recordedAt: s.recordedAt, data: maskDnaRefs(data, principal.role) };
+      });
+      return { taskId: params.taskId, steps: await personal.open(steps) };
     },
   });
   routes.route({

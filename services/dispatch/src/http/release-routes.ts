@@ -1,4 +1,4 @@
-import { ChildDescription, Forbidden, LastSeen, NotFound, type RouteKit } from '@rapid-search/events';
+import { ChildDescription, Forbidden, LastSeen, NotFound, type PersonalData, type RouteKit } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { readRelease } from '../projections/releases.js';
@@ -17,9 +17,10 @@ const Release = z.object({
 
 /**
  * 信息发布 as a console shows it beside the case's tasks: only what the public release carries,
- * and to a console only for a case its center has a task of.
+ * and to a console only for a case its center has a task of. The release names the child by
+ * design: the name, kept sealed, is opened for every reader of it (`[erased]` once erased).
  */
-export function registerReleaseRoutes(routes: RouteKit, deps: { pool: Pool; schema: string }): void {
+export function registerReleaseRoutes(routes: RouteKit, deps: { pool: Pool; schema: string; personal: PersonalData }): void {
   routes.route({
     method: 'GET',
     url: '/v1/releases/:caseId',
@@ -37,7 +38,7 @@ export function registerReleaseRoutes(routes: RouteKit, deps: { pool: Pool; sche
       const release = await readRelease(deps.pool, deps.schema, params.caseId, centerId);
       // A console of a center with no task of the case is told no more than that it has none.
       if (!release) throw new NotFound('release of case', params.caseId);
-      return release;
+      return deps.personal.open(release);
     },
   });
 }

@@ -1,4 +1,4 @@
-import { newId, signToken } from '@rapid-search/events';
+import { isSealed, newId, signToken } from '@rapid-search/events';
 import { TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import t from 'tap';
 import { taskIds } from '../domain/assignment.js';
@@ -115,7 +115,8 @@ t.test('the DNA chain of custody is enforced in order, police collect, the lab r
     body: { types: ['DnaMatchFound', 'ParentsIdentifiedByDna'] },
   });
   const [identified] = await seen((e) => e.type === 'ParentsIdentifiedByDna' && e.caseId === caseId);
-  t.match(identified!.data, { taskId, caseId, matchRef: 'M-7', sampleIds: ['sample-mother'] });
+  t.ok(isSealed(identified!.data.matchRef), 'the reference travels sealed');
+  t.match(await h.service.runtime.personal.open(identified!.data), { taskId, caseId, matchRef: 'M-7', sampleIds: ['sample-mother'] });
   const custody = h.published.filter((e) => e.streamId === `dna-${taskId}`);
   t.same(
     custody.map((e) => e.type),

@@ -14,7 +14,8 @@ import {
   publishedEnvelope,
   requireKafka,
   settled,
-  TEST_JWKS, TEST_PERSONAL_DATA_KEK,
+  TEST_JWKS,
+  TEST_PERSONAL_DATA_KEK,
   TEST_SIGNING_KEY,
   TEST_KAFKA_BROKERS,
   testTopicPrefix,
@@ -44,8 +45,9 @@ export interface Harness {
   /** Every event dispatch published on its topic so far. */
   published: EventEnvelope<Record<string, unknown>>[];
   /**
-   * Publishes the event as the other service's relay would; `deliveries` sends the very same
-   * message that many times, `exercise` marks it a drill's.
+   * Publishes the event as the other service's relay would, its personal fields sealed under the
+   * case's key; `deliveries` sends the very same message that many times, `exercise` marks it a
+   * drill's.
    */
   publish(topic: 'alert' | 'ledger', event: DomainEvent, caseId: string, options?: { deliveries?: number; exercise?: boolean }): Promise<void>;
   token(role: string, commandCenterId?: string): Promise<string>;
@@ -101,7 +103,9 @@ export async function startHarness(label: string, overrides: Record<string, stri
     env,
     published,
     publish: async (topic, event, caseId, { deliveries = 1, exercise = false } = {}) => {
-      const envelope = publishedEnvelope(encodeEvent(event), caseId, {
+      const encoded = encodeEvent(event);
+      const sealed = { ...encoded, data: await service.runtime.personal.sealEvent(caseId, event.type, encoded.data) };
+      const envelope = publishedEnvelope(sealed, caseId, {
         streamId: `${topic}-${caseId}`,
         position: ++position,
         metadata: { actor: { id: topic, role: 'system' }, correlationId: caseId, causationId: null, ...(exercise ? { exercise } : {}) },

@@ -1,4 +1,4 @@
-import { newId, signToken } from '@rapid-search/events';
+import { isSealed, newId, signToken } from '@rapid-search/events';
 import { eventually, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import t from 'tap';
 import { taskIds } from '../domain/assignment.js';
@@ -87,7 +87,10 @@ t.test(
       return task;
     }, 15000);
     const parentsProfile = `profile-parents-${caseId}`;
-    t.match(await profile(parentsTask, `mother-${caseId}`, 'mother', parentsProfile), { status: 200 });
+    const entered = await profile(parentsTask, `mother-${caseId}`, 'mother', parentsProfile);
+    t.match(entered, { status: 200 });
+    // The profile's blind index is kept by the tasks' projection: the lab's match is looked up in it.
+    await h.service.projection.caughtUp(Math.max(...(entered.body.positions as number[])));
     const caseConsole = await TestConsole.open(h.wsUrl, await h.token('console', String(assigned.data.commandCenterId)));
     t.teardown(() => caseConsole.ws.close());
 
@@ -110,8 +113,9 @@ t.test(
       if (links.length === 0) throw new Error('no link published yet');
       return links;
     }, 15000);
+    t.ok(isSealed(link!.data.matchRef), 'the reference travels sealed');
     t.match(
-      link,
+      { ...link, data: await h.service.runtime.personal.open(link!.data) },
       { caseId, data: { caseId, parentsTaskId: parentsTask, matchRef: parentsProfile } },
       'the case file (ledger) reads this to identify the parents',
     );

@@ -1,3 +1,4 @@
+import type { StoredEvent } from '@rapid-search/events';
 import type { Delivery } from '../projections/task-projection.js';
 import { eventMessage } from '../projections/console-reads.js';
 import { CLOSE_RESUME_REQUIRED, type ConsoleConnection } from './console-connection.js';
@@ -14,9 +15,10 @@ export interface CenterBatch {
 }
 
 /**
- * The fan-out: the projection hands each committed batch here once. Each event is serialised and
- * framed once; each center's share of the batch is joined once; each socket then gets one write
- * per batch. No database reads per socket.
+ * The fan-out: the projection hands each committed batch here once. Each event is opened (its
+ * personal fields, sealed in the store, in clear for the consoles entitled to them) and
+ * serialised and framed once; each center's share of the batch is joined once; each socket then
+ * gets one write per batch. No database reads per socket.
  */
 export class ConsoleHub {
   readonly #byCenter = new Map<string, Set<ConsoleConnection>>();
@@ -24,7 +26,10 @@ export class ConsoleHub {
   #sending: Promise<void> = Promise.resolve();
 
   /** A socket that fails a write must not stop the fan-out to every other socket. */
-  constructor(private readonly onError: (error: unknown) => void) {}
+  constructor(
+    private readonly onError: (error: unknown) => void,
+    private readonly open: (events: StoredEvent[]) => Promise<StoredEvent[]>,
+  ) {}
 
   add(connection: ConsoleConnection): void {
     const set = this.#byCenter.get(connection.centerId) ?? this.#byCenter.set(connection.centerId, new Set()).get(connection.centerId)!;
@@ -45,15 +50,26 @@ export class ConsoleHub {
    * Batches can be handed over twice when a projection batch is retried; positions dedupe them.
    * Writes go out in slices with a turn of the event loop between them, so a large fan-out never
    * holds back the database replies of the consumer (whose transaction holds the store's write
-   * lock until it commits). Batches still reach every socket in order.
+   * lock until it commits). Batches are opened and reach every socket in order. A batch that cannot
+   * be opened cuts its centers' consoles off: they resume from the last position they have.
    */
   publish(deliveries: Delivery[]): void {
-    const writes: (() => void)[] = [];
-    for (const [center, batch] of this.#frame(deliveries)) {
-      for (const connection of this.#byCenter.get(center) ?? []) writes.push(() => connection.deliver(batch));
-    }
-    if (writes.length === 0) return;
+    const watched = deliveries.filter((d) => d.centers.some((c) => this.#byCenter.get(c)?.size));
+    if (watched.length === 0) return;
     this.#sending = this.#sending.then(async () => {
+      let opened: Delivery[];
+      try {
+        const events = await this.open(watched.map((d) => d.stored));
+        opened = watched.map((d, i) => ({ ...d, stored: events[i]! }));
+      } catch (error) {
+        this.onError(error);
+        for (const center of new Set(watched.flatMap((d) => d.centers))) for (const c of this.#byCenter.get(center) ?? []) c.cutOff();
+        return;
+      }
+      const writes: (() => void)[] = [];
+      for (const [center, batch] of this.#frame(opened)) {
+        for (const connection of this.#byCenter.get(center) ?? []) writes.push(() => connection.deliver(batch));
+      }
       for (let i = 0; i < writes.length; i += SLICE) {
         if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         for (const write of writes.slice(i, i + SLICE)) {

@@ -1,5 +1,5 @@
-import { AppendNotifier, createLogger, eventStoreMigrations, migrate, PgEventStore } from '@rapid-search/events';
-import { createTestDatabase, eventually } from '@rapid-search/events/testing';
+import { AppendNotifier, createLogger, eventStoreMigrations, indexKeyOf, Keyring, migrate, PersonalData, PgEventStore } from '@rapid-search/events';
+import { createTestDatabase, eventually, TEST_PERSONAL_DATA_KEK } from '@rapid-search/events/testing';
 import pg from 'pg';
 import t, { type Test as Tap } from 'tap';
 import { projectionMigrations } from '../projections/migrations.js';
@@ -13,13 +13,15 @@ const db = await createTestDatabase('feed_follower');
 const pool = new pg.Pool({ connectionString: db.url, max: 10 });
 await migrate(pool, 'dispatch', [...eventStoreMigrations('dispatch'), ...projectionMigrations]);
 const store = new PgEventStore(pool, 'dispatch');
+const kek = Buffer.from(TEST_PERSONAL_DATA_KEK, 'base64');
+const personal = new PersonalData(new Keyring(pool, kek), indexKeyOf(kek));
 const notifier = new AppendNotifier(db.url, 'dispatch', logger);
 await notifier.start();
 const directory = loadDirectory();
 const centers = directory.centers().map((c) => c.id);
 /** Where the projection's own batches go: nowhere, as on an instance that does not project, unless a test says. */
 let offer: (batch: CommittedBatch) => void = () => undefined;
-const project = () => startTaskProjection({ store, notifier, directory, logger, onCommitted: (b) => offer(b) });
+const project = () => startTaskProjection({ store, personal, notifier, directory, logger, onCommitted: (b) => offer(b) });
 let projection = await project();
 t.teardown(async () => {
   await projection.stop();

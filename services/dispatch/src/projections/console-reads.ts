@@ -58,7 +58,7 @@ export async function feedHead(pool: Pool, schema: string): Promise<number> {
 }
 
 /**
- * One page of the raw events a center's consoles saw after `after`, up to `upTo` (a head read
+ * One page of the stored events (personal fields sealed) a center's consoles saw after `after`, up to `upTo` (a head read
  * before): rows up to a checkpoint never change, so pages read in turn make one consistent replay.
  */
 export async function readFeedPage(
@@ -68,14 +68,14 @@ export async function readFeedPage(
   after: number,
   upTo: number,
   limit: number,
-): Promise<{ messages: string[]; last: number }> {
+): Promise<{ events: StoredEvent[]; last: number }> {
   const { rows } = await pool.query<FeedRow>(
     `SELECT ${FEED_COLUMNS}
      FROM ${schema}.console_feed f JOIN ${schema}.events e ON e.position = f.position
      WHERE f.command_center_id = $1 AND f.position > $2 AND f.position <= $3 ORDER BY f.position LIMIT $4`,
     [centerId, after, upTo, limit],
   );
-  return { messages: rows.map((r) => eventMessage(toStored(r))), last: rows.length > 0 ? Number(rows[rows.length - 1]!.position) : after };
+  return { events: rows.map(toStored), last: rows.length > 0 ? Number(rows[rows.length - 1]!.position) : after };
 }
 
 /** Where a page of tasks ends: newest assignment first, the task id breaking ties. */

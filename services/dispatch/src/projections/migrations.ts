@@ -3,8 +3,8 @@ import type { Migration } from '@rapid-search/events';
 /**
  * Read models kept by the tasks' projection subscription: tasks (with the deadlines the escalator
  * watches, so they survive restarts), which centers see each task, and a per-center feed of
- * positions that makes a console's resume one indexed range scan; and, by a subscription of its
- * own, the sample each DNA profile came from.
+ * positions that makes a console's resume one indexed range scan; and the task each DNA profile
+ * was entered for, by its blind index.
  */
 export const projectionMigrations: Migration[] = [
   {
@@ -64,6 +64,21 @@ export const projectionMigrations: Migration[] = [
     // with no projection reading every event to keep a table of them.
     sql: (s) => `
       CREATE INDEX events_profile_ref ON ${s}.events ((data->>'profileRef')) WHERE type = 'DnaProfileEntered';
+    `,
+  },
+  {
+    version: 130,
+    name: 'DNA profiles by their blind index',
+    // Stored references are sealed, each under its case's key: the lab's clear reference finds its
+    // profile by a keyed hash of it (projections/profile-index.ts), never by the text in the store.
+    sql: (s) => `
+      DROP INDEX ${s}.events_profile_ref;
+      CREATE TABLE ${s}.dna_profile_index (
+        profile_index text NOT NULL,
+        case_id text NOT NULL,
+        task_id text NOT NULL,
+        PRIMARY KEY (profile_index, task_id)
+      );
     `,
   },
 ];

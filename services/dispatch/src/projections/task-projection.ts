@@ -1,7 +1,16 @@
-import { decodeStored, subscribe, type AppendNotifier, type PgEventStore, type StoredEvent, type Subscription } from '@rapid-search/events';
+import {
+  decodeStored,
+  subscribe,
+  type AppendNotifier,
+  type PersonalData,
+  type PgEventStore,
+  type StoredEvent,
+  type Subscription,
+} from '@rapid-search/events';
 import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { Directory } from '../domain/directory.js';
+import { indexProfiles } from './profile-index.js';
 import { taskChanges, tasksToLoad, type Delivery, type TaskChanges, type TaskRow, type TasksBefore } from './task-changes.js';
 
 export type { Delivery } from './task-changes.js';
@@ -23,11 +32,13 @@ export const feedNotices = (schema: string): string => `${schema}_feed`;
 
 /**
  * The single writer of the read models: each batch is read (the rows of the tasks it touches),
- * turned into changes by `taskChanges`, and written in one statement. Deliveries go to the live
- * consoles only once the batch and its checkpoint have committed.
+ * turned into changes by `taskChanges`, and written in one statement; a batch that enters DNA
+ * profiles indexes them too. Deliveries go to the live consoles only once the batch and its
+ * checkpoint have committed.
  */
 export async function startTaskProjection(options: {
   store: PgEventStore;
+  personal: PersonalData;
   notifier: AppendNotifier;
   directory: Directory;
   logger: Logger;
@@ -48,6 +59,7 @@ export async function startTaskProjection(options: {
     const changes = taskChanges(decoded, await readTasks(tx, tasksToLoad(decoded)), options.directory);
     const last = events[events.length - 1]!.position;
     await write(tx, changes, last);
+    await indexProfiles(tx, options.store.schema, options.personal, decoded);
     // Nothing lies between the checkpoint and the first event read; positions have gaps, so the
     // checkpoint may be further back, and claiming less than the batch covered is safe.
     const batch = { after: events[0]!.position - 1, upTo: last, deliveries: changes.deliveries };
