@@ -80,6 +80,7 @@ export async function startAlertService(options: ServiceOptions<AlertConfig>): P
     store: runtime.store,
     personal: runtime.personal,
     baseUrl: config.CAP_PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    verify,
     profile: { sender: config.CAP_SENDER, senderName: config.CAP_SENDER_NAME, contact: config.CAP_CONTACT },
   });
   registerTipRoutes(routes, {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { NotFound, type PersonalData, type PgEventStore, type RouteKit } from '@rapid-search/events';
+import { Forbidden, NotFound, Unauthenticated, type PersonalData, type PgEventStore, type RouteKit, type TokenVerifier } from '@rapid-search/events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
@@ -22,6 +22,8 @@ const FEED_CACHE = 'public, max-age=30';
 /** A cancelled alert's last message stays in the feed this long, so every distributor sees it. */
 const CANCELLED_KEPT_MS = 24 * 3_600_000;
 const FEED_ALERTS = 500;
+/** Who takes part in a drill and so may read its messages: the systems, centres and officers that run it, and auditors. */
+const DRILL_ROLES = new Set(['upstream', 'console', 'officer', 'auditor']);
 
 export interface PublicDeps {
   pool: Pool;
@@ -29,6 +31,7 @@ export interface PublicDeps {
   personal: PersonalData;
   profile: CapProfile;
   baseUrl: string;
+  verify: TokenVerifier;
 }
 
 /** Answers with the bytes, their ETag and caching; 304 when the caller already holds them. */
@@ -40,6 +43,9 @@ function send(request: FastifyRequest, reply: FastifyReply, type: string, body: 
 }
 
 export function registerPublicRoutes(routes: RouteKit, deps: PublicDeps): void {
+  /** Whether the caller takes part in drills; a token that does not verify is refused as on any route. */
+  const isParticipant = async (authorization: string | undefined): Promise<boolean> =>
+    authorization !== undefined && DRILL_ROLES.has((await deps.verify(authorization)).role);
   const capUrl = (m: CapMessage) => `${deps.baseUrl}/v1/public/cap/${m.identifier}`;
   /**
    * Alerts' streams with their personal fields opened, in one read of the keys: the release carries
@@ -53,7 +59,8 @@ export function registerPublicRoutes(routes: RouteKit, deps: PublicDeps): void {
     method: 'GET',
     url: '/v1/public/cap/:identifier',
     summary: 'One CAP 1.2 message of a public release (信息发布), as application/cap+xml',
-    description: 'Public: no token, rate-limited per address. A drill’s messages carry status Exercise.',
+    description:
+      'Public: no token, rate-limited per address. A drill’s messages (status Exercise) are served only to its participants (a token or API key of an upstream system, a console, an officer or an auditor): to anyone else they do not exist (404).',
     tags: ['public'],
     roles: 'public',
     params: z.object({ identifier: CapIdentifier }),
@@ -62,8 +69,9 @@ export function registerPublicRoutes(routes: RouteKit, deps: PublicDeps): void {
       const match = /^RS-(.+)-(\d+)$/.exec(params.identifier)!;
       const [history] = await openedHistories([match[1]!]);
       const message = capMessages(history!, deps.profile)[Number(match[2]) - 1];
-      if (!message) throw new NotFound('CAP message', params.identifier);
-      return send(request, reply, 'application/cap+xml', capXml(message), IMMUTABLE);
+      const drill = message?.status === 'Exercise';
+      if (!message || (drill && !(await isParticipant(request.headers.authorization)))) throw new NotFound('CAP message', params.identifier);
+      return send(request, reply, 'application/cap+xml', capXml(message), drill ? `private${IMMUTABLE.slice('public'.length)}` : IMMUTABLE);
     },
   });
 
@@ -72,12 +80,15 @@ export function registerPublicRoutes(routes: RouteKit, deps: PublicDeps): void {
     url: '/v1/public/cap.atom',
     summary: 'The public releases as an Atom feed of CAP 1.2 messages: each alert’s latest, cancelled ones for 24 h',
     description:
-      'Public: no token, rate-limited per address. `status=Exercise` lists drills only, for their participants; drills never appear otherwise.',
+      'Public: no token, rate-limited per address. `status=Exercise` lists drills only, for their participants (401 without credentials, 403 for other roles); drills never appear otherwise.',
     tags: ['public'],
     roles: 'public',
     query: z.object({ status: z.enum(['Actual', 'Exercise']).default('Actual') }),
     responses: { 200: { description: 'An Atom feed (RFC 4287)', content: { 'application/atom+xml': { schema: z.string() } } } },
     handler: async ({ query, request, reply }) => {
+      const drills = query.status === 'Exercise';
+      if (drills && request.headers.authorization === undefined) throw new Unauthenticated('the drills’ feed is for their participants');
+      if (drills && !(await isParticipant(request.headers.authorization))) throw new Forbidden('the drills’ feed is for their participants');
       const now = new Date();
       const entries = [];
       const alertIds = await feedAlertIds(deps.pool, new Date(now.getTime() - CANCELLED_KEPT_MS), FEED_ALERTS, query.status === 'Exercise');
@@ -88,7 +99,7 @@ export function registerPublicRoutes(routes: RouteKit, deps: PublicDeps): void {
       const self = `${deps.baseUrl}/v1/public/cap.atom${query.status === 'Exercise' ? '?status=Exercise' : ''}`;
       const title = query.status === 'Exercise' ? '儿童失踪信息发布（演练） Missing-child alerts (drills)' : '儿童失踪信息发布 Missing-child alerts';
       const xml = capAtom({ id: self, title, author: deps.profile.senderName, self, emptyUpdated: now.toISOString() }, entries);
-      return send(request, reply, 'application/atom+xml', xml, FEED_CACHE);
+      return send(request, reply, 'application/atom+xml', xml, drills ? `private${FEED_CACHE.slice('public'.length)}` : FEED_CACHE);
     },
   });
 }

@@ -47,13 +47,15 @@ const cancelOf = (sent: { identifier: string; sent: string }, f: CapInFixture = 
     ...f,
   });
 
+/** A drill's messages are for its participants: the drills' feed and documents are read with the reporting system's key. */
+const participant = { authorization: `Bearer ${KEYS.kunming110}` };
 const feed = async (alertId: string, query = '') => {
-  const atom = await (await fetch(`${base}/v1/public/cap.atom${query}`)).text();
+  const atom = await (await fetch(`${base}/v1/public/cap.atom${query}`, query.includes('Exercise') ? { headers: participant } : {})).text();
   return [...atom.matchAll(/type="application\/cap\+xml" href="[^"]*\/v1\/public\/cap\/(RS-[^"]+)"/g)]
     .map((m) => m[1]!)
     .filter((id) => id.includes(alertId));
 };
-const capDocument = async (identifier: string) => (await fetch(`${base}/v1/public/cap/${identifier}`)).text();
+const capDocument = async (identifier: string) => (await fetch(`${base}/v1/public/cap/${identifier}`, { headers: participant })).text();
 const eventsOf = async (alertId: string) =>
   (
     await pool.query<{ type: string; metadata: { exercise?: boolean } }>(
@@ -181,6 +183,8 @@ t.test(
     t.same(await feed(opened.body.alertId), [], 'never in the public feed');
     t.same(await feed(opened.body.alertId, '?status=Exercise'), [`RS-${opened.body.alertId}-3`]);
     t.match(await capDocument(`RS-${opened.body.alertId}-3`), /<status>Exercise<\/status>[\s\S]*<msgType>Cancel<\/msgType>/);
+    t.equal((await fetch(`${base}/v1/public/cap.atom?status=Exercise`)).status, 401, 'the drills’ feed asks the public for credentials');
+    t.equal((await fetch(`${base}/v1/public/cap/RS-${opened.body.alertId}-3`)).status, 404, 'to the public a drill does not exist');
   },
 );
 

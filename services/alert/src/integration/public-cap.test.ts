@@ -17,7 +17,9 @@ t.teardown(async () => {
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers });
 const capIds = (atom: string) => [...atom.matchAll(/type="application\/cap\+xml" href="[^"]*\/v1\/public\/cap\/(RS-[^"]+)"/g)].map((m) => m[1]!);
 const feedFor = async (alertId: string, query = '') =>
-  capIds(await (await get(`/v1/public/cap.atom${query}`)).text()).filter((id) => id.includes(alertId));
+  capIds(
+    await (await get(`/v1/public/cap.atom${query}`, query.includes('Exercise') ? { authorization: `Bearer ${KEYS.kunming110}` } : {})).text(),
+  ).filter((id) => id.includes(alertId));
 
 const report = sampleReport(clock.now(), 20, { child: { name: '测试公开 Public Test', sex: 'male', ageYears: 6 } });
 const opened = await call(base, 'POST', '/v1/alerts', { bearer: KEYS.kunming110, body: report, idempotencyKey: 'public-cap-1' });
