@@ -143,3 +143,32 @@ t.test(
     t.match(await post('/v1/registration-checks', elsewhere, { childRef }), { status: 403, body: { error: { code: 'NO_AUTHORITY_OVER_CASE' } } });
   },
 );
+
+t.test('given a case whose parents were sampled, when it is solved and a child matches them, then the child is linked to no case', async (t) => {
+  const caseId = `case-${newId()}`;
+  await h.publish('alert', quickSearch(caseId, 1), caseId);
+  const parentsTask = taskIds.dnaSampling(caseId);
+  await eventually(async () => {
+    if (!h.published.some((e) => e.type === 'DnaSamplingTaskAssigned' && e.data.taskId === parentsTask)) throw new Error('no parents task yet');
+  }, 15000);
+  const parentsProfile = `profile-parents-${caseId}`;
+  const entered = await profile(parentsTask, `mother-${caseId}`, 'mother', parentsProfile);
+  await h.service.projection.caughtUp(Math.max(...(entered.body.positions as number[])));
+  const indexed = async () =>
+    (await h.service.runtime.pool.query(`SELECT count(*)::int AS n FROM dispatch.dna_profile_index WHERE case_id = $1`, [caseId])).rows[0].n;
+  t.equal(await indexed(), 1, 'the open case’s profile is indexed');
+
+  await h.publish('ledger', { type: 'CaseSolved', data: { caseId, summary: 'solved', solvedAt: new Date().toISOString() } }, caseId);
+  await eventually(async () => ((await indexed()) === 0 ? undefined : Promise.reject(new Error('still indexed'))), 15000);
+
+  const { taskId } = (await post('/v1/dna/unknown-origin-children', officer, child('begging'))).body;
+  const childProfile = await profile(taskId, `s-solved-${caseId}`);
+  t.match(childProfile, { status: 200 }, 'the child’s profile is entered');
+  const match = { sampleId: `s-solved-${caseId}`, labId: 'lab-kunming', result: 'match', matchRef: parentsProfile };
+  await post(`/v1/dna/tasks/${taskId}/results`, lab, match);
+  t.match(
+    await post(`/v1/dna/tasks/${taskId}/results`, lab, match),
+    { status: 200, body: { types: ['DnaMatchFound'] } },
+    'confirmed, yet linked to no case',
+  );
+});
