@@ -8,12 +8,13 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import t from 'tap';
 import WebSocket from 'ws';
-import { decodeStored, PgEventStore } from '@rapid-search/events';
-import { createTestDatabase, requireKafka, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
+import { decodeStored, ERASED, PgEventStore, topicOf } from '@rapid-search/events';
+import { createTestDatabase, requireKafka, tablesHoldingAny, TEST_SIGNING_KEY, topicMessages } from '@rapid-search/events/testing';
 import { call, tokensFor } from '@rapid-search/scripts/client';
 import { loadDemoCase } from '@rapid-search/scripts/demo-case';
 import { waitUntilReady } from '@rapid-search/scripts/services';
 import { systemUnderTest } from './system-env.js';
+import { until } from './until.js';
 
 await requireKafka();
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,6 +39,18 @@ await Promise.race([
 ]);
 
 const demo = loadDemoCase();
+const PROFILE_REF = 'profile-e2e-5c1d40';
+const MATCH_REF = 'match-e2e-9b7e21';
+const reported = demo.alertBody as unknown as { child: { name: string }; reporter: { name: string; phone: string } };
+/** What must never be found in clear in a table or on a topic. */
+const PERSONAL = [
+  reported.child.name,
+  reported.reporter.name,
+  reported.reporter.phone,
+  demo.rescue.household.headOfHousehold,
+  PROFILE_REF,
+  MATCH_REF,
+];
 const CONSOLE_CENTER = 'cc-kunming';
 const tokens = await tokensFor(TEST_SIGNING_KEY, {
   consoleCenter: CONSOLE_CENTER,
@@ -57,16 +70,6 @@ function openConsole(query = ''): Promise<{ socket: WebSocket; messages: Console
   const messages: ConsoleMessage[] = [];
   socket.on('message', (raw) => messages.push(JSON.parse(raw.toString()) as ConsoleMessage));
   return new Promise((resolve, reject) => socket.once('open', () => resolve({ socket, messages })).once('error', reject));
-}
-
-async function until<T>(read: () => T | Promise<T>, done: (v: T) => boolean, timeoutMs = 10000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 // Every top-level await comes before the first subtest: tap ends the root test once it has no
@@ -174,9 +177,9 @@ t.test('the case runs to its end under the rules, and the ledger proves it', asy
   const labId = demo.dna.labId;
   t.equal((await dna(`/samples/${sampleId}/seal`, tokens.officer, { sealNumber: 'E2E-1' })).status, 200);
   t.equal((await dna(`/samples/${sampleId}/receipt`, tokens.lab, { labId })).status, 200);
-  t.equal((await dna('/results', tokens.lab, { sampleId, labId, result: 'profile-entered', profileRef: 'p-e2e' })).status, 200);
-  t.equal((await dna('/results', tokens.lab, { sampleId, labId, result: 'match', matchRef: 'm-e2e' })).status, 200, 'the match');
-  t.equal((await dna('/results', tokens.lab, { sampleId, labId, result: 'match', matchRef: 'm-e2e' })).status, 200, 'its confirmation');
+  t.equal((await dna('/results', tokens.lab, { sampleId, labId, result: 'profile-entered', profileRef: PROFILE_REF })).status, 200);
+  t.equal((await dna('/results', tokens.lab, { sampleId, labId, result: 'match', matchRef: MATCH_REF })).status, 200, 'the match');
+  t.equal((await dna('/results', tokens.lab, { sampleId, labId, result: 'match', matchRef: MATCH_REF })).status, 200, 'its confirmation');
   await until(
     async () => (await call<{ parents?: unknown }>(urls.ledger, 'GET', `/v1/cases/${caseId}`, tokens.officer)).body,
     (c) => Boolean(c.parents),
@@ -218,6 +221,45 @@ t.test('the case runs to its end under the rules, and the ledger proves it', asy
   );
   t.equal(alert.status, 'closed', 'the rescue stands the public release down');
 });
+
+t.test(
+  'given the case run to its end, when every table and every topic message is searched, then no name, phone or DNA reference is in clear',
+  async (t) => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    t.teardown(() => pool.end());
+    t.same(await tablesHoldingAny(pool, PERSONAL), [], 'no table holds one');
+    const messages = await topicMessages((['alert', 'dispatch', 'ledger'] as const).map((s) => topicOf(s, env.KAFKA_TOPIC_PREFIX)));
+    t.ok(messages.length > 0, `${messages.length} messages read`);
+    t.same(
+      PERSONAL.filter((secret) => messages.some((m) => m.includes(secret))),
+      [],
+      'no topic message holds one',
+    );
+    const officerView = await call<{ reporter?: { phone?: string } }>(urls.alert, 'GET', `/v1/alerts/${alertId}`, tokens.officer);
+    t.equal(officerView.body.reporter?.phone, reported.reporter.phone, 'the officer still reads the phone, opened at the edge');
+  },
+);
+
+t.test(
+  'given the solved case, when an officer with the data-protection grant erases it, then the chain verifies, it replays and reads show [erased]',
+  async (t) => {
+    t.equal((await call(urls.ledger, 'POST', `/v1/cases/${caseId}/personal-data/erase`, tokens.officer, {})).status, 403, 'not without the grant');
+    const erased = await call<{ appended: string[] }>(urls.ledger, 'POST', `/v1/cases/${caseId}/personal-data/erase`, tokens.dataProtection, {});
+    t.same([erased.status, erased.body.appended], [200, ['PersonalDataErased']]);
+    const alert = await call<{ child: { name: string }; reporter?: { phone: string } }>(urls.alert, 'GET', `/v1/alerts/${alertId}`, tokens.officer);
+    t.same([alert.body.child.name, alert.body.reporter?.phone], [ERASED, ERASED], 'the alert service reads them erased at once');
+    const verify = await until(
+      async () => (await call<{ ok: boolean; violations: unknown[] }>(urls.ledger, 'GET', '/v1/ledger/verify', tokens.auditor)).body,
+      (v) => v.ok,
+    );
+    t.same(verify.violations, [], 'the chain still verifies, every rule still holds');
+    const replay = await until(
+      () => promisify(execFile)(process.execPath, [`${ROOT}services/ledger/dist/cli/audit.js`, 'replay', '--case', caseId], { env }),
+      (r) => r.stdout.includes('PersonalDataErased'),
+    );
+    t.match(replay.stdout, /CaseGroupDissolved[\s\S]*PersonalDataErased/, 'the case still replays, its erasure last');
+  },
+);
 
 t.test('given the case run to its end, when every stored event of every service is read back, then each decodes through the catalog', async (t) => {
   const pool = new pg.Pool({ connectionString: db.url, max: 1 });

@@ -42,6 +42,14 @@ export async function tokensFor(key: SigningKey, ids: { consoleCenter: string; o
     upstream: await sign({ sub: ids.upstreamSystem, role: 'upstream', upstreamSystemId: ids.upstreamSystem }),
     console: await sign({ sub: ids.consoleCenter, role: 'console', commandCenterId: ids.consoleCenter }),
     officer: await sign({ sub: ids.officer, role: 'officer', officerId: ids.officer, unit: officerUnit(ids.officer) }),
+    /** The same officer holding the grant to erase a closed case's personal data. */
+    dataProtection: await sign({
+      sub: ids.officer,
+      role: 'officer',
+      officerId: ids.officer,
+      unit: officerUnit(ids.officer),
+      grants: ['data-protection'],
+    }),
     lab: await sign({ sub: 'lab-kunming-psb-forensic-dna', role: 'lab' }),
     civilAffairs: await sign({ sub: 'ca-kunming-childrens-welfare-institute', role: 'civil-affairs' }),
     auditor: await sign({ sub: 'auditor-joint-meeting-office', role: 'auditor' }),

@@ -2,7 +2,7 @@ import { pino, type Logger } from 'pino';
 
 /**
  * Personal data that must never reach a log line, wherever it sits in a logged object: the
- * reporter's phone, the child's name, DNA references (victim privacy).
+ * reporter's phone, the child's name, a household's head, DNA references (victim privacy).
  */
 const REDACT = [
   'phone',
@@ -18,6 +18,11 @@ const REDACT = [
   '*.profileRef',
   'matchRef',
   '*.matchRef',
+  'evidenceRef',
+  '*.evidenceRef',
+  'headOfHousehold',
+  '*.headOfHousehold',
+  '*.*.headOfHousehold',
   'req.headers.authorization',
   'headers.authorization',
 ];

@@ -84,6 +84,7 @@ export const CaseGroupDissolved = defineEvent({
 export const ChildRescued = defineEvent({
   type: 'ChildRescued',
   version: 1,
+  personal: ['household.headOfHousehold'],
   schema: z.object({
     caseId: Id,
     foundAt: Point.extend({ address: z.string().optional() }),

@@ -8,7 +8,7 @@ import { blindIndex, ERASED, isSealed, keyIdOf, seal, unseal, type DataKey } fro
  * sealed text under one of these is ever opened, so a sealed-looking text typed into a free-text
  * field (a tip's words) is never decrypted for anyone.
  */
-const PERSONAL_KEYS = new Set(['name', 'phone', 'profileRef', 'matchRef', 'evidenceRef']);
+const PERSONAL_KEYS = new Set(['name', 'phone', 'headOfHousehold', 'profileRef', 'matchRef', 'evidenceRef']);
 
 /** Sealing and opening of personal fields, for the event store and for the edges that show them. */
 export class PersonalData {

@@ -1,11 +1,11 @@
 import { PERSONAL_DATA_GRANT, type Principal, type Sight } from '@rapid-search/events';
 
 const MASK = '[masked]';
-/** Keys that hold personal data wherever they appear: phones and DNA references. */
-const ALWAYS = new Set(['phone', 'evidenceRef', 'matchRef', 'profileRef']);
+/** Keys that hold personal data wherever they appear: phones, a household's head and DNA references. */
+const ALWAYS = new Set(['phone', 'headOfHousehold', 'evidenceRef', 'matchRef', 'profileRef']);
 /** Names of people, under these parents: the child and the reporter. */
 const NAMED = new Set(['child', 'reporter']);
-const HINT = /"(phone|evidenceRef|matchRef|profileRef|child|reporter)"/;
+const HINT = /"(phone|headOfHousehold|evidenceRef|matchRef|profileRef|child|reporter)"/;
 
 /** Officers see personal data by their role, anyone else only under the personal-data grant. */
 export function sightOf(principal: Pick<Principal, 'role' | 'grants'>): Sight {
