@@ -11,7 +11,14 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { createKafka, createLogger, encodeEvent, newId, signToken } from '@rapid-search/events';
-import { createTestDatabase, publishedEnvelope, TEST_JWKS, TEST_PERSONAL_DATA_KEK, TEST_KAFKA_BROKERS, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
+import {
+  createTestDatabase,
+  publishedEnvelope,
+  TEST_JWKS,
+  TEST_PERSONAL_DATA_KEK,
+  TEST_KAFKA_BROKERS,
+  TEST_SIGNING_KEY,
+} from '@rapid-search/events/testing';
 import { ensureKafka, peakRssMb, percentile, ROOT, waitForService, BENCH_LIMITS } from '../shared/processes.js';
 
 const PORT = Number(process.env.BENCH_DISPATCH_PORT ?? 3902);
