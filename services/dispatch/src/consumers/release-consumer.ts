@@ -1,6 +1,6 @@
 import { startIdempotentConsumer, type IdempotentConsumer, type ServiceRuntime } from '@rapid-search/events';
 import { RELEASE_EVENTS, releaseChange } from '../domain/public-release.js';
-import { applyReleaseChange } from '../projections/releases.js';
+import { applyReleaseChanges } from '../projections/releases.js';
 
 /** 信息发布: the alerts' public releases, as the consoles show them beside their tasks. */
 export function startReleaseConsumer(runtime: ServiceRuntime): Promise<IdempotentConsumer> {
@@ -15,11 +15,14 @@ export function startReleaseConsumer(runtime: ServiceRuntime): Promise<Idempoten
     dedupe: 'by-handler',
     // Off the path from an alert to its tasks: a console asks for the release once it has a task.
     gather: { minBytes: 64 * 1024, maxWaitMs: 250 },
-    handle: async (events) => {
-      for (const consumed of events) {
-        const change = releaseChange(consumed.event);
-        if (change) await applyReleaseChange(runtime.pool, runtime.store.schema, change, consumed.metadata.exercise === true);
-      }
-    },
+    handle: (events) =>
+      applyReleaseChanges(
+        runtime.pool,
+        runtime.store.schema,
+        events.flatMap((consumed) => {
+          const change = releaseChange(consumed.event);
+          return change ? [{ change, exercise: consumed.metadata.exercise === true }] : [];
+        }),
+      ),
   });
 }
