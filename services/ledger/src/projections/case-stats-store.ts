@@ -41,31 +41,38 @@ export async function applyToCaseStats(pool: Pool, inputs: readonly (StatsInput 
     const after = new Map(before);
     for (const input of inputs) after.set(input.caseId, evolveStats(after.get(input.caseId) ?? emptyStats(input.caseId), input));
     const learned: LearnedLatencies[] = [];
+    const changed: CaseStats[] = [];
     for (const [caseId, row] of after) {
       const old = before.get(caseId) ?? emptyStats(caseId);
       if (row === old) continue;
-      await save(tx, row);
+      changed.push(row);
       learned.push(learnedLatencies(old, row));
     }
+    if (changed.length > 0) await save(tx, changed);
     return learned;
   });
 }
 
-async function save(tx: PoolClient, row: CaseStats): Promise<void> {
+/** The chunk's changed rows in one statement, not one each: they are locked already. */
+async function save(tx: PoolClient, rows: readonly CaseStats[]): Promise<void> {
   await tx.query(
-    `UPDATE ledger.case_stats SET region_code = $2, reported_at = $3, exercise = $4, duplicate_reports = $5::uuid[],
-       first_cap_alert_at = $6, first_ack_at = $7, found_at = $8, withdrawn_at = $9
-     WHERE case_id = $1`,
-    [
-      row.caseId,
-      row.regionCode,
-      row.reportedAt,
-      row.exercise,
-      row.duplicateReports,
-      row.firstCapAlertAt,
-      row.firstAckAt,
-      row.foundAt,
-      row.withdrawnAt,
-    ],
+    `UPDATE ledger.case_stats c SET region_code = r.region_code, reported_at = r.reported_at, exercise = r.exercise,
+       duplicate_reports = r.duplicate_reports, first_cap_alert_at = r.first_cap_alert_at, first_ack_at = r.first_ack_at,
+       found_at = r.found_at, withdrawn_at = r.withdrawn_at
+     FROM jsonb_populate_recordset(NULL::ledger.case_stats, $1::jsonb) r
+     WHERE c.case_id = r.case_id`,
+    [JSON.stringify(rows.map(toRow))],
   );
 }
+
+const toRow = (row: CaseStats): Row => ({
+  case_id: row.caseId,
+  region_code: row.regionCode,
+  reported_at: row.reportedAt,
+  exercise: row.exercise,
+  duplicate_reports: row.duplicateReports,
+  first_cap_alert_at: row.firstCapAlertAt,
+  first_ack_at: row.firstAckAt,
+  found_at: row.foundAt,
+  withdrawn_at: row.withdrawnAt,
+});
