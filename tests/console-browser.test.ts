@@ -87,6 +87,8 @@ t.test(
     t.match(await kunming.textContent('#tasks'), /堵截/, 'the kind in Chinese by default');
     t.match(await kunming.textContent('#map .hub text'), /站|机场|收费站/, "the tasked hubs' Chinese names on the map");
     t.ok((await kunming.locator('#map .hub.idle').count()) > 0, "the centre's other hubs are on the map too");
+    const innerRing = Number(await kunming.locator('#map .ring').first().getAttribute('r'));
+    t.ok(innerRing > 20 && innerRing <= 200, `the innermost release ring is seen whole on the map (r ${innerRing} of 200)`);
     await kunming.waitForSelector('.release');
     const release = (await kunming.textContent('.case .release'))!;
     t.match(release, /Li Xiaoming \(李小明\)/, "the alert's public details head its tasks");

@@ -53,8 +53,10 @@ export function drawMap(svg, { tasks, hubs: centreHubs, release }, selectedTaskI
   };
   const kmPerDegLon = KM_PER_DEG_LAT * Math.cos((center.lat * Math.PI) / 180);
   const toKm = (p) => ({ x: (p.lon - center.lon) * kmPerDegLon, y: -(p.lat - center.lat) * KM_PER_DEG_LAT });
-  // Scaled to the hubs, not to the release: a 500 km ring would shrink a city's hubs to a dot.
-  const reach = Math.max(5, ...points.map((p) => Math.hypot(toKm(p).x, toKm(p).y)));
+  // Scaled to the hubs and the innermost ring, not to the widest: a 500 km ring would shrink a
+  // city's hubs to a dot, while the quick search's ring shows where interception must hold.
+  const innerRing = lastSeen && radii.length > 0 ? radii[0] : 0;
+  const reach = Math.max(5, innerRing, ...points.map((p) => Math.hypot(toKm(p).x, toKm(p).y)));
   const scale = 180 / (reach * 1.1);
   const at = (p) => ({ x: 200 + toKm(p).x * scale, y: 200 + toKm(p).y * scale });
   if (lastSeen) {
