@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { Pool } from 'pg';
 import { newId } from '../ids.js';
 import { dataKeyOf, newDataKey, unwrapKey, wrapKey, type DataKey } from './seal.js';
@@ -15,11 +16,15 @@ const CACHED_KEYS = 10_000;
  */
 export class Keyring {
   readonly #sealing = new Map<string, DataKey | 'erased'>();
+  /** A key object, not bytes, for the reason `DataKey` gives. */
+  readonly #kek: KeyObject;
 
   constructor(
     private readonly pool: Pool,
-    private readonly kek: Buffer,
-  ) {}
+    kek: Buffer,
+  ) {
+    this.#kek = createSecretKey(kek);
+  }
 
   /** The key a subject's fields are sealed under, made now if it has none; `erased` once destroyed. */
   async sealingKey(subject: string): Promise<DataKey | 'erased'> {
@@ -37,7 +42,7 @@ export class Keyring {
          SELECT key_id, wrapped FROM made
          UNION ALL SELECT key_id, wrapped FROM ${KEYRING_SCHEMA}.data_keys WHERE subject = $2
          LIMIT 1`,
-        [newId().replaceAll('-', ''), subject, wrapKey(this.kek, newDataKey())],
+        [newId().replaceAll('-', ''), subject, wrapKey(this.#kek, newDataKey())],
       );
       row = rows[0];
     }
@@ -74,6 +79,6 @@ export class Keyring {
   }
 
   #keyOf(row: { key_id: string; wrapped: Buffer | null }): DataKey | 'erased' {
-    return row.wrapped ? dataKeyOf(row.key_id, unwrapKey(this.kek, row.wrapped)) : 'erased';
+    return row.wrapped ? dataKeyOf(row.key_id, unwrapKey(this.#kek, row.wrapped)) : 'erased';
   }
 }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { catalog } from '../catalog/index.js';
 import type { Keyring } from './keyring.js';
 import { mapPaths } from './paths.js';
@@ -14,7 +15,7 @@ const PERSONAL_KEYS = new Set(['name', 'phone', 'headOfHousehold', 'profileRef',
 export class PersonalData {
   constructor(
     readonly keyring: Keyring,
-    private readonly indexKey: Buffer,
+    private readonly indexKey: KeyObject,
   ) {}
 
   /** `data` of an event of `type` with its personal fields sealed under `subject`'s key. */
