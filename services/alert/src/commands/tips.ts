@@ -10,7 +10,6 @@ export interface TipRequest {
   via: TipVia;
   /** The client address for the public, the upstream system for a relay: whose repeats collapse. */
   sender: string;
-  idempotencyKey: string | undefined;
   correlationId: string;
 }
 
@@ -26,7 +25,7 @@ export interface TipAnswer {
  */
 export function tipCommands(deps: { pool: Pool; store: PgEventStore; clock: () => Date }): (request: TipRequest) => Promise<TipAnswer> {
   return async (request) => {
-    const tipId = tipIdOf(request.alertId, request.sender, request.idempotencyKey, request.body.description);
+    const tipId = tipIdOf(request.alertId, request.sender, request.body.description);
     const row = await findAlert(deps.pool, request.alertId);
     const now = deps.clock();
     const alert = row ? { alertId: row.alert_id, caseId: row.case_id, status: row.status, exercise: row.exercise === true } : undefined;

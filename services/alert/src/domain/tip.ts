@@ -59,14 +59,12 @@ export interface ReceiveTip {
 const FUTURE_SKEW_MS = 5 * 60_000;
 
 /**
- * The tip's stream id. Named by the sender and its Idempotency-Key when one is given (an app's
- * retries are one tip), otherwise by the sender and the text: one address sending the same words
- * about one alert again has told nothing new.
+ * The tip's stream id, named by the sender and the words: one address (or relay) sending the same
+ * words about one alert again has told nothing new, whether it is an app retrying or a person
+ * pressing send twice, under one Idempotency-Key or under fresh ones.
  */
-export function tipIdOf(alertId: string, sender: string, idempotencyKey: string | undefined, description: string): string {
-  const what =
-    idempotencyKey !== undefined ? `key:${idempotencyKey}` : `text:${hash('sha256', description.replace(/\s+/g, ' ').toLowerCase(), 'hex')}`;
-  return deriveId('tip', alertId, sender, what);
+export function tipIdOf(alertId: string, sender: string, description: string): string {
+  return deriveId('tip', alertId, sender, `text:${hash('sha256', description.replace(/\s+/g, ' ').toLowerCase(), 'hex')}`);
 }
 
 export const tipStream = (tipId: string): string => `tip-${tipId}`;

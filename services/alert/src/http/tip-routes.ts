@@ -17,12 +17,13 @@ export function registerTipRoutes(
     summary: 'Tell the police you saw a missing child (线索); the public, or an upstream system on their behalf',
     description:
       'No token needed. An upstream system (团圆, a 110 centre) relaying a tip sends its own API key. ' +
-      'Rate-limited per client address and per alert; the same words from one address about one alert, ' +
-      'or a repeated Idempotency-Key, are one tip (200 with the first reference).',
+      'Rate-limited per client address and per alert; the same words from one address about one alert are one tip ' +
+      '(200 with the first reference), an app’s retries included, whatever Idempotency-Key they carry.',
     tags: ['tips'],
     roles: 'public',
     limits: deps.limits,
     params: z.object({ alertId: z.string().min(1).max(100) }),
+    // Apps send an Idempotency-Key, checked like any header; a retry is known by its words, so it names nothing.
     headers: z.looseObject({ 'idempotency-key': IdempotencyKey.optional(), authorization: z.string().max(4000).optional() }),
     body: TipBody,
     responses: {
@@ -36,7 +37,6 @@ export function registerTipRoutes(
         body,
         via,
         sender: via.channel === 'upstream' ? `upstream:${via.upstreamSystemId}` : `address:${request.ip}`,
-        idempotencyKey: headers['idempotency-key'],
         correlationId: request.id,
       });
       return reply.status(status).send({ tipId });

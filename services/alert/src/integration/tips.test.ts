@@ -59,8 +59,9 @@ t.test('given a tip, when the same words come again from the same address, then 
   t.equal(again.body.tipId, first.body.tipId);
   const keyed = await postTip(tip('seen again at the market'), { idempotencyKey: 'app-retry-1' });
   const retried = await postTip(tip('seen again at the market'), { idempotencyKey: 'app-retry-1' });
-  t.same([keyed.status, retried.status], [201, 200]);
-  t.equal(retried.body.tipId, keyed.body.tipId);
+  const rekeyed = await postTip(tip('seen again at the market'), { idempotencyKey: 'app-retry-2' });
+  t.same([keyed.status, retried.status, rekeyed.status], [201, 200, 200], 'a retry, and the same words under a fresh key');
+  t.same([retried.body.tipId, rekeyed.body.tipId], [keyed.body.tipId, keyed.body.tipId]);
 });
 
 t.test('given an unknown alert or a bad body, when a tip is posted, then 404 or a 400 naming the field', async (t) => {
