@@ -43,13 +43,10 @@ export class PersonalData {
    * destroyed. For a reader entitled to see it, at the edge, after masking has had its say.
    */
   async open<T>(value: T): Promise<T> {
-    const sealed = new Set<string>();
-    visit(value, '', (key, v) => {
-      if (PERSONAL_KEYS.has(key) && isSealed(v)) sealed.add(v);
-      return v;
-    });
-    if (sealed.size === 0) return value;
-    const keys = await this.keyring.openingKeys([...sealed].map(keyIdOf));
+    const keyIds = new Set<string>();
+    collectKeyIds(value, '', keyIds);
+    if (keyIds.size === 0) return value;
+    const keys = await this.keyring.openingKeys([...keyIds]);
     return visit(value, '', (key, v) => (PERSONAL_KEYS.has(key) && isSealed(v) ? openOne(keys.get(keyIdOf(v)), v) : v)) as T;
   }
 
@@ -66,6 +63,17 @@ function openOne(key: DataKey | 'erased' | undefined, sealed: string): string {
     return unseal(key, sealed);
   } catch {
     return sealed;
+  }
+}
+
+/** The ids of the keys the sealed personal fields of `value` need, found without copying it. */
+function collectKeyIds(value: unknown, key: string, into: Set<string>): void {
+  if (typeof value === 'string') {
+    if (PERSONAL_KEYS.has(key) && isSealed(value)) into.add(keyIdOf(value));
+  } else if (Array.isArray(value)) {
+    for (const v of value) collectKeyIds(v, key, into);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) collectKeyIds(v, k, into);
   }
 }
 
