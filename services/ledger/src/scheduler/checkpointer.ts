@@ -1,8 +1,8 @@
-import { Pause } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { CheckpointSigner } from '../checkpoints/signing.js';
 import { checkpointLag, takeCheckpoint } from '../checkpoints/store.js';
+import { repeatEvery } from './repeat.js';
 
 /** How often the schedule looks at the head: a checkpoint falls due at most this late. */
 const POLL_MS = 1000;
@@ -35,28 +35,14 @@ export function startCheckpointer(options: { pool: Pool; signer: CheckpointSigne
   stop(): Promise<void>;
 } {
   const { pool, signer, schedule, logger } = options;
-  const pause = new Pause();
   const since = new Date();
-  let stopped = false;
-  const loop = async (): Promise<void> => {
-    while (!stopped) {
-      try {
-        if (checkpointDue(await checkpointLag(pool), since, new Date(), schedule)) {
-          const checkpoint = await takeCheckpoint(pool, signer, { by: 'schedule' });
-          if (checkpoint) logger.info({ seq: checkpoint.seq, keyId: checkpoint.keyId }, 'ledger checkpoint signed');
-        }
-      } catch (error) {
-        logger.error({ err: error }, 'ledger checkpoint failed; retrying next poll');
-      }
-      await pause.wait(POLL_MS);
-    }
-  };
-  const running = loop();
-  return {
-    stop: async () => {
-      stopped = true;
-      pause.close();
-      await running;
+  return repeatEvery(
+    POLL_MS,
+    async () => {
+      if (!checkpointDue(await checkpointLag(pool), since, new Date(), schedule)) return;
+      const checkpoint = await takeCheckpoint(pool, signer, { by: 'schedule' });
+      if (checkpoint) logger.info({ seq: checkpoint.seq, keyId: checkpoint.keyId }, 'ledger checkpoint signed');
     },
-  };
+    (error) => logger.error({ err: error }, 'ledger checkpoint failed; retrying next poll'),
+  );
 }

@@ -1,7 +1,8 @@
-import { KEYRING_SCHEMA, newId, Pause, type Keyring, type PgEventStore } from '@rapid-search/events';
+import { KEYRING_SCHEMA, newId, type Keyring, type PgEventStore } from '@rapid-search/events';
 import type { Logger } from 'pino';
 import { erasePersonalData } from '../erasure.js';
 import type { CommandActor } from '../domain/commands.js';
+import { repeatEvery } from './repeat.js';
 
 const RETENTION: CommandActor = { id: 'retention', role: 'system', grants: [] };
 const DAY_MS = 86_400_000;
@@ -48,16 +49,14 @@ export function startRetention(options: { store: PgEventStore; keyring: Keyring;
   stop(): Promise<void>;
 } {
   const { store, keyring, retentionDays, logger } = options;
-  const pause = new Pause();
-  let stopped = false;
-  const sweep = async (): Promise<void> => {
+  const sweep = async (running: () => boolean): Promise<void> => {
     const { pending, expired } = await due(store, retentionDays);
     for (const caseId of pending) {
       await keyring.erase(caseId);
       logger.info({ caseId }, 'personal data erasure finished: its key is destroyed');
     }
     for (const caseId of expired) {
-      if (stopped) return;
+      if (!running()) return;
       const command = { kind: 'ErasePersonalData', why: 'retention', caseId, actor: RETENTION, at: new Date().toISOString() } as const;
       try {
         await erasePersonalData(store, keyring, command, { correlationId: newId(), causationId: null });
@@ -67,22 +66,5 @@ export function startRetention(options: { store: PgEventStore; keyring: Keyring;
       }
     }
   };
-  const loop = async (): Promise<void> => {
-    while (!stopped) {
-      try {
-        await sweep();
-      } catch (error) {
-        logger.error({ err: error }, 'retention sweep failed; retrying next sweep');
-      }
-      await pause.wait(sweepEveryMs(retentionDays));
-    }
-  };
-  const running = loop();
-  return {
-    stop: async () => {
-      stopped = true;
-      pause.close();
-      await running;
-    },
-  };
+  return repeatEvery(sweepEveryMs(retentionDays), sweep, (error) => logger.error({ err: error }, 'retention sweep failed; retrying next sweep'));
 }
