@@ -19,6 +19,9 @@ const CapIdentifier = z
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** The feed changes with every release; distributors poll it. */
 const FEED_CACHE = 'public, max-age=30';
+/** A drill's messages and feed are for its participants: no shared cache may keep them. */
+const DRILL_IMMUTABLE = 'private, max-age=31536000, immutable';
+const DRILL_FEED_CACHE = 'private, max-age=30';
 /** A cancelled alert's last message stays in the feed this long, so every distributor sees it. */
 const CANCELLED_KEPT_MS = 24 * 3_600_000;
 const FEED_ALERTS = 500;
@@ -71,7 +74,7 @@ export function registerPublicRoutes(routes: RouteKit, deps: PublicDeps): void {
       const message = capMessages(history!, deps.profile)[Number(match[2]) - 1];
       const drill = message?.status === 'Exercise';
       if (!message || (drill && !(await isParticipant(request.headers.authorization)))) throw new NotFound('CAP message', params.identifier);
-      return send(request, reply, 'application/cap+xml', capXml(message), drill ? `private${IMMUTABLE.slice('public'.length)}` : IMMUTABLE);
+      return send(request, reply, 'application/cap+xml', capXml(message), drill ? DRILL_IMMUTABLE : IMMUTABLE);
     },
   });
 
@@ -91,15 +94,15 @@ export function registerPublicRoutes(routes: RouteKit, deps: PublicDeps): void {
       if (drills && !(await isParticipant(request.headers.authorization))) throw new Forbidden('the drills’ feed is for their participants');
       const now = new Date();
       const entries = [];
-      const alertIds = await feedAlertIds(deps.pool, new Date(now.getTime() - CANCELLED_KEPT_MS), FEED_ALERTS, query.status === 'Exercise');
+      const alertIds = await feedAlertIds(deps.pool, new Date(now.getTime() - CANCELLED_KEPT_MS), FEED_ALERTS, drills);
       for (const history of await openedHistories(alertIds)) {
         const latest = capMessages(history, deps.profile).at(-1);
         if (latest && latest.status === query.status) entries.push({ message: latest, href: capUrl(latest) });
       }
-      const self = `${deps.baseUrl}/v1/public/cap.atom${query.status === 'Exercise' ? '?status=Exercise' : ''}`;
-      const title = query.status === 'Exercise' ? '儿童失踪信息发布（演练） Missing-child alerts (drills)' : '儿童失踪信息发布 Missing-child alerts';
+      const self = `${deps.baseUrl}/v1/public/cap.atom${drills ? '?status=Exercise' : ''}`;
+      const title = drills ? '儿童失踪信息发布（演练） Missing-child alerts (drills)' : '儿童失踪信息发布 Missing-child alerts';
       const xml = capAtom({ id: self, title, author: deps.profile.senderName, self, emptyUpdated: now.toISOString() }, entries);
-      return send(request, reply, 'application/atom+xml', xml, drills ? `private${FEED_CACHE.slice('public'.length)}` : FEED_CACHE);
+      return send(request, reply, 'application/atom+xml', xml, drills ? DRILL_FEED_CACHE : FEED_CACHE);
     },
   });
 }
