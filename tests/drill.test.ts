@@ -2,32 +2,16 @@
  * A drill (演练) run through the whole system, started as `npm start` starts it: its participants see
  * it marked as a drill everywhere, the public never sees it, and the statistics keep it apart.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import WebSocket from 'ws';
-import { createTestDatabase, requireKafka, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
+import { requireKafka, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import { call, tokensFor } from '@rapid-search/scripts/client';
 import { loadDemoCase } from '@rapid-search/scripts/demo-case';
-import { waitUntilReady } from '@rapid-search/scripts/services';
-import { systemUnderTest } from './system-env.js';
+import { startedSystem } from './started-system.js';
 import { until } from './until.js';
 
 await requireKafka();
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const db = await createTestDatabase('drill');
-const { ports, urls, env } = systemUnderTest(db.url, 3161);
-// Its own process group, so that a failed run can kill the services with it, never orphan them.
-const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
-const exited = new Promise<number | null>((resolve) => system.once('exit', (code) => resolve(code)));
-t.teardown(async () => {
-  if (system.exitCode === null) process.kill(-system.pid!, 'SIGKILL');
-  await db.drop();
-});
-await Promise.race([
-  Promise.all(Object.values(urls).map((u) => waitUntilReady(u, 120000))),
-  exited.then((code) => Promise.reject(new Error(`npm start exited early (${code}); see .data/logs/`))),
-]);
+const { ports, urls, system, exited } = await startedSystem('drill', 3161);
 
 const demo = loadDemoCase();
 const CONSOLE_CENTER = 'cc-kunming';

@@ -2,41 +2,21 @@
  * The whole system, started as `npm start` starts it (three service processes, real Postgres, real
  * Kafka), driven through the scripted case by the roles that play it.
  */
-import { spawn, execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import t from 'tap';
 import WebSocket from 'ws';
 import { decodeStored, ERASED, PgEventStore, topicOf } from '@rapid-search/events';
-import { createTestDatabase, requireKafka, tablesHoldingAny, TEST_SIGNING_KEY, topicMessages } from '@rapid-search/events/testing';
+import { requireKafka, tablesHoldingAny, TEST_SIGNING_KEY, topicMessages } from '@rapid-search/events/testing';
 import { call, tokensFor } from '@rapid-search/scripts/client';
 import { loadDemoCase } from '@rapid-search/scripts/demo-case';
-import { waitUntilReady } from '@rapid-search/scripts/services';
-import { systemUnderTest } from './system-env.js';
+import { ROOT, startedSystem } from './started-system.js';
 import { until } from './until.js';
 
 await requireKafka();
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const db = await createTestDatabase('e2e');
-const { ports, urls, env } = systemUnderTest(db.url, 3101);
-// Its own process group, so that a failed run can kill the services with it, never orphan them.
-const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
 let banner = '';
-system.stdout.on('data', (chunk: Buffer) => {
-  banner += chunk.toString();
-  // What the start script says about its processes belongs in the test log.
-  for (const line of chunk.toString().split('\n')) if (line.startsWith('rapid-search:')) console.error(line);
-});
-const exited = new Promise<number | null>((resolve) => system.once('exit', (code) => resolve(code)));
-t.teardown(async () => {
-  if (system.exitCode === null) process.kill(-system.pid!, 'SIGKILL');
-  await db.drop();
-});
-await Promise.race([
-  Promise.all(Object.values(urls).map((u) => waitUntilReady(u, 120000))),
-  exited.then((code) => Promise.reject(new Error(`npm start exited early (${code}); see .data/logs/`))),
-]);
+const { db, ports, urls, env, system, exited } = await startedSystem('e2e', 3101, (text) => (banner += text));
 
 const demo = loadDemoCase();
 const PROFILE_REF = 'profile-e2e-5c1d40';
