@@ -7,6 +7,13 @@ import { Pause } from '../pause.js';
 import { quoteIdent } from './sql.js';
 import { inTransaction } from './transaction.js';
 
+/**
+ * How often a delivering subscription stores its checkpoint while it keeps delivering. Storing it
+ * after every batch was a statement and a commit per batch; what a crash republishes instead is
+ * this long's worth of events, which every receiver recognises by event id.
+ */
+export const DELIVERED_CHECKPOINT_MS = 250;
+
 interface CommonOptions {
   /** Checkpoint name, unique per schema. */
   name: string;
@@ -24,9 +31,10 @@ export type SubscriptionOptions = CommonOptions &
       }
     | {
         /**
-         * Delivers a batch somewhere outside Postgres (a broker). The checkpoint is stored once the
-         * delivery returned, by one statement of its own: a crash between the two delivers the batch
-         * again (at least once), and no transaction is held open across the delivery.
+         * Delivers a batch somewhere outside Postgres (a broker). The checkpoint is stored after the
+         * delivery returned, by a statement of its own, at most once per `DELIVERED_CHECKPOINT_MS`
+         * and before the reader waits: a crash delivers again what it delivered since (at least
+         * once; the receivers dedupe), and no transaction is held open across a delivery.
          */
         deliver: (events: StoredEvent[]) => Promise<void>;
       }
@@ -50,6 +58,8 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
   const pollMs = options.pollMs ?? 500;
   const { rows } = await store.pool.query<{ position: string }>(`SELECT position FROM ${table} WHERE name = $1`, [options.name]);
   let position = Number(rows[0]?.position ?? 0);
+  /** The position last stored, and when: a delivering subscription stores it in arrears. */
+  let stored = { position, at: 0 };
   const saveCheckpoint = `INSERT INTO ${table} (name, position, updated_at) VALUES ($1, $2, now())
     ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`;
   let stopped = false;
@@ -70,6 +80,15 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
   };
   options.notifier?.on('append', onAppend);
 
+  /** Stores a delivered position not stored yet, once its turn has come (or at once, `now`). */
+  const storeDelivered = async (now: boolean): Promise<void> => {
+    const at = performance.now();
+    if (stored.position === position || (!now && at - stored.at < DELIVERED_CHECKPOINT_MS)) return;
+    const next = { position, at };
+    await store.pool.query(saveCheckpoint, [options.name, next.position]);
+    stored = next;
+  };
+
   const loop = (async () => {
     while (!stopped) {
       notified = false;
@@ -79,14 +98,16 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
           const last = events[events.length - 1]!.position;
           if ('deliver' in options) {
             await options.deliver(events);
-            await store.pool.query(saveCheckpoint, [options.name, last]);
+            position = last;
+            await storeDelivered(false);
           } else {
             await inTransaction(store.pool, async (tx) => {
               await options.handle(events, tx);
               await tx.query(saveCheckpoint, [options.name, last]);
             });
+            position = last;
+            stored = { position, at: performance.now() };
           }
-          position = last;
           for (const w of waiters.filter((w) => w.position <= position)) {
             waiters.splice(waiters.indexOf(w), 1);
             w.resolve();
@@ -96,6 +117,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
         }
         failures = 0;
         if (notified) continue;
+        await storeDelivered(false);
       } catch (error) {
         if (stopped) break;
         failures += 1;
@@ -104,8 +126,13 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
       // After a failure the wait grows and appends do not cut it short: a relay whose broker is
       // down retries calmly instead of once per append.
       const waitMs = failures === 0 ? pollMs : backoffMs(failures, { baseMs: pollMs, capMs: 5000 });
-      await pause.wait(waitMs);
+      // A delivered position still unstored cuts the wait short, to store it when its turn comes.
+      const due = stored.position === position ? waitMs : Math.max(1, DELIVERED_CHECKPOINT_MS - (performance.now() - stored.at));
+      await pause.wait(Math.min(waitMs, due));
     }
+    // What was delivered since the last store is stored on the way out, so a restart does not
+    // deliver it again; if that fails, a restart does (at least once).
+    await storeDelivered(true).catch(() => undefined);
   })();
 
   return {
