@@ -249,7 +249,7 @@ t.test(
       logger: quiet,
       types: ['AlertClosed'],
       dedupe: 'by-handler',
-      gather: { minBytes: 1024 * 1024, maxWaitMs: 3000 },
+      gatherMs: 3000,
       handle: async (events) => void chunks.push(events.map((e) => e.eventId)),
     });
     t.teardown(() => gathering.stop());

@@ -13,6 +13,12 @@ export type ConsumedEvent = Omit<EventEnvelope<unknown>, 'data'> & { event: Doma
 /** Messages handled in one transaction: large enough to share commits, small enough to heartbeat. */
 const CHUNK = 100;
 const COMMIT_INTERVAL_MS = 1000;
+/**
+ * What ends a gathering consumer's fetch before its time is up: more than these topics carry in
+ * that time at the rates the system is built for, yet not so much that a consumer catching up on a
+ * backlog waits out every fetch.
+ */
+const GATHER_MIN_BYTES = 1024 * 1024;
 
 export interface IdempotentConsumer {
   stop(): Promise<void>;
@@ -35,10 +41,11 @@ interface ConsumerOptions {
   /** Where the consumer reports its offset lag (`kafka_consumer_lag{consumer=groupId}`). */
   metrics?: Pick<Metrics, 'consumerLag'>;
   /**
-   * For a consumer off the path to the consoles: the broker holds a fetch until this many bytes
-   * have gathered or `maxWaitMs` has passed, so the consumer handles fewer, larger chunks.
+   * For a consumer off the path to the consoles: the broker holds a fetch for this long unless
+   * `GATHER_MIN_BYTES` gathered sooner, so the consumer handles fewer, larger chunks and is not
+   * woken by every message of a busy topic.
    */
-  gather?: { minBytes: number; maxWaitMs: number };
+  gatherMs?: number;
 }
 
 /** Effects applied in the consumer's transaction, beside a dedupe record per message. */
@@ -93,8 +100,8 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
     heartbeatInterval: 1000,
     // How long the broker holds a fetch that finds nothing; a message that arrives ends it at once.
     // An idle consumer polls twice a second, not fifty times.
-    maxWaitTimeInMs: options.gather?.maxWaitMs ?? 500,
-    minBytes: options.gather?.minBytes ?? 1,
+    maxWaitTimeInMs: options.gatherMs ?? 500,
+    minBytes: options.gatherMs === undefined ? 1 : GATHER_MIN_BYTES,
     retry: { retries: 10 },
   });
   const producer: Producer = options.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });

@@ -23,6 +23,9 @@ export async function startCaseClosingConsumer(options: AlertConsumerOptions): P
     topics: [options.topic],
     logger: options.logger,
     types: CLOSING,
+    // The release stands down within a second of the rescue: the broker gathers this topic's
+    // messages for up to that long rather than answering after every append.
+    gatherMs: 1000,
     handle: eachEvent(async (consumed, tx) => {
       if (!consumed.caseId) return;
       const row = await findAlertByCase(tx, consumed.caseId);

@@ -14,6 +14,8 @@ export function startErasureConsumer(runtime: ServiceRuntime): Promise<Idempoten
     topics: [runtime.topics.ledger],
     logger: runtime.logger,
     types: ['PersonalDataErased'],
+    // An erasure comes days after a case closed: gathering for a second delays nothing that matters.
+    gatherMs: 1000,
     dedupe: 'by-handler',
     handle: async (events) => {
       for (const { caseId } of events) {

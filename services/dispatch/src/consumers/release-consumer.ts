@@ -14,7 +14,7 @@ export function startReleaseConsumer(runtime: ServiceRuntime): Promise<Idempoten
     // Each change is idempotent (projections/releases.ts), so no dedupe record is needed.
     dedupe: 'by-handler',
     // Off the path from an alert to its tasks: a console asks for the release once it has a task.
-    gather: { minBytes: 64 * 1024, maxWaitMs: 250 },
+    gatherMs: 250,
     handle: (events) =>
       applyReleaseChanges(
         runtime.pool,

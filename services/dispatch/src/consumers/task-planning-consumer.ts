@@ -11,14 +11,21 @@ export interface TaskPlanningContext {
 }
 
 /**
- * A consumer that turns events of another service into tasks: `plan` says which tasks an event
- * calls for, and the tasks of every event in a chunk go into one group commit. Nothing else is
- * written: on the way from an alert to a console, a chunk costs this one round trip to Postgres.
+ * A consumer that turns events into tasks: `plan` says which tasks an event calls for, and the
+ * tasks of every event in a chunk go into one group commit. Nothing else is written: a chunk
+ * costs this one round trip to Postgres.
  */
 export function startTaskPlanningConsumer(
   runtime: ServiceRuntime,
   ctx: TaskPlanningContext,
-  spec: { group: string; topic: string; types: readonly DomainEvent['type'][]; plan: (event: DomainEvent, plan: PlanContext) => PlannedTask[] },
+  spec: {
+    group: string;
+    topic: string;
+    types: readonly DomainEvent['type'][];
+    plan: (event: DomainEvent, plan: PlanContext) => PlannedTask[];
+    /** For tasks off the path from an alert to the consoles (an escort), as `startIdempotentConsumer` takes it. */
+    gatherMs?: number;
+  },
 ): Promise<IdempotentConsumer> {
   return startIdempotentConsumer({
     kafka: runtime.kafka,
@@ -27,6 +34,7 @@ export function startTaskPlanningConsumer(
     topics: [spec.topic],
     logger: runtime.logger,
     types: spec.types,
+    ...(spec.gatherMs === undefined ? {} : { gatherMs: spec.gatherMs }),
     // A task's first event has an id derived from the task and opens a stream that must not exist:
     // assigning it again is a no-op, so no dedupe record or transaction is needed around it.
     dedupe: 'by-handler',

@@ -18,7 +18,7 @@ export function startAuditLedgerConsumer(runtime: ServiceRuntime): Promise<Idemp
     // Off the path to the consoles, the chain may trail by a second: the broker gathers what it
     // hands over, so the chain takes a few large chunks a second rather than one per message, and
     // the broker answers a few fetches rather than one per append anywhere in the system.
-    gather: { minBytes: 256 * 1024, maxWaitMs: 1000 },
+    gatherMs: 1000,
     handle: (events) => appendToChain(runtime.pool, events),
   });
 }

@@ -26,7 +26,7 @@ export function startCaseEventsConsumer(runtime: ServiceRuntime): Promise<Idempo
     // It acts on one event per case of the dozens these two topics carry. An officer forms the
     // group seconds after the report, so the case file may open a quarter of a second late, and
     // the broker is asked for these topics a few times a second rather than after every append.
-    gather: { minBytes: 64 * 1024, maxWaitMs: 250 },
+    gatherMs: 250,
     handle: eachEvent(async (consumed, tx) => {
       const command = commandFor(consumed);
       if (command) await run(runtime, consumed, command, tx);

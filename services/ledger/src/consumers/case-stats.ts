@@ -19,7 +19,7 @@ export function startCaseStatsConsumer(runtime: ServiceRuntime): Promise<Idempot
     types: STATS_EVENT_TYPES,
     dedupe: 'by-handler',
     // Statistics may trail by a second: fewer, larger chunks cost the broker and Postgres less.
-    gather: { minBytes: 64 * 1024, maxWaitMs: 1000 },
+    gatherMs: 1000,
     handle: async (events) => {
       const inputs = events.flatMap((e) =>
         e.caseId ? [{ caseId: e.caseId, eventId: e.eventId, event: e.event, exercise: e.metadata.exercise === true }] : [],
