@@ -18,7 +18,6 @@ import type { DispatchConfig } from './config.js';
 import { startAlertConsumer } from './consumers/alert-consumer.js';
 import { startHandoverConsumer } from './consumers/handover-consumer.js';
 import { startProfileRetirementConsumer } from './consumers/profile-retirement-consumer.js';
-import { startLeadConsumer } from './consumers/lead-consumer.js';
 import { startReleaseConsumer } from './consumers/release-consumer.js';
 import { startReunionConsumer } from './consumers/reunion-consumer.js';
 import type { Directory } from './domain/directory.js';
@@ -116,7 +115,6 @@ export async function startDispatchService(options: ServiceOptions<DispatchConfi
   const ctx = { directory, deadlines, clock };
   runtime.background('alertConsumer', () => startAlertConsumer(runtime, ctx));
   runtime.background('handoverConsumer', () => startHandoverConsumer(runtime, ctx));
-  runtime.background('leadConsumer', () => startLeadConsumer(runtime, ctx));
   runtime.background('profileRetirementConsumer', () => startProfileRetirementConsumer(runtime));
   runtime.background('releaseConsumer', () => startReleaseConsumer(runtime));
   runtime.background('reunionConsumer', () => startReunionConsumer(runtime, ctx));

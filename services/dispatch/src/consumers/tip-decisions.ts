@@ -1,20 +1,10 @@
-import {
-  causedBy,
-  decodeStored,
-  deriveId,
-  startIdempotentConsumer,
-  type ConsumedEvent,
-  type IdempotentConsumer,
-  type PgEventStore,
-  type ServiceRuntime,
-} from '@rapid-search/events';
+import { causedBy, decodeStored, deriveId, type ConsumedEvent, type PgEventStore } from '@rapid-search/events';
 import type { PlanContext } from '../domain/assignment.js';
 import { evolveLeads, noLeads, planTip, type CaseLeads } from '../domain/leads.js';
 import { taskStream } from '../domain/task.js';
 import { SYSTEM_ACTOR } from '../commands/metadata.js';
 import { FEED_COLUMNS, toStored, type FeedRow } from '../projections/console-reads.js';
 import { assignTasks } from './assign-tasks.js';
-import type { TaskPlanningContext } from './task-planning-consumer.js';
 
 const LEAD_EVENTS = ['LeadVerificationTaskAssigned', 'TipLinkedToLead', 'TaskCompleted'];
 
@@ -30,27 +20,14 @@ const LEAD_EVENTS = ['LeadVerificationTaskAssigned', 'TipLinkedToLead', 'TaskCom
  * prefix of the decisions: the redelivery reads it back, skips the tips already handled and decides
  * the rest as before. Ids derive from the tip (task id, link event id), so a repeat writes nothing.
  */
-export function startLeadConsumer(runtime: ServiceRuntime, ctx: TaskPlanningContext): Promise<IdempotentConsumer> {
-  const { store } = runtime;
-  return startIdempotentConsumer({
-    kafka: runtime.kafka,
-    metrics: runtime.metrics,
-    groupId: `${runtime.config.KAFKA_TOPIC_PREFIX}dispatch-tips`,
-    topics: [runtime.topics.alert],
-    logger: runtime.logger,
-    types: ['TipReceived'],
-    dedupe: 'by-handler',
-    handle: async (sources) => {
-      const plan = { directory: ctx.directory, deadlines: ctx.deadlines, now: ctx.clock.now() };
-      const byCase = new Map<string, ConsumedEvent[]>();
-      for (const source of sources) {
-        if (source.event.type !== 'TipReceived') continue;
-        const caseId = source.event.data.caseId;
-        byCase.set(caseId, [...(byCase.get(caseId) ?? []), source]);
-      }
-      await Promise.all([...byCase].map(([caseId, tips]) => decideInTurn(store, caseId, tips, plan)));
-    },
-  });
+export async function decideTips(store: PgEventStore, tips: readonly ConsumedEvent[], plan: PlanContext): Promise<void> {
+  const byCase = new Map<string, ConsumedEvent[]>();
+  for (const tip of tips) {
+    if (tip.event.type !== 'TipReceived') continue;
+    const caseId = tip.event.data.caseId;
+    byCase.set(caseId, [...(byCase.get(caseId) ?? []), tip]);
+  }
+  await Promise.all([...byCase].map(([caseId, caseTips]) => decideInTurn(store, caseId, caseTips, plan)));
 }
 
 async function decideInTurn(store: PgEventStore, caseId: string, tips: ConsumedEvent[], plan: PlanContext): Promise<void> {
