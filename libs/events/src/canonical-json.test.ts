@@ -28,3 +28,8 @@ t.test('given values with no canonical form, when canonicalized, then it throws'
   t.throws(() => canonicalJson({ s: 'lone \ud800' }));
   t.throws(() => canonicalJson(undefined));
 });
+
+t.test('given a date and an array holding undefined, when canonicalized, then they read as JSON.stringify writes them', async (t) => {
+  const value = { at: new Date('2026-12-03T11:00:00.000Z'), list: [1, undefined, 'x'] };
+  t.equal(canonicalJson(value), JSON.stringify(value));
+});
