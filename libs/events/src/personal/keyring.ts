@@ -35,15 +35,17 @@ export class Keyring {
     let row: { key_id: string; wrapped: Buffer | null } | undefined;
     for (let attempt = 0; !row; attempt++) {
       if (attempt === 3) throw new Error(`no data key could be made or read for ${subject}`);
-      const { rows } = await this.pool.query<{ key_id: string; wrapped: Buffer | null }>(
-        `WITH made AS (
+      const { rows } = await this.pool.query<{ key_id: string; wrapped: Buffer | null }>({
+        // Named: a statement for each new case, parsed once per session.
+        name: 'keyring.sealing-key',
+        text: `WITH made AS (
            INSERT INTO ${KEYRING_SCHEMA}.data_keys (key_id, subject, wrapped) VALUES ($1, $2, $3)
            ON CONFLICT (subject) DO NOTHING RETURNING key_id, wrapped)
          SELECT key_id, wrapped FROM made
          UNION ALL SELECT key_id, wrapped FROM ${KEYRING_SCHEMA}.data_keys WHERE subject = $2
          LIMIT 1`,
-        [newId().replaceAll('-', ''), subject, wrapKey(this.#kek, newDataKey())],
-      );
+        values: [newId().replaceAll('-', ''), subject, wrapKey(this.#kek, newDataKey())],
+      });
       row = rows[0];
     }
     const key = this.#keyOf(row);

@@ -9,13 +9,20 @@ export interface AlongsideRow {
   row: unknown;
 }
 
-/** One `append_events` call for a batch; the form that takes rows only when some item has any. */
+/**
+ * One `append_events` call for a batch; the form that takes rows only when some item has any. Each
+ * form is a named statement, parsed once per session rather than at every group commit.
+ */
 export function appendCall(
   fn: string,
   items: readonly unknown[],
   alongside: readonly (readonly AlongsideRow[] | undefined)[],
-): { text: string; values: string[] } {
+): { name: string; text: string; values: string[] } {
   const batch = JSON.stringify(items);
-  if (alongside.every((rows) => !rows?.length)) return { text: `SELECT ${fn}($1::jsonb) AS r`, values: [batch] };
-  return { text: `SELECT ${fn}($1::jsonb, $2::jsonb) AS r`, values: [batch, JSON.stringify(alongside.map((rows) => rows ?? null))] };
+  if (alongside.every((rows) => !rows?.length)) return { name: `${fn}/1`, text: `SELECT ${fn}($1::jsonb) AS r`, values: [batch] };
+  return {
+    name: `${fn}/2`,
+    text: `SELECT ${fn}($1::jsonb, $2::jsonb) AS r`,
+    values: [batch, JSON.stringify(alongside.map((rows) => rows ?? null))],
+  };
 }

@@ -185,6 +185,7 @@ export class PgEventStore {
 
   async readStream(streamId: string, options: { fromVersion?: number; tx?: PoolClient } = {}): Promise<StoredEvent[]> {
     const { rows } = await (options.tx ?? this.#pool).query<Row>({
+      name: `${this.schema}.read-stream`,
       text: `SELECT ${COLUMNS} FROM ${this.#table} WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
       values: [streamId, options.fromVersion ?? 1],
       rowMode: 'array',
@@ -193,9 +194,13 @@ export class PgEventStore {
     return rows.map(toStored);
   }
 
-  /** Events after a position, in position (= commit) order. */
+  /**
+   * Events after a position, in position (= commit) order. Every subscription asks this after
+   * every append it hears of: a named statement, parsed and planned once per session.
+   */
   async readAll(afterPosition: number, limit = 1000): Promise<StoredEvent[]> {
     const { rows } = await this.#pool.query<Row>({
+      name: `${this.schema}.read-all`,
       text: `SELECT ${COLUMNS} FROM ${this.#table} WHERE position > $1 ORDER BY position LIMIT $2`,
       values: [afterPosition, limit],
       rowMode: 'array',

@@ -85,7 +85,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
     const at = performance.now();
     if (stored.position === position || (!now && at - stored.at < DELIVERED_CHECKPOINT_MS)) return;
     const next = { position, at };
-    await store.pool.query(saveCheckpoint, [options.name, next.position]);
+    await store.pool.query({ name: `${store.schema}.save-checkpoint`, text: saveCheckpoint, values: [options.name, next.position] });
     stored = next;
   };
 
@@ -103,7 +103,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
           } else {
             await inTransaction(store.pool, async (tx) => {
               await options.handle(events, tx);
-              await tx.query(saveCheckpoint, [options.name, last]);
+              await tx.query({ name: `${store.schema}.save-checkpoint`, text: saveCheckpoint, values: [options.name, last] });
             });
             position = last;
             stored = { position, at: performance.now() };
