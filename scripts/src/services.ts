@@ -3,7 +3,9 @@
  * reaches any of them); dispatch keeps V8's young generation small (RSS).
  * The ledger runs at a lower CPU priority (nice 10): it is off the path from an alert to the
  * consoles and only has to keep up eventually, so when the cores are contended the alert and
- * dispatch services go first and the ledger catches up in larger, cheaper chunks.
+ * dispatch services go first and the ledger catches up in larger, cheaper chunks. Those chunks
+ * leave garbage that V8 would otherwise let grow the heap to twice what the ledger holds live, so
+ * its heap is bounded too: it collects sooner, at some cost in CPU, and its memory stays flat.
  */
 export const SERVICES = [
   { name: 'alert', port: Number(process.env.ALERT_PORT ?? 3001), portVariable: 'ALERT_PORT', nodeOptions: [] as string[], nice: 0 },
@@ -14,7 +16,13 @@ export const SERVICES = [
     nodeOptions: ['--max-semi-space-size=4'],
     nice: 0,
   },
-  { name: 'ledger', port: Number(process.env.LEDGER_PORT ?? 3003), portVariable: 'LEDGER_PORT', nodeOptions: [] as string[], nice: 10 },
+  {
+    name: 'ledger',
+    port: Number(process.env.LEDGER_PORT ?? 3003),
+    portVariable: 'LEDGER_PORT',
+    nodeOptions: ['--max-semi-space-size=4', '--max-old-space-size=192'],
+    nice: 10,
+  },
 ].map((s) => ({ ...s, url: `http://127.0.0.1:${s.port}` }));
 
 /** Polls /readyz until the service says it is ready (Postgres, Kafka, migrations, consumers). */

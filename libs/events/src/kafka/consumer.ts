@@ -19,6 +19,12 @@ const COMMIT_INTERVAL_MS = 1000;
  * backlog waits out every fetch.
  */
 const GATHER_MIN_BYTES = 1024 * 1024;
+/**
+ * The most a gathering consumer's fetch brings, over all its partitions: a consumer behind (the
+ * ledger, which yields the cores to the path to the consoles) then holds a few chunks at a time in
+ * memory rather than a megabyte per partition of every topic it reads.
+ */
+const GATHER_MAX_BYTES = 2 * GATHER_MIN_BYTES;
 
 export interface IdempotentConsumer {
   stop(): Promise<void>;
@@ -101,7 +107,7 @@ export async function startIdempotentConsumer(options: IdempotentConsumerOptions
     // How long the broker holds a fetch that finds nothing; a message that arrives ends it at once.
     // An idle consumer polls twice a second, not fifty times.
     maxWaitTimeInMs: options.gatherMs ?? 500,
-    minBytes: options.gatherMs === undefined ? 1 : GATHER_MIN_BYTES,
+    ...(options.gatherMs === undefined ? { minBytes: 1 } : { minBytes: GATHER_MIN_BYTES, maxBytes: GATHER_MAX_BYTES }),
     retry: { retries: 10 },
   });
   const producer: Producer = options.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
