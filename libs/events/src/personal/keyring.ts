@@ -4,12 +4,20 @@ import { newId } from '../ids.js';
 import { dataKeyOf, newDataKey, unwrapKey, wrapKey, type DataKey } from './seal.js';
 
 export const KEYRING_SCHEMA = 'keyring';
+
+/** A vault row as `make_data_keys` writes it: the wrapped key in base64. */
+export interface NewKeyRow {
+  key_id: string;
+  subject: string;
+  wrapped: string;
+}
 /** Sealing keys kept in memory; a case's key is sought again only after this many others. */
 const CACHED_KEYS = 10_000;
 
 /**
  * The data keys of cases, wrapped under the key-encryption key in the shared vault. A case's key is
- * made the first time one of its personal fields is sealed, by whichever service comes first.
+ * made the first time one of its personal fields is sealed, by whichever service comes first, or
+ * with the case itself by the append that opens it (`fresh`).
  * Keys for sealing are kept in memory (sealing under a key erased meanwhile elsewhere only writes
  * what nobody can read); keys for opening are always read from the vault, so an erasure holds at
  * once for every reader of every service.
@@ -24,6 +32,24 @@ export class Keyring {
     kek: Buffer,
   ) {
     this.#kek = createSecretKey(kek);
+  }
+
+  /**
+   * A key for a subject that cannot have one yet (a case this very call is opening), made here and
+   * not stored: `row` goes into the vault in the transaction that first writes under the key (an
+   * alongside row for a writer that inserts it into `data_keys`), so opening a case costs no
+   * statement of its own for its key. `remember` it once that transaction committed; if it never
+   * does, the key and whatever it sealed are simply dropped.
+   */
+  fresh(subject: string): { key: DataKey; row: NewKeyRow } {
+    const raw = newDataKey();
+    const keyId = newId().replaceAll('-', '');
+    return { key: dataKeyOf(keyId, raw), row: { key_id: keyId, subject, wrapped: wrapKey(this.#kek, raw).toString('base64') } };
+  }
+
+  /** A key made by `fresh` whose row has committed: sealing under its subject uses it from now on. */
+  remember(subject: string, key: DataKey): void {
+    this.#cache(subject, key);
   }
 
   /** The key a subject's fields are sealed under, made now if it has none; `erased` once destroyed. */
@@ -49,9 +75,13 @@ export class Keyring {
       row = rows[0];
     }
     const key = this.#keyOf(row);
+    this.#cache(subject, key);
+    return key;
+  }
+
+  #cache(subject: string, key: DataKey | 'erased'): void {
     if (this.#sealing.size >= CACHED_KEYS) this.#sealing.delete(this.#sealing.keys().next().value!);
     this.#sealing.set(subject, key);
-    return key;
   }
 
   /** The keys with these ids, each unwrapped or `erased`; an id the vault never had is left out. */

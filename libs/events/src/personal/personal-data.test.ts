@@ -59,6 +59,26 @@ t.test('given a case never sealed, when it is erased, then a later field of it c
   t.equal(await alert.sealValue('case-e', '13800000001'), ERASED);
 });
 
+t.test('given a fresh key whose vault row committed with the case, when sealed under it, then another service opens the fields', async (t) => {
+  const { key, row } = alert.keyring.fresh('case-f');
+  // What the opening append's alongside writer does, in the append's transaction.
+  await pool.query(`INSERT INTO ${KEYRING_SCHEMA}.data_keys (key_id, subject, wrapped) VALUES ($1, $2, decode($3, 'base64'))`, [
+    row.key_id,
+    row.subject,
+    row.wrapped,
+  ]);
+  alert.keyring.remember('case-f', key);
+  const sealed = await alert.sealEvent('case-f', 'MissingChildReported', report('case-f'), key);
+  t.same(await ledger.open(sealed), report('case-f'));
+  t.equal(await alert.sealValue('case-f', '13912345678'), (sealed as ReturnType<typeof report>).reporter.phone, 'later seals use the same key');
+});
+
+t.test('given a fresh key whose row never committed, when the case is sealed later, then the vault makes the key and it opens', async (t) => {
+  alert.keyring.fresh('case-g');
+  const sealed = await alert.sealEvent('case-g', 'MissingChildReported', report('case-g'));
+  t.same(await ledger.open(sealed), report('case-g'));
+});
+
 t.test('given the vault, when a database user tries to restore or delete an erased key, then it is refused', async (t) => {
   await alert.sealValue('case-f', 'x');
   await ledger.keyring.erase('case-f');

@@ -18,17 +18,17 @@ export class PersonalData {
     private readonly indexKey: KeyObject,
   ) {}
 
-  /** `data` of an event of `type` with its personal fields sealed under `subject`'s key. */
-  sealEvent(subject: string, type: string, data: unknown): Promise<unknown> {
-    return this.sealFields(subject, data, catalog.personalPaths(type));
+  /** `data` of an event of `type` with its personal fields sealed under `subject`'s key (or `key`, one made by `Keyring.fresh`). */
+  sealEvent(subject: string, type: string, data: unknown, key?: DataKey): Promise<unknown> {
+    return this.sealFields(subject, data, catalog.personalPaths(type), key);
   }
 
   /** `data` with the strings at `paths` sealed; values already sealed (copied from an event) stay as they are. */
-  async sealFields<T>(subject: string, data: T, paths: readonly string[]): Promise<T> {
+  async sealFields<T>(subject: string, data: T, paths: readonly string[], fresh?: DataKey): Promise<T> {
     let unsealed = 0;
     mapPaths(data, paths, (v) => (isSealed(v) ? v : (unsealed++, v)));
     if (unsealed === 0) return data;
-    const key = await this.keyring.sealingKey(subject);
+    const key = fresh ?? (await this.keyring.sealingKey(subject));
     return mapPaths(data, paths, (v) => (isSealed(v) ? v : key === 'erased' ? ERASED : seal(key, v))) as T;
   }
 

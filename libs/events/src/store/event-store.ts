@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { catalog, decodeEvent, encodeEvent, type DomainEvent } from '../catalog/index.js';
 import type { PersonalData } from '../personal/personal-data.js';
+import type { DataKey } from '../personal/seal.js';
 import type { EventEnvelope, EventMetadata } from '../envelope.js';
 import { ConcurrencyConflict } from '../errors.js';
 import { newId } from '../ids.js';
@@ -39,6 +40,8 @@ export interface AppendOptions {
   tx?: PoolClient;
   /** Rows of the service's own written with the events, in their transaction (alongside.ts). */
   alongside?: readonly AlongsideRow[];
+  /** The subject's key when this append opens the subject and writes its key alongside (`Keyring.fresh`). */
+  sealingKey?: DataKey;
 }
 
 /** A stored row as read back, before its data is decoded through the catalog. */
@@ -108,7 +111,8 @@ export class PgEventStore {
     const personal = this.personal;
     // Only events with personal fields wait for a key: the rest still join the batch of their turn.
     for (const [i, e] of encoded.entries()) {
-      if (personal && catalog.personalPaths(e.type).length > 0) e.data = await personal.sealEvent(events[i]!.caseId ?? streamId, e.type, e.data);
+      if (personal && catalog.personalPaths(e.type).length > 0)
+        e.data = await personal.sealEvent(events[i]!.caseId ?? streamId, e.type, e.data, options.sealingKey);
     }
     const item: BatchItem = {
       streamId,

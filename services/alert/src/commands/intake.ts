@@ -13,6 +13,7 @@ import {
 } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import { openedAlert, savedState } from '../db/alert-state.js';
+import { freshCaseKey } from '../db/case-key.js';
 import { intakeLookups, recordedAnswer } from '../db/intake-lookup.js';
 import { alertStream, drillMark, emptyAlert, evolve } from '../domain/alert.js';
 import { duplicateKey } from '../domain/duplicates.js';
@@ -43,7 +44,8 @@ const REPORT_PERSONAL_PATHS = catalog.personalPaths('MissingChildReported');
  * on, the stream its key names exists, the key or the child's alert number is claimed) is looked
  * up and decided again, and then finds what the other wrote: the first answer, the alert to join.
  * The child is found again by a blind index, and the row an opening writes holds the report's
- * personal fields sealed under the case's key, as its event does.
+ * personal fields sealed under the case's key, as its event does; that key, made here for the new
+ * case, goes into the vault in the same commit.
  */
 export function intakeCommands(deps: {
   pool: Pool;
@@ -73,11 +75,13 @@ export function intakeCommands(deps: {
     if (events.length === 0) return answered;
     const target = found.open.find((a) => a.alertId === answered.answer.duplicateOf) ?? emptyAlert(command.alertId);
     const state = events.reduce(evolve, target);
+    // A report that opens an alert opens its case, under a case id made above: its key is new too.
+    const caseKey = target.version === 0 ? freshCaseKey(deps.personal, state.caseId) : undefined;
     const row: AlongsideRow =
       target.version === 0
         ? openedAlert({
             state,
-            report: await deps.personal.sealFields(state.caseId, report, REPORT_PERSONAL_PATHS),
+            report: await deps.personal.sealFields(state.caseId, report, REPORT_PERSONAL_PATHS, caseKey?.key),
             reporter,
             openedAt: now,
             duplicateKey: dupKey,
@@ -90,11 +94,17 @@ export function intakeCommands(deps: {
       causationId: null,
       ...drillMark(report.exercise === true),
     };
-    await deps.store.append(
+    const appended = await deps.store.append(
       alertStream(state.alertId),
       events.map((event) => ({ event, caseId: state.caseId, metadata, occurredAt: now })),
-      { expectedVersion: target.version === 0 ? 'no-stream' : target.version, alongside: [row, recordedAnswer(key, answered)] },
+      {
+        expectedVersion: target.version === 0 ? 'no-stream' : target.version,
+        alongside: [row, recordedAnswer(key, answered), ...(caseKey ? [caseKey.row] : [])],
+        ...(caseKey ? { sealingKey: caseKey.key } : {}),
+      },
     );
+    // An append found to be a repeat wrote none of its rows, so neither the key.
+    if (caseKey && !appended.duplicate) deps.personal.keyring.remember(state.caseId, caseKey.key);
     return answered;
   };
 
