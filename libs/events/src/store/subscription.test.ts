@@ -95,3 +95,31 @@ t.test(
     t.equal(outcome, 'stopped', 'the stop that came mid-batch did not wait for the poll');
   },
 );
+
+t.test(
+  'given a delivering subscription that polls only every ten minutes, when it has delivered and nothing more comes, then its checkpoint is stored within moments, and on stop',
+  async (t) => {
+    const name = `delivered-${newId()}`;
+    const checkpoint = async (): Promise<number> =>
+      Number((await store.pool.query<{ position: string }>('SELECT position FROM alert.checkpoints WHERE name = $1', [name])).rows[0]?.position ?? 0);
+    const delivered: number[] = [];
+    const sub = await subscribe(store, {
+      name,
+      pollMs: 600_000,
+      notifier,
+      logger: quiet,
+      deliver: async (events) => void delivered.push(...events.map((e) => e.position)),
+    });
+    const { positions } = await store.append(`delivered-${newId()}`, [newEvent('case-delivered')], { expectedVersion: 'no-stream' });
+    await sub.caughtUp(positions[0]!);
+    await eventually(async () => {
+      if ((await checkpoint()) < positions[0]!) throw new Error('checkpoint not stored yet');
+    }, 5000);
+    t.ok(delivered.includes(positions[0]!), 'the append was delivered');
+
+    const later = await store.append(`delivered-${newId()}`, [newEvent('case-delivered')], { expectedVersion: 'no-stream' });
+    await sub.caughtUp(later.positions[0]!);
+    await sub.stop();
+    t.equal(await checkpoint(), later.positions[0], 'stopping stores what was delivered');
+  },
+);
