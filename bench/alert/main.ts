@@ -8,8 +8,9 @@ import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { createTestDatabase, TEST_JWKS, TEST_PERSONAL_DATA_KEK } from '@rapid-search/events/testing';
-import { ensureKafka, ROOT, waitForService, BENCH_LIMITS } from '../shared/processes.js';
+import { deleteTopics, ensureKafka, ROOT, waitForService, BENCH_LIMITS } from '../shared/processes.js';
 
+const PREFIX = `bench${randomBytes(3).toString('hex')}.`;
 const PORT = Number(process.env.BENCH_ALERT_PORT ?? 3901);
 const URL_BASE = `http://127.0.0.1:${PORT}`;
 const API_KEY = 'rs_demo_f52f02aa0737cdd49159014d3d3487cc'; // up-kunming-110, seeds/demo-api-keys.json
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
       RS_TOKEN_JWKS: TEST_JWKS,
       RS_PERSONAL_DATA_KEK: TEST_PERSONAL_DATA_KEK,
       ...BENCH_LIMITS,
-      KAFKA_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}.`,
+      KAFKA_TOPIC_PREFIX: PREFIX,
       LOG_LEVEL: 'warn',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
     },
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     await db.drop();
+    await deleteTopics(PREFIX);
   }
 }
 

@@ -19,7 +19,7 @@ import {
   TEST_KAFKA_BROKERS,
   TEST_SIGNING_KEY,
 } from '@rapid-search/events/testing';
-import { ensureKafka, peakRssMb, percentile, ROOT, waitForService, BENCH_LIMITS } from '../shared/processes.js';
+import { deleteTopics, ensureKafka, peakRssMb, percentile, ROOT, waitForService, BENCH_LIMITS } from '../shared/processes.js';
 
 const PORT = Number(process.env.BENCH_DISPATCH_PORT ?? 3902);
 const CONSOLES = Number(process.env.BENCH_CONSOLES ?? 2000);
@@ -212,6 +212,7 @@ async function main(): Promise<void> {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
     await db.drop();
+    await deleteTopics(PREFIX);
   }
 }
 

@@ -6,19 +6,20 @@
  * p50/p95/p99 from the POST's answer to the first task of that case on the console of the center
  * it was assigned to, and from a tip's answer to its lead-verification task on a console, each service's peak RSS, and the CPU milliseconds per
  * measured alert of each process the system runs on: the three services, their Postgres sessions,
- * the broker (shared with whatever else uses it) and this bench.
+ * the broker (shared with whatever else uses it) and this bench, counted until the ledger has chained
+ * every event of the run.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Agent, request } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { readSeed, signToken } from '@rapid-search/events';
 import { createTestDatabase, TEST_JWKS, TEST_PERSONAL_DATA_KEK, TEST_KAFKA_BROKERS, TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import { waitUntilReady } from '@rapid-search/scripts/services';
-import { peakRssMb, percentile, ROOT, BENCH_LIMITS } from '../shared/processes.js';
+import { deleteTopics, peakRssMb, percentile, ROOT, BENCH_LIMITS, serviceProcesses } from '../shared/processes.js';
 import { brokerPid, CpuMeter, postgresBackends } from '../shared/cpu.js';
+import { ledgerCaughtUp } from './ledger-caught-up.js';
 import pg from 'pg';
 import { loadavg } from 'node:os';
 import { z } from 'zod';
@@ -26,6 +27,7 @@ import { LOAD_PLACES as PLACES } from '@rapid-search/scripts/places';
 
 /** Tells this run's idempotency keys from an earlier run's. */
 const RUN = randomBytes(4).toString('hex');
+const PREFIX = `bench${randomBytes(3).toString('hex')}.`;
 
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -55,7 +57,7 @@ const system = spawn(process.execPath, [`${ROOT}scripts/dist/src/start.js`], {
     ...process.env,
     DATABASE_URL: db.url,
     KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-    KAFKA_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}.`,
+    KAFKA_TOPIC_PREFIX: PREFIX,
     RS_TOKEN_JWKS: TEST_JWKS,
     RS_PERSONAL_DATA_KEK: TEST_PERSONAL_DATA_KEK,
     ...BENCH_LIMITS,
@@ -181,6 +183,7 @@ try {
   const drainUntil = performance.now() + 20000;
   const waiting = () => [...answered.keys()].some((c) => !firstTask.has(c)) || [...tipped.keys()].some((t) => !leadShown.has(t));
   while (performance.now() < drainUntil && waiting()) await new Promise((r) => setTimeout(r, 100));
+  const ledger = await ledgerCaughtUp(watcher, 60_000);
   const cpu = await meter.stop();
   await watcher.end();
 
@@ -206,6 +209,11 @@ try {
   for (const [name, pid] of Object.entries(services)) console.log(`peak RSS ${name.padEnd(9)} ${peakRssMb(pid).toFixed(0)} MB`);
   if (WARMUP > 0)
     console.log(`warm-up (${WARMUP} s, not counted below): p50=${percentile(warm, 50).toFixed(1)}ms p99=${percentile(warm, 99).toFixed(1)}ms`);
+  console.log(
+    ledger.behind <= 0
+      ? `ledger chained everything ${ledger.seconds.toFixed(1)} s after the consoles were served (counted)`
+      : `ledger still ${ledger.behind} entries behind after ${ledger.seconds.toFixed(0)} s: its remaining work is not counted`,
+  );
   console.log(`p99 by 10 s window: ${windows.map((w) => percentile(w, 99).toFixed(0)).join(' / ')} ms`);
   console.log(`e2e answer→console p50=${pct(50).toFixed(1)}ms p95=${pct(95).toFixed(1)}ms p99=${pct(99).toFixed(1)}ms`);
   const leads = [...tipped]
@@ -239,6 +247,7 @@ try {
     await exited;
   }
   await db.drop();
+  await deleteTopics(PREFIX);
   agent.destroy();
 }
 // The figures are printed: nothing left open (a broker socket, a timer) keeps the bench alive.
@@ -281,15 +290,4 @@ function tipIdOf(raw: Buffer): string | undefined {
   if (raw.indexOf(LEAD) < 0) return undefined;
   const at = raw.indexOf(TIP_ID);
   return at < 0 ? undefined : raw.toString('latin1', at + TIP_ID.length, raw.indexOf(34, at + TIP_ID.length));
-}
-
-/** The service processes `npm start` spawned, by name, from the start process's children. */
-function serviceProcesses(parent: number): Record<string, number> {
-  const children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  const named: Record<string, number> = {};
-  for (const pid of children) {
-    const match = /services\/(\w+)\/dist\/main\.js/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
-    if (match) named[match[1]!] = pid;
-  }
-  return named;
 }

@@ -38,3 +38,30 @@ export const BENCH_LIMITS = {
   ALERT_TIPS_PER_SENDER_PER_MINUTE: String(1e9),
   ALERT_TIPS_PER_ALERT_PER_MINUTE: String(1e9),
 };
+
+/** The service processes `npm start` spawned, by name, from the start process's children. */
+export function serviceProcesses(parent: number): Record<string, number> {
+  const children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  const named: Record<string, number> = {};
+  for (const pid of children) {
+    const match = /services\/(\w+)\/dist\/main\.js/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    if (match) named[match[1]!] = pid;
+  }
+  return named;
+}
+
+/**
+ * Deletes the topics a run made under its prefix, as it drops its database: a broker that keeps
+ * every run's partitions works harder with each run, and the next run would measure that too.
+ */
+export async function deleteTopics(prefix: string): Promise<void> {
+  const kafka = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'bench-cleanup', logger: createLogger('bench', 'silent') });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}
