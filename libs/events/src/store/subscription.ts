@@ -99,7 +99,6 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
           if ('deliver' in options) {
             await options.deliver(events);
             position = last;
-            await storeDelivered(false);
           } else {
             await inTransaction(store.pool, async (tx) => {
               await options.handle(events, tx);
@@ -112,6 +111,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
             waiters.splice(waiters.indexOf(w), 1);
             w.resolve();
           }
+          await storeDelivered(false);
           failures = 0;
           if (events.length === batchSize) continue;
         }
