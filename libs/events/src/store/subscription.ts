@@ -12,7 +12,7 @@ import { inTransaction } from './transaction.js';
  * after every batch was a statement and a commit per batch; what a crash republishes instead is
  * this long's worth of events, which every receiver recognises by event id.
  */
-export const DELIVERED_CHECKPOINT_MS = 250;
+const DELIVERED_CHECKPOINT_MS = 250;
 
 interface CommonOptions {
   /** Checkpoint name, unique per schema. */
@@ -60,8 +60,12 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
   let position = Number(rows[0]?.position ?? 0);
   /** The position last stored, and when: a delivering subscription stores it in arrears. */
   let stored = { position, at: 0 };
-  const saveCheckpoint = `INSERT INTO ${table} (name, position, updated_at) VALUES ($1, $2, now())
-    ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`;
+  const saveCheckpoint = (at: number) => ({
+    name: `${store.schema}.save-checkpoint`,
+    text: `INSERT INTO ${table} (name, position, updated_at) VALUES ($1, $2, now())
+      ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+    values: [options.name, at],
+  });
   let stopped = false;
   const pause = new Pause();
   /**
@@ -85,7 +89,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
     const at = performance.now();
     if (stored.position === position || (!now && at - stored.at < DELIVERED_CHECKPOINT_MS)) return;
     const next = { position, at };
-    await store.pool.query({ name: `${store.schema}.save-checkpoint`, text: saveCheckpoint, values: [options.name, next.position] });
+    await store.pool.query(saveCheckpoint(next.position));
     stored = next;
   };
 
@@ -102,7 +106,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
           } else {
             await inTransaction(store.pool, async (tx) => {
               await options.handle(events, tx);
-              await tx.query({ name: `${store.schema}.save-checkpoint`, text: saveCheckpoint, values: [options.name, last] });
+              await tx.query(saveCheckpoint(last));
             });
             position = last;
             stored = { position, at: performance.now() };
@@ -111,13 +115,10 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
             waiters.splice(waiters.indexOf(w), 1);
             w.resolve();
           }
-          await storeDelivered(false);
-          failures = 0;
-          if (events.length === batchSize) continue;
         }
-        failures = 0;
-        if (notified) continue;
         await storeDelivered(false);
+        failures = 0;
+        if (events.length === batchSize || notified) continue;
       } catch (error) {
         if (stopped) break;
         failures += 1;
