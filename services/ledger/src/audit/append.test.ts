@@ -56,6 +56,25 @@ t.test('given an empty chain, when a chunk is appended, then it links from the g
   }
 });
 
+t.test('given events whose text holds control characters, when they are chained, then each entry is whole and hashes as verified', async (t) => {
+  const before = await entries();
+  const caseId = newId();
+  const chunk = [consumed(caseId, 1), consumed(caseId, 2)].map((e, i) => ({
+    ...e,
+    event: { ...e.event, data: { ...e.event.data, reason: `seen\u001eleft${i}\u001f\n` } } as ConsumedEvent['event'],
+  }));
+  await appendToChain(pool, chunk);
+  const added = (await entries()).slice(before.length);
+  t.equal(added.length, 2, 'one entry per event, none split apart');
+  let prev = before[before.length - 1]!.hash;
+  for (const [i, row] of added.entries()) {
+    const { topic: _topic, event, ...envelope } = chunk[i]!;
+    t.equal(row.entry, canonicalJson({ ...envelope, data: event.data }));
+    t.equal(row.hash, chainHash(prev, row.entry));
+    prev = row.hash;
+  }
+});
+
 t.test(
   'given a chain, when a chunk repeats an event already chained and holds one event twice, then only the new event is linked, once, after the head',
   async (t) => {
