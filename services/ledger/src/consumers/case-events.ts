@@ -1,6 +1,5 @@
-import { causedBy, deriveId, eachEvent, startIdempotentConsumer, type ConsumedEvent, type IdempotentConsumer } from '@rapid-search/events';
+import { causedBy, deriveId, startIdempotentConsumer, type ConsumedEvent, type IdempotentConsumer } from '@rapid-search/events';
 import type { ServiceRuntime } from '@rapid-search/events';
-import type { PoolClient } from 'pg';
 import { executeCommand } from '../case-store.js';
 import type { CaseCommand } from '../domain/commands.js';
 
@@ -10,15 +9,15 @@ const LEDGER = { id: 'ledger', role: 'system', grants: [] } as const;
  * What other services decide about a case enters the case file: the alert service opens the case
  * and records a report withdrawn as false (报警撤回),
  * and dispatch reports parents identified by a confirmed DNA match — of their own sample, or of a
- * child of unknown origin whose confirmed match linked it to the case (比中关联). Event ids derive from the source
- * event, and the append runs in the dedupe transaction, so a redelivery changes nothing.
+ * child of unknown origin whose confirmed match linked it to the case (比中关联). Each of these commands
+ * decides nothing once its effect is in the case file, and the ids of what it appends derive from the
+ * source event, so a redelivery changes nothing without a dedupe record: one case's commands run in
+ * their order and a chunk's cases side by side, so their appends share the store's group commits.
  */
 export function startCaseEventsConsumer(runtime: ServiceRuntime): Promise<IdempotentConsumer> {
   return startIdempotentConsumer({
     kafka: runtime.kafka,
     metrics: runtime.metrics,
-    pool: runtime.pool,
-    schema: 'ledger',
     groupId: `${runtime.config.KAFKA_TOPIC_PREFIX}ledger-case-events`,
     topics: [runtime.topics.alert, runtime.topics.dispatch],
     logger: runtime.logger,
@@ -27,10 +26,23 @@ export function startCaseEventsConsumer(runtime: ServiceRuntime): Promise<Idempo
     // group seconds after the report, so the case file may open a quarter of a second late, and
     // the broker is asked for these topics a few times a second rather than after every append.
     gatherMs: 250,
-    handle: eachEvent(async (consumed, tx) => {
-      const command = commandFor(consumed);
-      if (command) await run(runtime, consumed, command, tx);
-    }),
+    dedupe: 'by-handler',
+    handle: async (events) => {
+      const commands = events.flatMap((consumed) => {
+        const command = commandFor(consumed);
+        return command ? [{ consumed, command }] : [];
+      });
+      const byCase = Map.groupBy(commands, (c) => c.command.caseId);
+      const settled = await Promise.allSettled(
+        [...byCase.values()].map(async (own) => {
+          for (const { consumed, command } of own) await run(runtime, consumed, command);
+        }),
+      );
+      // Every case has finished before a refusal is acted on, so none is still running when the
+      // consumer tries the chunk's events again one at a time.
+      const failed = settled.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
   });
 }
 
@@ -73,9 +85,8 @@ function commandFor(consumed: ConsumedEvent): CaseCommand | null {
   }
 }
 
-async function run(runtime: ServiceRuntime, consumed: ConsumedEvent, command: CaseCommand, tx: PoolClient): Promise<void> {
+async function run(runtime: ServiceRuntime, consumed: ConsumedEvent, command: CaseCommand): Promise<void> {
   await executeCommand(runtime.store, command, causedBy(consumed), {
-    tx,
     eventId: (_event, i) => deriveId(consumed.eventId, command.kind, String(i)),
     retry: true,
   });
