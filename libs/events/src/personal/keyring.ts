@@ -11,6 +11,7 @@ export interface NewKeyRow {
   subject: string;
   wrapped: string;
 }
+
 /** Sealing keys kept in memory; a case's key is sought again only after this many others. */
 const CACHED_KEYS = 10_000;
 

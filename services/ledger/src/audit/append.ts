@@ -21,7 +21,7 @@ export async function appendToChain(pool: Pool, events: readonly ConsumedEvent[]
   const entries = column(({ topic: _topic, event, ...envelope }) => canonicalJson({ ...envelope, data: event.data }));
   await pool.query({
     name: 'ledger.append-to-chain',
-    text: `SELECT ledger.append_to_chain($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[], string_to_array($7::text, E'\\x1e'))`,
+    text: `SELECT ledger.append_to_chain($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[], string_to_array($7::text, $8::text))`,
     values: [
       column((e) => e.topic),
       column((e) => e.eventId),
@@ -30,6 +30,7 @@ export async function appendToChain(pool: Pool, events: readonly ConsumedEvent[]
       column((e) => e.streamId),
       column((e) => e.streamVersion),
       entries.join(ENTRY_SEPARATOR),
+      ENTRY_SEPARATOR,
     ],
   });
 }
