@@ -7,12 +7,27 @@ import {
   REGISTRATION_EVENT_TYPES,
   type ChildComparison,
 } from '../domain/registration-rule.js';
-import { evolveLeads, LEAD_EVENT_TYPES, noLeads, rewardWithoutConfirmedLead, type CaseLeads } from '../domain/lead-reward-rule.js';
+import {
+  evolveLeads,
+  LEAD_EVENT_TYPES,
+  noLeads,
+  rewardWithoutConfirmedLead,
+  SIGHTING_CONFIRMED,
+  type CaseLeads,
+} from '../domain/lead-reward-rule.js';
 import { CASE_EVENT_TYPES, evolve, initialState, type CaseState } from '../domain/state.js';
 import type { Violation } from './violations.js';
 
 const TYPE_KEY = Buffer.from('"type":"');
 const QUOTE = 0x22;
+/**
+ * How a confirmed sighting's outcome reads in a canonical entry. A quote inside a string value is
+ * escaped, so these bytes occur only as the key and its value: an entry without them is a
+ * completion the reward rule passes over, and is not parsed.
+ */
+const CONFIRMED_OUTCOME = Buffer.from(`"outcome":${JSON.stringify(SIGHTING_CONFIRMED)}`);
+/** The leads of a case that has none yet, shared: evolveLeads copies whatever it changes. */
+const NO_LEADS = noLeads();
 
 /**
  * The type of the canonical entry in bytes [start, end), read from its end without parsing it:
@@ -40,6 +55,7 @@ export class CaseRules {
   replay(seq: number, bytes: Buffer, start: number, end: number, eventId: () => string): void {
     const type = typeOf(bytes, start, end);
     if (type === undefined || (!CASE_EVENT_TYPES.has(type) && !REGISTRATION_EVENT_TYPES.has(type) && !LEAD_EVENT_TYPES.has(type))) return;
+    if (type === 'TaskCompleted' && !bytes.subarray(start, end).includes(CONFIRMED_OUTCOME)) return;
     let envelope: { type?: unknown; caseId?: unknown; data?: unknown };
     try {
       envelope = JSON.parse(bytes.toString('utf8', start, end)) as typeof envelope;
@@ -58,7 +74,7 @@ export class CaseRules {
       this.#comparisons.set(caseId, evolveComparison(comparison, event));
       return;
     }
-    const leads = this.#leads.get(caseId) ?? noLeads();
+    const leads = this.#leads.get(caseId) ?? NO_LEADS;
     if (LEAD_EVENT_TYPES.has(event.type)) {
       this.#leads.set(caseId, evolveLeads(leads, event));
       return;

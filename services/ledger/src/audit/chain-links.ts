@@ -2,13 +2,19 @@ import { hash } from 'node:crypto';
 import { GENESIS_HASH } from './canonical.js';
 import type { Violation } from './violations.js';
 
-/** One stored ledger entry as the verifier reads it. */
+/**
+ * One stored ledger entry as the verifier reads it: ranges of the bytes it arrived in, so that a
+ * link that holds is checked without a string or a buffer made for it.
+ */
 export interface ChainLink {
   seq: number;
-  /** The stored hash (hex). */
-  hash: string;
+  bytes: Buffer;
+  /** The stored hash (hex) is bytes [hashAt, hashEnd). */
+  hashAt: number;
+  hashEnd: number;
   /** The bytes the hash covers, exactly as stored: prev_hash ‖ canonical entry, in UTF-8. */
-  linked: Buffer;
+  linkedAt: number;
+  linkedEnd: number;
   /** Formatted only when a violation names the entry. */
   eventId: () => string;
 }
@@ -36,13 +42,17 @@ export const HASH_HEX = 64;
  * it. A stretch can start anywhere given the entry before it, which lets stretches be checked apart.
  */
 export class ChainLinks {
-  #expectedPrev: string;
+  /** The hash the next entry must name, as the entry before it stored it. */
+  readonly #expected = Buffer.alloc(HASH_HEX);
+  /** Set instead when that stored hash is not 64 characters long: no entry can name it. */
+  #expectedOdd: string | null = null;
+  readonly #recomputed = Buffer.alloc(HASH_HEX);
   #lastSeq: number;
   #verdict: LinksVerdict = { entries: 0, head: null, broken: 0, firstBroken: null };
 
   constructor(after: ChainHead = { seq: 0, hash: GENESIS_HASH }) {
     this.#lastSeq = after.seq;
-    this.#expectedPrev = after.hash;
+    this.#expect(Buffer.from(after.hash, 'latin1'), 0, Buffer.byteLength(after.hash, 'latin1'));
   }
 
   check(link: ChainLink): void {
@@ -53,21 +63,35 @@ export class ChainLinks {
       verdict.broken++;
       verdict.firstBroken ??= { seq: link.seq, eventId: link.eventId(), rule: 'BROKEN_LINK', message: broken };
     }
-    this.#expectedPrev = link.hash;
+    this.#expect(link.bytes, link.hashAt, link.hashEnd);
     this.#lastSeq = link.seq;
-    verdict.head = { seq: link.seq, hash: link.hash };
   }
 
   get verdict(): LinksVerdict {
-    return this.#verdict;
+    const head = this.#verdict.entries === 0 ? null : { seq: this.#lastSeq, hash: this.#expectedHash() };
+    return { ...this.#verdict, head };
   }
 
-  #broken({ seq, hash: stored, linked }: ChainLink): string | null {
+  #expect(bytes: Buffer, at: number, end: number): void {
+    this.#expectedOdd = end - at === HASH_HEX ? null : bytes.toString('latin1', at, end);
+    if (this.#expectedOdd === null) bytes.copy(this.#expected, 0, at, end);
+  }
+
+  #expectedHash(): string {
+    return this.#expectedOdd ?? this.#expected.toString('latin1');
+  }
+
+  #broken({ seq, bytes, hashAt, hashEnd, linkedAt, linkedEnd }: ChainLink): string | null {
     if (seq !== this.#lastSeq + 1) return `entry ${seq} follows entry ${this.#lastSeq}: entries are missing or out of order`;
-    const prevHash = linked.toString('latin1', 0, HASH_HEX);
-    if (prevHash !== this.#expectedPrev) return `prev_hash ${prevHash} is not the previous entry's hash ${this.#expectedPrev}`;
-    const recomputed = hash('sha256', linked, 'hex');
-    if (recomputed !== stored) return `stored hash ${stored} does not match the entry, which hashes to ${recomputed}`;
+    const prevEnd = Math.min(linkedAt + HASH_HEX, linkedEnd);
+    if (this.#expectedOdd !== null || bytes.compare(this.#expected, 0, HASH_HEX, linkedAt, prevEnd) !== 0) {
+      return `prev_hash ${bytes.toString('latin1', linkedAt, prevEnd)} is not the previous entry's hash ${this.#expectedHash()}`;
+    }
+    const recomputed = hash('sha256', bytes.subarray(linkedAt, linkedEnd), 'hex');
+    this.#recomputed.write(recomputed, 'latin1');
+    if (bytes.compare(this.#recomputed, 0, HASH_HEX, hashAt, hashEnd) !== 0) {
+      return `stored hash ${bytes.toString('latin1', hashAt, hashEnd)} does not match the entry, which hashes to ${recomputed}`;
+    }
     return null;
   }
 }

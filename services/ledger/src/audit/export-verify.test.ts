@@ -101,3 +101,15 @@ t.test('given a masked export, when verified, then its masked entries do not re-
   const report = await verifyExport(from(lines), []);
   t.equal(report.brokenLinks, 1);
 });
+
+t.test('given a prevHash with a hex digit swapped for a character Latin-1 folds onto it, when verified, then the link is broken', async (t) => {
+  const lines = exported(['a', 'b', 'c']);
+  const line = JSON.parse(lines[1]!) as { prevHash: string };
+  const digit = line.prevHash.search(/[0-9]/);
+  const forged = line.prevHash.slice(0, digit) + String.fromCharCode(0x100 + line.prevHash.charCodeAt(digit)) + line.prevHash.slice(digit + 1);
+  lines[1] = lines[1]!.replace(line.prevHash, forged);
+  const report = await verifyExport(from(lines), []);
+  t.notOk(report.ok);
+  t.equal(report.brokenLinks, 1);
+  t.match(report.violations, [{ seq: 2, rule: 'BROKEN_LINK' }]);
+});

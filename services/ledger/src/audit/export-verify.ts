@@ -67,7 +67,10 @@ export async function verifyExport(
     }
     const canonical = Buffer.from(canonicalJson(line.entry), 'utf8');
     const eventId = (): string => String((line.entry as { eventId?: unknown }).eventId ?? '');
-    links.check({ seq: line.seq, hash: line.hash, linked: Buffer.concat([Buffer.from(line.prevHash, 'latin1'), canonical]), eventId });
+    // UTF-8, as the ledger stores text: a character outside hex never reads as a hex digit.
+    const stored = Buffer.from(line.hash, 'utf8');
+    const bytes = Buffer.concat([stored, Buffer.from(line.prevHash, 'utf8'), canonical]);
+    links.check({ seq: line.seq, bytes, hashAt: 0, hashEnd: stored.length, linkedAt: stored.length, linkedEnd: bytes.length, eventId });
     rules.replay(line.seq, canonical, 0, canonical.length, eventId);
     const held = wanted.get(line.seq) ?? [];
     wanted.delete(line.seq);

@@ -28,8 +28,11 @@ export function checkStretch({ bytes, rows, fields: f, after }: Stretch): LinksV
     const idAt = f[o + 2]!;
     links.check({
       seq: int8At(buf, f[o]!),
-      hash: buf.toString('latin1', f[o + 4]!, f[o + 4]! + f[o + 5]!),
-      linked: buf.subarray(f[o + 6]!, f[o + 6]! + f[o + 7]!),
+      bytes: buf,
+      hashAt: f[o + 4]!,
+      hashEnd: f[o + 4]! + Math.max(0, f[o + 5]!),
+      linkedAt: f[o + 6]!,
+      linkedEnd: f[o + 6]! + Math.max(0, f[o + 7]!),
       eventId: () => uuidAt(buf, idAt),
     });
   }

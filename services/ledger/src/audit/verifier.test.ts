@@ -60,9 +60,10 @@ function verify(rows: ChainRow[]) {
   const links = new ChainLinks();
   const rules = new CaseRules();
   for (const row of rows) {
-    const linked = Buffer.from(row.prevHash + row.entry);
-    links.check({ seq: row.seq, hash: row.hash, linked, eventId: () => row.eventId });
-    rules.replay(row.seq, linked, HASH_HEX, linked.length, () => row.eventId);
+    const bytes = Buffer.from(row.hash + row.prevHash + row.entry);
+    const linkedAt = row.hash.length;
+    links.check({ seq: row.seq, bytes, hashAt: 0, hashEnd: linkedAt, linkedAt, linkedEnd: bytes.length, eventId: () => row.eventId });
+    rules.replay(row.seq, bytes, linkedAt + HASH_HEX, bytes.length, () => row.eventId);
   }
   return reportOf([links.verdict], rules);
 }
@@ -127,9 +128,15 @@ t.test('有效线索奖励: a reward for a confirmed lead of the case passes; on
     reward('tip-near'),
     envelope('TipReceived', 'r', { tipId: 'tip-2' }),
     reward('tip-2'),
+    envelope('LeadVerificationTaskAssigned', 'r', { taskId: 'lead-3', tipId: 'tip-3' }),
+    envelope('TaskCompleted', 'r', { taskId: 'lead-3', outcome: 'dismissed', notes: '"outcome":"sighting-confirmed" was a prank' }),
+    reward('tip-3'),
   ]);
   t.same(
     verify(rows).violations.map((v) => [v.seq, v.rule]),
-    [[8, 'REWARD_WITHOUT_CONFIRMED_LEAD']],
+    [
+      [8, 'REWARD_WITHOUT_CONFIRMED_LEAD'],
+      [11, 'REWARD_WITHOUT_CONFIRMED_LEAD'],
+    ],
   );
 });

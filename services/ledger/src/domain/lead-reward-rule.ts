@@ -19,6 +19,9 @@ export interface CaseLeads {
 /** The events the reward rule replays, keyed by their case. */
 export const LEAD_EVENT_TYPES = new Set<string>(['TipReceived', 'LeadVerificationTaskAssigned', 'TipLinkedToLead', 'TaskCompleted']);
 
+/** The one outcome of a TaskCompleted the rule learns from: any other completion leaves a case's leads as they are. */
+export const SIGHTING_CONFIRMED = 'sighting-confirmed';
+
 export const noLeads = (): CaseLeads => ({ tips: new Map(), taskTips: new Map(), confirmed: new Map() });
 
 /** Enough of a phone to recognise it by, too little to call it: 139****5678. */
@@ -37,7 +40,7 @@ export function evolveLeads(state: CaseLeads, event: RecordedEvent): CaseLeads {
   if (lead && typeof data.tipId === 'string' && typeof data.taskId === 'string') {
     return { ...state, taskTips: new Map(state.taskTips).set(data.taskId, [...(state.taskTips.get(data.taskId) ?? []), data.tipId]) };
   }
-  if (event.type === 'TaskCompleted' && data.outcome === 'sighting-confirmed' && typeof data.taskId === 'string') {
+  if (event.type === 'TaskCompleted' && data.outcome === SIGHTING_CONFIRMED && typeof data.taskId === 'string') {
     const confirmed = new Map(state.confirmed);
     for (const tipId of state.taskTips.get(data.taskId) ?? []) confirmed.set(tipId, data.taskId);
     return { ...state, confirmed };
