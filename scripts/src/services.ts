@@ -20,7 +20,7 @@ export const SERVICES = [
     name: 'ledger',
     port: Number(process.env.LEDGER_PORT ?? 3003),
     portVariable: 'LEDGER_PORT',
-    nodeOptions: ['--max-semi-space-size=4', '--max-old-space-size=192'],
+    nodeOptions: ['--max-semi-space-size=8', '--max-old-space-size=192'],
     nice: 10,
   },
 ].map((s) => ({ ...s, url: `http://127.0.0.1:${s.port}` }));
