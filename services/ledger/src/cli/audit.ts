@@ -13,19 +13,31 @@ const USAGE = `usage:
 Connects to DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rapid_search).
 verify exits 0 when the ledger holds, 1 when it does not; --stats adds entries/s and peak RSS on stderr.
 With --ndjson it verifies an export (GET /v1/ledger with the grant personal-data) offline, against
-the checkpoints held (POST or GET /v1/ledger/checkpoints); --public-key pins the key they must be signed with.`;
+the checkpoints held (POST or GET /v1/ledger/checkpoints); --public-key pins the key they must be signed with.
+Exits 2 on a usage error and 3 when it could not run (the database or a file out of reach): neither says
+anything of the ledger.`;
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    case: { type: 'string' },
-    at: { type: 'string' },
-    stats: { type: 'boolean', default: false },
-    ndjson: { type: 'string' },
-    checkpoint: { type: 'string', multiple: true, default: [] },
-    'public-key': { type: 'string' },
-  },
-});
+/** Could not run: distinct from 1, which says the ledger does not hold. */
+const COULD_NOT_RUN = 3;
+
+const { positionals, values } = (() => {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        case: { type: 'string' },
+        at: { type: 'string' },
+        stats: { type: 'boolean', default: false },
+        ndjson: { type: 'string' },
+        checkpoint: { type: 'string', multiple: true, default: [] },
+        'public-key': { type: 'string' },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+})();
 
 /** Offline: an export and the checkpoints held, no database. */
 async function verifyExportFile(ndjson: string): Promise<number> {
@@ -35,16 +47,22 @@ async function verifyExportFile(ndjson: string): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-if (positionals[0] === 'verify' && values.ndjson !== undefined) {
-  process.exitCode = await verifyExportFile(values.ndjson);
-} else {
+try {
+  process.exitCode = positionals[0] === 'verify' && values.ndjson !== undefined ? await verifyExportFile(values.ndjson) : await withDatabase();
+} catch (error) {
+  // The driver's and the file system's messages name the host, database or path, never an entry.
+  process.stderr.write(`audit: could not run ${positionals[0] ?? ''}: ${(error as Error).message}\n`);
+  process.exitCode = COULD_NOT_RUN;
+}
+
+async function withDatabase(): Promise<number> {
   const pool = new pg.Pool({
     connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rapid_search',
     max: 2,
     application_name: 'rapid-search-audit',
   });
   try {
-    process.exitCode = await run(pool, positionals[0]);
+    return await run(pool, positionals[0]);
   } finally {
     await pool.end();
   }
