@@ -19,6 +19,7 @@ import {
   TEST_KAFKA_BROKERS,
   TEST_SIGNING_KEY,
 } from '@rapid-search/events/testing';
+import { SERVICES } from '@rapid-search/scripts/services';
 import { deleteTopics, ensureKafka, peakRssMb, percentile, ROOT, waitForService, BENCH_LIMITS } from '../shared/processes.js';
 
 const PORT = Number(process.env.BENCH_DISPATCH_PORT ?? 3902);
@@ -28,7 +29,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 30);
 /** The alert service's first release radius is 100 km; 20 km is a denser-city, lighter load. */
 const RADIUS_KM = Number(process.env.BENCH_RADIUS_KM ?? 20);
 const KUNMING_WEIGHT = Number(process.env.BENCH_KUNMING_WEIGHT ?? 3);
-const DISPATCH_NODE_OPTIONS = '--max-semi-space-size=4';
+/** Dispatch's V8 flags as `npm start` gives them. */
+const DISPATCH_NODE_OPTIONS = SERVICES.find((s) => s.name === 'dispatch')!.nodeOptions.join(' ');
 const PREFIX = `bench${randomBytes(3).toString('hex')}.`;
 const logger = createLogger('bench-dispatch', 'warn');
 const TASK_ASSIGNED = Buffer.from('TaskAssigned"');

@@ -1,6 +1,9 @@
 /**
  * The three services as `npm start` runs them (every instance of one shares its port, so its url
- * reaches any of them); dispatch keeps V8's young generation small (RSS).
+ * reaches any of them). Dispatch keeps V8's young generation small and states its heap's ceiling:
+ * without one V8 sizes the heap to the machine's memory and lets it grow to several times what
+ * the thousands of consoles' sockets and frames keep live before collecting; with a ceiling far
+ * above that it collects sooner, at some cost in CPU.
  * The ledger runs at a lower CPU priority (nice 10): it is off the path from an alert to the
  * consoles and only has to keep up eventually, so when the cores are contended the alert and
  * dispatch services go first and the ledger catches up in larger, cheaper chunks. Those chunks
@@ -13,7 +16,7 @@ export const SERVICES = [
     name: 'dispatch',
     port: Number(process.env.DISPATCH_PORT ?? 3002),
     portVariable: 'DISPATCH_PORT',
-    nodeOptions: ['--max-semi-space-size=4'],
+    nodeOptions: ['--max-semi-space-size=4', '--max-old-space-size=1024'],
     nice: 0,
   },
   {

@@ -155,8 +155,12 @@ t.test('given the docs, when fetched, then the page, its script and the document
   t.equal(page.statusCode, 200);
   t.match(page.headers['content-type'], /text\/html/);
   t.notMatch(page.body, /https?:\/\//, 'the page loads nothing from elsewhere');
+  t.equal((await app.inject({ method: 'GET', url: '/docs' })).headers.location, '/docs/');
   const script = await app.inject({ method: 'GET', url: '/docs/js/scalar.js' });
   t.equal(script.statusCode, 200);
+  t.match(script.headers['content-type'], /javascript/);
+  t.match(script.body, /createApiReference/, "the reference's own script, from the build");
+  t.match((await app.inject({ method: 'GET', url: '/docs/openapi.yaml' })).body, /^openapi: 3\.1\.0/m);
   const doc = (await app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
   const op = doc.paths['/v1/cases/{caseId}/notes'].post;
   t.ok(op.requestBody.content['application/json'].schema.properties.text, 'the request body');

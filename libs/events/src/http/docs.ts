@@ -1,13 +1,20 @@
+import { createReadStream } from 'node:fs';
 import swagger from '@fastify/swagger';
-import scalar from '@scalar/fastify-api-reference';
-import type { FastifyInstance } from 'fastify';
+import { renderApiReference } from '@scalar/client-side-rendering';
+import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+/** The reference's browser script, written by the build (`write-docs-script.ts`). */
+export const DOCS_SCRIPT = new URL('../docs/scalar.js', import.meta.url);
+
+const HIDDEN = { hide: true };
 
 /**
  * The OpenAPI document, built by @fastify/swagger from the routes' zod schemas, at
- * `/docs/openapi.json`, and the interactive reference at `/docs`. The reference's script is served
- * by the plugin itself and everything that would call out (fonts, telemetry, the hosted client,
- * the AI agent) is off, so the page works on a network with no way out.
+ * `/docs/openapi.json` (and `.yaml`), and the interactive reference at `/docs`. Its script is
+ * streamed from the build's file, never from elsewhere, and everything in the page that would call
+ * out (fonts, telemetry, the hosted client, the AI agent) is off, so it works on a network with no
+ * way out.
  */
 export function registerDocs(app: FastifyInstance, title: string): void {
   void app.register(swagger, {
@@ -24,24 +31,30 @@ export function registerDocs(app: FastifyInstance, title: string): void {
       return object;
     },
   });
+  const page = renderApiReference({
+    pageTitle: title,
+    cdn: 'js/scalar.js',
+    config: {
+      url: './openapi.json',
+      defaultOpenAllTags: true,
+      withDefaultFonts: false,
+      telemetry: false,
+      hideClientButton: true,
+      showDeveloperTools: 'never',
+      agent: { disabled: true },
+      mcp: { disabled: true },
+    },
+  });
   void app.register(async (docs) => {
-    // The reference's own routes are the only ones that declare no roles: they are public.
+    // The reference's routes are the only ones that declare no roles: they are public.
     docs.addHook('onRoute', (route) => {
       route.config = { ...route.config, roles: 'public' };
     });
-    await docs.register(scalar, {
-      routePrefix: '/docs',
-      logLevel: 'silent',
-      configuration: {
-        pageTitle: title,
-        defaultOpenAllTags: true,
-        withDefaultFonts: false,
-        telemetry: false,
-        hideClientButton: true,
-        showDeveloperTools: 'never',
-        agent: { disabled: true },
-        mcp: { disabled: true },
-      },
-    });
+    const get = (url: string, handler: RouteHandlerMethod) => docs.get(url, { schema: HIDDEN, logLevel: 'silent' }, handler);
+    get('/docs', (_, reply) => reply.redirect('/docs/', 301));
+    get('/docs/', (_, reply) => reply.type('text/html; charset=utf-8').send(page));
+    get('/docs/openapi.json', () => app.swagger());
+    get('/docs/openapi.yaml', (_, reply) => reply.type('application/yaml').send(app.swagger({ yaml: true })));
+    get('/docs/js/scalar.js', (_, reply) => reply.type('application/javascript; charset=utf-8').send(createReadStream(DOCS_SCRIPT)));
   });
 }
