@@ -161,7 +161,9 @@ t.test('given the docs, when fetched, then the page, its script and the document
   t.match(script.headers['content-type'], /javascript/);
   t.match(script.body, /createApiReference/, "the reference's own script, from the build");
   t.match((await app.inject({ method: 'GET', url: '/docs/openapi.yaml' })).body, /^openapi: 3\.1\.0/m);
-  const doc = (await app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
+  const served = await app.inject({ method: 'GET', url: '/docs/openapi.json' });
+  t.equal(served.headers['access-control-allow-origin'], '*', 'readable by a tool on another origin');
+  const doc = served.json();
   const op = doc.paths['/v1/cases/{caseId}/notes'].post;
   t.ok(op.requestBody.content['application/json'].schema.properties.text, 'the request body');
   t.same(op.parameters.map((p: { in: string; name: string }) => `${p.in}.${p.name}`).sort(), [

@@ -53,8 +53,14 @@ export function registerDocs(app: FastifyInstance, title: string): void {
     const get = (url: string, handler: RouteHandlerMethod) => docs.get(url, { schema: HIDDEN, logLevel: 'silent' }, handler);
     get('/docs', (_, reply) => reply.redirect('/docs/', 301));
     get('/docs/', (_, reply) => reply.type('text/html; charset=utf-8').send(page));
-    get('/docs/openapi.json', () => app.swagger());
-    get('/docs/openapi.yaml', (_, reply) => reply.type('application/yaml').send(app.swagger({ yaml: true })));
+    // The document is public and carries no credentials: a tool on another origin may read it.
+    get('/docs/openapi.json', (_, reply) => reply.header('access-control-allow-origin', '*').send(app.swagger()));
+    get('/docs/openapi.yaml', (_, reply) =>
+      reply
+        .header('access-control-allow-origin', '*')
+        .type('application/yaml')
+        .send(app.swagger({ yaml: true })),
+    );
     get('/docs/js/scalar.js', (_, reply) => reply.type('application/javascript; charset=utf-8').send(createReadStream(DOCS_SCRIPT)));
   });
 }
