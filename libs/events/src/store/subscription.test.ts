@@ -123,3 +123,28 @@ t.test(
     t.equal(await checkpoint(), later.positions[0], 'stopping stores what was delivered');
   },
 );
+
+t.test(
+  'given a delivering subscription that lingers, when appends follow one another within its linger, then they are delivered together',
+  async (t) => {
+    const deliveries: number[][] = [];
+    const sub = await subscribe(store, {
+      name: `linger-${newId()}`,
+      pollMs: 600_000,
+      notifier,
+      logger: quiet,
+      lingerMs: 500,
+      deliver: async (events) => void deliveries.push(events.map((e) => e.position)),
+    });
+    await sub.caughtUp(announcedUpTo);
+    deliveries.length = 0;
+    const positions: number[] = [];
+    for (const name of ['case-a', 'case-b', 'case-c']) {
+      positions.push(...(await store.append(`linger-${newId()}`, [newEvent(name)], { expectedVersion: 'no-stream' })).positions);
+    }
+    await sub.caughtUp(positions.at(-1)!);
+    await sub.stop();
+
+    t.same(deliveries, [positions], 'one delivery of the three, in order');
+  },
+);

@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { PgEventStore, StoredEvent } from './event-store.js';
 import type { AppendNotifier } from './notifier.js';
+import { setTimeout } from 'node:timers/promises';
 import { backoffMs } from '../backoff.js';
 import { Pause } from '../pause.js';
 import { quoteIdent } from './sql.js';
@@ -37,6 +38,11 @@ export type SubscriptionOptions = CommonOptions &
          * once; the receivers dedupe), and no transaction is held open across a delivery.
          */
         deliver: (events: StoredEvent[]) => Promise<void>;
+        /**
+         * How long to wait, once woken, before reading (a producer's linger): the appends of that
+         * moment are then read and delivered together rather than one delivery each.
+         */
+        lingerMs?: number;
       }
   );
 
@@ -93,11 +99,21 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
     stored = next;
   };
 
+  const lingerMs = 'deliver' in options ? (options.lingerMs ?? 0) : 0;
+  /** Whether the last read filled a batch: the next one follows at once, with no linger. */
+  let full = false;
+
   const loop = (async () => {
     while (!stopped) {
+      if (lingerMs > 0 && !full) {
+        await setTimeout(lingerMs);
+        if (stopped) break;
+      }
       notified = false;
+      full = false;
       try {
         const events = await store.readAll(position, batchSize);
+        full = events.length === batchSize;
         if (events.length > 0) {
           const last = events[events.length - 1]!.position;
           if ('deliver' in options) {
@@ -118,7 +134,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
         }
         await storeDelivered(false);
         failures = 0;
-        if (events.length === batchSize || notified) continue;
+        if (full || notified) continue;
       } catch (error) {
         if (stopped) break;
         failures += 1;
