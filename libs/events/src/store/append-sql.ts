@@ -75,3 +75,17 @@ export const readItem = `stream := item->>'streamId';
 export const idsRepeat = `(SELECT count(*) <> count(DISTINCT (e->>'eventId')::uuid)
               FROM jsonb_array_elements(p_batch) i, jsonb_array_elements(i->'events') e)`;
 export const streamsRepeat = `(SELECT count(*) <> count(DISTINCT value->>'streamId') FROM jsonb_array_elements(p_batch))`;
+
+/**
+ * Writes an append's alongside rows (alongside.ts): each writer named in `p_alongside` is called once
+ * with the rows of the items that `results` answers 'ok', in batch order.
+ */
+export const writeAlongside = (
+  s: string,
+): string => `FOR w IN SELECT entry->>'writer' AS writer, jsonb_agg(entry->'row' ORDER BY k.ord, j.ord) AS rows
+                   FROM jsonb_array_elements(p_alongside) WITH ORDINALITY AS k(entries, ord),
+                        jsonb_array_elements(CASE jsonb_typeof(k.entries) WHEN 'array' THEN k.entries ELSE '[]' END) WITH ORDINALITY AS j(entry, ord)
+                  WHERE results->(k.ord::int - 1)->>'status' = 'ok'
+                  GROUP BY 1 ORDER BY min(k.ord) LOOP
+          EXECUTE 'SELECT ${s}.' || quote_ident(w.writer) || '($1)' USING w.rows;
+        END LOOP;`;

@@ -8,8 +8,8 @@ import { newId } from '../ids.js';
 import { checkOut } from './checkout.js';
 import { copyBinaryRows } from './copy-binary.js';
 import { sleep } from '../backoff.js';
-import { appendCall, type AlongsideRow } from './alongside.js';
-import { itemError, refusedByPostgres, sessionLost } from './refusals.js';
+import { appendCall, type AlongsideRow, type BatchItem } from './alongside.js';
+import { itemError, refusedByPostgres, sessionLost, storableJson } from './refusals.js';
 import { quoteIdent } from './sql.js';
 import { BINARY_COLUMNS, BINARY_WIDTH, COLUMNS, RAW_TEXT, storedRows, toStored, type Row } from './stored-rows.js';
 
@@ -54,12 +54,6 @@ interface Pending {
   expected: ExpectedVersion;
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
-}
-
-interface BatchItem {
-  streamId: string;
-  expected: ExpectedVersion;
-  events: { eventId: string; type: string; version: number; caseId: string | null; data: unknown; metadata: EventMetadata; occurredAt: string }[];
 }
 
 interface ItemResult {
@@ -124,8 +118,8 @@ export class PgEventStore {
           type,
           version,
           caseId: e.caseId,
-          data,
-          metadata: e.metadata,
+          data: storableJson(data),
+          metadata: storableJson(e.metadata),
           occurredAt: (e.occurredAt ?? new Date()).toISOString(),
         };
       }),

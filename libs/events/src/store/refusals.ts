@@ -44,6 +44,25 @@ export class AlongsideConflict extends DomainError {
   }
 }
 
+/**
+ * An escape in JSON.stringify's output that Postgres cannot store: U+0000 (no text holds it) or a
+ * lone surrogate (no UTF-8 encodes one), each after an even run of backslashes, so not itself
+ * escaped. JSON.stringify writes every other character of those ranges unescaped.
+ */
+const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(0000|d[89a-f])/;
+
+/**
+ * `value` as the JSON text the store keeps (a json column takes it as it is), or UnstorableInput
+ * with the SQLSTATE Postgres gives such text.
+ */
+export function storableJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (!json.includes('\\u')) return json;
+  const escape = UNSTORABLE_ESCAPE.exec(json)?.[1];
+  if (escape !== undefined) throw new UnstorableInput(escape === '0000' ? '22P05' : '22P02');
+  return json;
+}
+
 /** The error one item's caller gets: Postgres' refusal of its data as a 400, a claim lost as a conflict, anything else as it came. */
 export function itemError(error: unknown): unknown {
   if (!refusedByPostgres(error)) return error;

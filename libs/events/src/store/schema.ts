@@ -9,7 +9,9 @@ import {
   readItem,
   streamsRepeat,
   verdictOf,
+  writeAlongside,
 } from './append-sql.js';
+import { columnWiseAppend } from './schema-columns.js';
 import { advisoryKey } from './sql.js';
 
 /**
@@ -237,15 +239,10 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
         results jsonb := ${s}.append_events(p_batch);
         w record;
       BEGIN
-        FOR w IN SELECT entry->>'writer' AS writer, jsonb_agg(entry->'row' ORDER BY k.ord, j.ord) AS rows
-                   FROM jsonb_array_elements(p_alongside) WITH ORDINALITY AS k(entries, ord),
-                        jsonb_array_elements(CASE jsonb_typeof(k.entries) WHEN 'array' THEN k.entries ELSE '[]' END) WITH ORDINALITY AS j(entry, ord)
-                  WHERE results->(k.ord::int - 1)->>'status' = 'ok'
-                  GROUP BY 1 ORDER BY min(k.ord) LOOP
-          EXECUTE 'SELECT ${s}.' || quote_ident(w.writer) || '($1)' USING w.rows;
-        END LOOP;
+        ${writeAlongside(s)}
         RETURN results;
       END $fn$;
     `,
   },
+  columnWiseAppend(schema),
 ];

@@ -1,0 +1,130 @@
+import type { Migration } from './migrations.js';
+import { batchItemVariables, insertEvents, streamsRepeat, verdictOf, writeAlongside } from './append-sql.js';
+import { advisoryKey } from './sql.js';
+
+/** The arguments of the column-wise `append_events`, in order; `appendCall` fills them. */
+const COLUMN_ARGS = `p_items jsonb, p_ids uuid[], p_types text[], p_versions int[], p_cases text[], p_occurred timestamptz[], p_data json, p_metadata json`;
+
+/** The events of a column-wise batch as rows, `g` numbering them from 1 across the whole batch. */
+const eventRows = `ROWS FROM (unnest(p_ids), unnest(p_types), unnest(p_versions), unnest(p_cases), unnest(p_occurred),
+                    json_array_elements(p_data), json_array_elements(p_metadata)) WITH ORDINALITY AS r(id, type, v, c, at, data, meta, g)`;
+
+/**
+ * `append_events` with its events passed column by column: one array per column, and the data and
+ * metadata as one JSON array each, in batch order; `p_items` holds each item's stream, expectation
+ * and event `count`. Same contract as the versions before it.
+ */
+export const columnWiseAppend = (schema: string): Migration => ({
+  version: 5,
+  name: 'append takes its events column by column',
+  // A batch passed as one jsonb document was parsed into binary JSON as a whole, and each event's
+  // data rendered back to text and parsed once more to be stored as json: most of an append's
+  // cost after the index inserts. Column by column, ids, types and times are read by their own
+  // input functions and each event's data is lexed once, straight into the stored text.
+  // Generic plans: every statement here reads by unique index whatever the table holds, so
+  // planning them anew at every call (the default for a function's parameters) is pure cost.
+  sql: (s) => `
+    ALTER FUNCTION ${s}.append_events(jsonb) SET plan_cache_mode = force_generic_plan;
+    ALTER FUNCTION ${s}.append_events(jsonb, jsonb) SET plan_cache_mode = force_generic_plan;
+    ALTER FUNCTION ${s}.append_events_in_order(jsonb) SET plan_cache_mode = force_generic_plan;
+
+    -- The rare batch that repeats a stream or an event id goes item by item, in the document form.
+    CREATE FUNCTION ${s}.columns_as_batch(${COLUMN_ARGS}) RETURNS jsonb LANGUAGE sql AS $fn$
+      WITH items AS (
+        SELECT value AS item, ord, sum((value->>'count')::int) OVER (ORDER BY ord) - (value->>'count')::int AS first
+          FROM jsonb_array_elements(p_items) WITH ORDINALITY AS i(value, ord)
+      ), events AS (SELECT * FROM ${eventRows})
+      SELECT coalesce(jsonb_agg(jsonb_build_object('streamId', item->'streamId', 'expected', item->'expected', 'events',
+               (SELECT coalesce(jsonb_agg(jsonb_build_object('eventId', r.id, 'type', r.type, 'version', r.v, 'caseId', r.c,
+                         'data', r.data::jsonb, 'metadata', r.meta::jsonb, 'occurredAt', r.at) ORDER BY r.g), '[]')
+                  FROM events r WHERE r.g > first AND r.g <= first + (item->>'count')::int)) ORDER BY ord), '[]')
+        FROM items
+    $fn$;
+
+    CREATE FUNCTION ${s}.append_events(${COLUMN_ARGS}) RETURNS jsonb LANGUAGE plpgsql
+      SET jit = off SET plan_cache_mode = force_generic_plan AS $fn$
+    DECLARE
+      ${batchItemVariables}
+      first int := 0;  -- events of the batch before this item
+      statuses text[] := '{}';
+      versions_before int[] := '{}';
+      hit_lists jsonb[] := '{}';
+      -- the items to write: stream, version before, first event's place in the batch, count
+      w_streams text[] := '{}';
+      w_versions int[] := '{}';
+      w_firsts int[] := '{}';
+      w_counts int[] := '{}';
+      written jsonb;
+      results jsonb;
+      last_pos bigint;
+      total int := cardinality(p_ids);
+    BEGIN
+      IF cardinality(p_types) <> total OR cardinality(p_versions) <> total OR cardinality(p_cases) <> total
+         OR cardinality(p_occurred) <> total OR (SELECT sum((value->>'count')::int) FROM jsonb_array_elements(p_items)) <> total THEN
+        RAISE EXCEPTION 'append_events: the columns of a batch differ in length' USING ERRCODE = 'invalid_parameter_value';
+      END IF;
+      PERFORM pg_advisory_xact_lock(${advisoryKey(`${schema}:events`)});
+      IF (SELECT count(*) <> count(DISTINCT id) FROM unnest(p_ids) id) OR ${streamsRepeat.replace('p_batch', 'p_items')} THEN
+        RETURN ${s}.append_events_in_order(${s}.columns_as_batch(p_items, p_ids, p_types, p_versions, p_cases, p_occurred, p_data, p_metadata));
+      END IF;
+      SELECT coalesce(jsonb_object_agg(id::text, pos) FILTER (WHERE pos IS NOT NULL), '{}') INTO known
+        FROM (SELECT id, (SELECT position FROM ${s}.events WHERE event_id = id) AS pos FROM unnest(p_ids) id) probed;
+      SELECT coalesce(jsonb_object_agg(sid, v) FILTER (WHERE v IS NOT NULL), '{}') INTO versions
+        FROM (SELECT sid, (SELECT max(stream_version) FROM ${s}.events WHERE stream_id = sid) AS v
+                FROM (SELECT value->>'streamId' AS sid FROM jsonb_array_elements(p_items)) streams) probed;
+      FOR item IN SELECT value FROM jsonb_array_elements(p_items) LOOP
+        stream := item->>'streamId';
+        current_version := coalesce((versions->>stream)::int, 0);
+        n := (item->>'count')::int;
+        hits := '[]';
+        IF known <> '{}' THEN
+          SELECT coalesce(jsonb_agg(known->(id::text) ORDER BY (known->>(id::text))::bigint) FILTER (WHERE known ? id::text), '[]')
+            INTO hits FROM unnest(p_ids[first + 1 : first + n]) id;
+        END IF;
+        versions_before := versions_before || current_version;
+        hit_lists := hit_lists || hits;
+        expected := item->'expected';
+        verdict := ${verdictOf('jsonb_array_length(hits)')};
+        statuses := statuses || verdict;
+        IF verdict = 'ok' THEN
+          w_streams := w_streams || stream;
+          w_versions := w_versions || current_version;
+          w_firsts := w_firsts || first;
+          w_counts := w_counts || n;
+        END IF;
+        first := first + n;
+      END LOOP;
+      -- Positions follow batch order: nextval is evaluated after the sort.
+      WITH added AS (
+        ${insertEvents(s)}
+        SELECT nextval('${s}.events_position_seq'), k.stream, k.version + (r.g - k.first)::int, r.id, r.type, r.v, r.c, r.data, r.meta, r.at
+          FROM ${eventRows}
+          JOIN unnest(w_streams, w_versions, w_firsts, w_counts) AS k(stream, version, first, n) ON r.g > k.first AND r.g <= k.first + k.n
+         ORDER BY r.g
+        RETURNING stream_id, position
+      )
+      SELECT coalesce(jsonb_object_agg(stream_id, positions), '{}'), max(last) INTO written, last_pos
+        FROM (SELECT stream_id, jsonb_agg(position ORDER BY position) AS positions, max(position) AS last FROM added GROUP BY stream_id) per_stream;
+      SELECT jsonb_agg(jsonb_build_object(
+               'status', status,
+               'positions', CASE status WHEN 'ok' THEN written->(p_items->(ord::int - 1)->>'streamId') WHEN 'conflict' THEN '[]'::jsonb ELSE hit END,
+               'version', CASE status WHEN 'ok' THEN before + (p_items->(ord::int - 1)->>'count')::int ELSE before END)
+               ORDER BY ord)
+        INTO results FROM unnest(statuses, versions_before, hit_lists) WITH ORDINALITY AS r(status, before, hit, ord);
+      IF last_pos IS NOT NULL THEN
+        PERFORM pg_notify('${schema}_events', last_pos::text);
+      END IF;
+      RETURN coalesce(results, '[]'::jsonb);
+    END $fn$;
+
+    CREATE FUNCTION ${s}.append_events(${COLUMN_ARGS}, p_alongside jsonb) RETURNS jsonb LANGUAGE plpgsql
+      SET jit = off SET plan_cache_mode = force_generic_plan AS $fn$
+    DECLARE
+      results jsonb := ${s}.append_events(p_items, p_ids, p_types, p_versions, p_cases, p_occurred, p_data, p_metadata);
+      w record;
+    BEGIN
+      ${writeAlongside(s)}
+      RETURN results;
+    END $fn$;
+  `,
+});
