@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 const ENTROPY_BYTES = 4096;
 let entropy = Buffer.alloc(0);
@@ -34,14 +34,19 @@ const NAMESPACE = Buffer.from('6f1d4b2e9c8a4e0f8b7d2a3c5e6f7a8b', 'hex');
  * append turns every repeat into a no-op.
  */
 export function deriveId(...parts: string[]): string {
-  const hash = createHash('sha1').update(NAMESPACE).update(parts.join('\u0000')).digest();
-  const bytes = hash.subarray(0, 16);
+  const text = parts.join('\u0000');
+  const input = Buffer.allocUnsafe(NAMESPACE.length + Buffer.byteLength(text));
+  NAMESPACE.copy(input);
+  input.write(text, NAMESPACE.length);
+  // One-shot: a Hash object's setup costs more than hashing these few bytes.
+  const bytes = hash('sha1', input, 'buffer');
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   return format(bytes);
 }
 
-function format(b: Uint8Array): string {
-  const h = Buffer.from(b).toString('hex');
+/** The first 16 bytes of `b` in the 8-4-4-4-12 form. */
+function format(b: Buffer): string {
+  const h = b.toString('hex', 0, 16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -5,7 +5,7 @@ import { migrate } from '../store/migrations.js';
 import { createTestDatabase } from '../testing/index.js';
 import { Keyring, KEYRING_SCHEMA } from './keyring.js';
 import { keyringMigrations } from './migrations.js';
-import { PersonalData } from './personal-data.js';
+import { PersonalData, reuseSealed } from './personal-data.js';
 import { ERASED, indexKeyOf } from './seal.js';
 
 const db = await createTestDatabase('personal_data');
@@ -98,4 +98,13 @@ t.test('given another key-encryption key, when it opens the fields, then they st
   const sealed = await alert.sealValue('case-h', '13800000003');
   const stranger = new PersonalData(new Keyring(pool, randomBytes(32)), indexKeyOf(kek));
   await t.rejects(stranger.open({ phone: sealed }));
+});
+
+t.test('given a record sealed for a row, when an event copies its values, then the event takes them sealed and nothing else', async (t) => {
+  const clear = report('case-r');
+  const sealed = await alert.sealFields('case-r', clear, ['child.name', 'reporter.name', 'reporter.phone']);
+  const event = { child: { name: '王小丫' }, reporter: { name: '别人', phone: '13912345678' }, note: '王小丫' };
+  const reused = reuseSealed(event, ['child.name', 'reporter.name', 'reporter.phone', 'reporter.email'], clear, sealed);
+  t.same(reused, { child: { name: sealed.child.name }, reporter: { name: '别人', phone: sealed.reporter.phone }, note: '王小丫' });
+  t.equal(event.child.name, '王小丫', 'the event itself is left as it was');
 });

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { catalog } from '../catalog/index.js';
 import type { Keyring } from './keyring.js';
-import { mapPaths } from './paths.js';
+import { mapPaths, valueAt } from './paths.js';
 import { blindIndex, ERASED, isSealed, keyIdOf, seal, unseal, type DataKey } from './seal.js';
 
 /**
@@ -54,6 +54,18 @@ export class PersonalData {
   index(value: string): string {
     return blindIndex(this.indexKey, value);
   }
+}
+
+/**
+ * `data` with each string at `paths` that `clear` holds at the same path taken from `sealed`, that
+ * record as `sealFields` sealed it: a value sealed once for a row is not sealed again for its event.
+ * Every other value is left for the store to seal.
+ */
+export function reuseSealed<T>(data: T, paths: readonly string[], clear: unknown, sealed: unknown): T {
+  return mapPaths(data, paths, (value, path) => {
+    const done = valueAt(sealed, path);
+    return valueAt(clear, path) === value && isSealed(done) ? done : value;
+  }) as T;
 }
 
 function openOne(key: DataKey | 'erased' | undefined, sealed: string): string {

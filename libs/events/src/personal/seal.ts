@@ -26,7 +26,9 @@ export interface DataKey {
 }
 
 export function dataKeyOf(id: string, raw: Buffer): DataKey {
-  const derive = (info: string) => createSecretKey(Buffer.from(hkdfSync('sha256', raw, Buffer.alloc(0), info, 32)));
+  // The key material as a key object too, for the same reason: HKDF takes either.
+  const material = createSecretKey(raw);
+  const derive = (info: string) => createSecretKey(Buffer.from(hkdfSync('sha256', material, Buffer.alloc(0), info, 32)));
   return { id, encryption: derive('rapid-search personal data: encryption'), iv: derive('rapid-search personal data: iv') };
 }
 

@@ -10,6 +10,7 @@ import {
   type EventMetadata,
   type PersonalData,
   type PgEventStore,
+  reuseSealed,
 } from '@rapid-search/events';
 import type { Pool } from 'pg';
 import { openedAlert, savedState } from '../db/alert-state.js';
@@ -77,17 +78,10 @@ export function intakeCommands(deps: {
     const state = events.reduce(evolve, target);
     // A report that opens an alert opens its case, under a case id made above: its key is new too.
     const caseKey = target.version === 0 ? freshCaseKey(deps.personal, state.caseId) : undefined;
-    const row: AlongsideRow =
-      target.version === 0
-        ? openedAlert({
-            state,
-            report: await deps.personal.sealFields(state.caseId, report, REPORT_PERSONAL_PATHS, caseKey?.key),
-            reporter,
-            openedAt: now,
-            duplicateKey: dupKey,
-            childVersion: found.childVersion,
-          })
-        : savedState(state);
+    const sealedReport = caseKey && (await deps.personal.sealFields(state.caseId, report, REPORT_PERSONAL_PATHS, caseKey.key));
+    const row: AlongsideRow = sealedReport
+      ? openedAlert({ state, report: sealedReport, reporter, openedAt: now, duplicateKey: dupKey, childVersion: found.childVersion })
+      : savedState(state);
     const metadata: EventMetadata = {
       actor: { id: reporter.upstreamSystemId, role: 'upstream' },
       correlationId: request.correlationId,
@@ -96,7 +90,14 @@ export function intakeCommands(deps: {
     };
     const appended = await deps.store.append(
       alertStream(state.alertId),
-      events.map((event) => ({ event, caseId: state.caseId, metadata, occurredAt: now })),
+      events.map((event) => ({
+        event: sealedReport
+          ? ({ ...event, data: reuseSealed(event.data, catalog.personalPaths(event.type), report, sealedReport) } as typeof event)
+          : event,
+        caseId: state.caseId,
+        metadata,
+        occurredAt: now,
+      })),
       {
         expectedVersion: target.version === 0 ? 'no-stream' : target.version,
         alongside: [row, recordedAnswer(key, answered), ...(caseKey ? [caseKey.row] : [])],
