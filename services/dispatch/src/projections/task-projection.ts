@@ -81,8 +81,10 @@ export async function startTaskProjection(options: {
  */
 async function write(tx: PoolClient, changes: TaskChanges, last: number): Promise<void> {
   const { rows, created, visibility, feed } = changes;
-  await tx.query(
-    `WITH created AS (
+  await tx.query({
+    // Named: parsed and planned once per session, not at every batch.
+    name: 'dispatch.write-tasks',
+    text: `WITH created AS (
        INSERT INTO dispatch.tasks SELECT * FROM jsonb_populate_recordset(NULL::dispatch.tasks, $1::jsonb)
        ON CONFLICT (task_id) DO NOTHING
      ), changed AS (
@@ -95,7 +97,7 @@ async function write(tx: PoolClient, changes: TaskChanges, last: number): Promis
        INSERT INTO dispatch.console_feed (command_center_id, position) SELECT * FROM unnest($5::text[], $6::bigint[]) ON CONFLICT DO NOTHING
      )
      SELECT set_config('synchronous_commit', 'off', true), pg_notify('${feedNotices('dispatch')}_events', $7)`,
-    [
+    values: [
       JSON.stringify(rows.filter((r) => created.has(r.task_id))),
       JSON.stringify(rows.filter((r) => !created.has(r.task_id))),
       visibility.map((v) => v[0]),
@@ -104,7 +106,7 @@ async function write(tx: PoolClient, changes: TaskChanges, last: number): Promis
       feed.map((f) => f[1]),
       String(last),
     ],
-  );
+  });
 }
 
 /** The rows of the tasks a batch changes, and the centers that see each; nothing to read, no query. */
