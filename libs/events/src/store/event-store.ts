@@ -7,9 +7,9 @@ import { ConcurrencyConflict } from '../errors.js';
 import { newId } from '../ids.js';
 import { checkOut } from './checkout.js';
 import { copyBinaryRows } from './copy-binary.js';
-import { sleep } from '../backoff.js';
 import { appendCall, type AlongsideRow, type BatchItem } from './alongside.js';
-import { itemError, refusedByPostgres, sessionLost, storableJson } from './refusals.js';
+import { GroupCommit, type ItemResult, type Pending } from './group-commit.js';
+import { storableJson } from './refusals.js';
 import { quoteIdent } from './sql.js';
 import { BINARY_COLUMNS, BINARY_WIDTH, COLUMNS, RAW_TEXT, storedRows, toStored, type Row } from './stored-rows.js';
 
@@ -47,39 +47,17 @@ export interface AppendOptions {
 /** A stored row as read back, before its data is decoded through the catalog. */
 export type StoredEvent = EventEnvelope<unknown>;
 
-interface Pending {
-  item: BatchItem;
-  alongside: readonly AlongsideRow[] | undefined;
-  streamId: string;
-  expected: ExpectedVersion;
-  resolve: (r: AppendResult) => void;
-  reject: (e: unknown) => void;
-}
-
-interface ItemResult {
-  status: 'ok' | 'duplicate' | 'conflict' | 'partial-duplicate';
-  positions: number[];
-  version: number;
-}
-
-const MAX_BATCH = 256;
-/** Before a failed batch's appends are tried again one by one. */
-const RETRY_PAUSE_MS = 100;
-/** Tries of one append whose sessions keep turning out dead, as after every session was ended at once. */
-const LOST_SESSION_ATTEMPTS = 4;
-
 /**
  * The Postgres event store of one service schema. Appends that are not part of a caller's
- * transaction are group-committed: while one batch is in flight the next ones queue, and each
- * batch is a single round trip (one `append_events` call is its own transaction). Each append in a
- * batch is still checked and answered on its own.
+ * transaction are group-committed (group-commit.ts): each batch is a single round trip, one
+ * `append_events` call that is its own transaction, and each append in it is still checked and
+ * answered on its own.
  */
 export class PgEventStore {
   readonly #pool: Pool;
   readonly #table: string;
   readonly #fn: string;
-  #queue: Pending[] = [];
-  #flushing = false;
+  readonly #group = new GroupCommit((batch) => this.#appendBatch(batch));
 
   /**
    * `personal` seals the catalog's personal fields of every event appended, under the key of the
@@ -128,50 +106,10 @@ export class PgEventStore {
       const { rows } = await options.tx.query<{ r: ItemResult[] }>(appendCall(this.#fn, [item], [options.alongside]));
       return settle(streamId, options.expectedVersion, rows[0]!.r[0]!);
     }
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.#queue.push({ item, alongside: options.alongside, streamId, expected: options.expectedVersion, resolve, reject });
-      if (this.#flushing) return;
-      this.#flushing = true;
-      // Appends made in one go (a consumer opening a task per hub) share the first batch, not the second.
-      queueMicrotask(() => void this.#flush());
-    });
+    return settle(streamId, options.expectedVersion, await this.#group.submit(item, options.alongside));
   }
 
-  async #flush(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, MAX_BATCH);
-      try {
-        const results = await this.#appendBatch(batch);
-        batch.forEach((p, i) => settleInto(p, results[i]!));
-      } catch (error) {
-        if (batch.length === 1 && refusedByPostgres(error)) {
-          batch[0]!.reject(itemError(error));
-          continue;
-        }
-        // The batch was one transaction and wrote nothing, or its session was lost before or after
-        // the commit: each item again on its own, so one that Postgres refuses fails alone, the rest
-        // commit, and one that had committed is answered from its event ids. A lost session seldom
-        // goes alone: the pauses let the pool hear of the idle sessions that ended with it.
-        if (!refusedByPostgres(error)) await sleep(RETRY_PAUSE_MS);
-        for (const p of batch) await this.#appendAlone(p);
-      }
-    }
-    this.#flushing = false;
-  }
-
-  /** One append on its own; a session found dead is replaced, a few times, before the caller hears of it. */
-  async #appendAlone(p: Pending): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return settleInto(p, (await this.#appendBatch([p]))[0]!);
-      } catch (error) {
-        if (!sessionLost(error) || attempt >= LOST_SESSION_ATTEMPTS) return p.reject(itemError(error));
-        await sleep(RETRY_PAUSE_MS * attempt);
-      }
-    }
-  }
-
-  async #appendBatch(batch: Pending[]): Promise<ItemResult[]> {
+  async #appendBatch(batch: readonly Pending[]): Promise<ItemResult[]> {
     const call = appendCall(
       this.#fn,
       batch.map((p) => p.item),
@@ -236,14 +174,6 @@ export function decodeStored(stored: StoredEvent): (EventEnvelope<DomainEvent['d
   const result = decodeEvent(stored.type, stored.version, stored.data);
   if (!result.ok) return { error: result.reason };
   return { ...stored, version: result.version, data: result.event.data, event: result.event };
-}
-
-function settleInto(p: Pending, r: ItemResult): void {
-  try {
-    p.resolve(settle(p.streamId, p.expected, r));
-  } catch (error) {
-    p.reject(error);
-  }
 }
 
 function settle(streamId: string, expected: ExpectedVersion, r: ItemResult): AppendResult {
