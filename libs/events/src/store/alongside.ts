@@ -11,14 +11,30 @@ export interface AlongsideRow {
   row: unknown;
 }
 
-/** An append of one stream, as a batch of `append_events` takes it: data and metadata as their JSON text. */
+/**
+ * An append of one stream, as a batch of `append_events` takes it: its events' data and metadata
+ * each as the text of one JSON array, in the events' order.
+ */
 export interface BatchItem {
   streamId: string;
   expected: ExpectedVersion;
-  events: { eventId: string; type: string; version: number; caseId: string | null; data: string; metadata: string; occurredAt: string }[];
+  events: { eventId: string; type: string; version: number; caseId: string | null; occurredAt: string }[];
+  data: string;
+  metadata: string;
 }
 
 const COLUMNS = '$2::uuid[], $3::text[], $4::int[], $5::text[], $6::timestamptz[], $7::json, $8::json';
+
+/** A Postgres array literal; each element quoted, so none is read as NULL or split at a comma. */
+function pgArray(values: readonly (string | number | null)[]): string {
+  const quoted = values.map((v) =>
+    v === null ? 'NULL' : typeof v === 'number' ? String(v) : /["\\]/.test(v) ? `"${v.replace(/["\\]/g, '\\$&')}"` : `"${v}"`,
+  );
+  return `{${quoted.join(',')}}`;
+}
+
+/** The JSON arrays of a batch's items, one after another, as one JSON array. */
+const joined = (arrays: readonly string[]): string => `[${arrays.map((a) => a.slice(1, -1)).join(',')}]`;
 
 /**
  * One `append_events` call for a batch, its events column by column (schema-columns.ts); the form
@@ -29,14 +45,12 @@ export function appendCall(
   fn: string,
   items: readonly BatchItem[],
   alongside: readonly (readonly AlongsideRow[] | undefined)[],
-): { name: string; text: string; values: unknown[] } {
+): { name: string; text: string; values: string[] } {
   const ids: string[] = [];
   const types: string[] = [];
   const versions: number[] = [];
   const cases: (string | null)[] = [];
   const occurred: string[] = [];
-  const data: string[] = [];
-  const metadata: string[] = [];
   const heads = items.map(({ streamId, expected, events }) => {
     for (const e of events) {
       ids.push(e.eventId);
@@ -44,12 +58,19 @@ export function appendCall(
       versions.push(e.version);
       cases.push(e.caseId);
       occurred.push(e.occurredAt);
-      data.push(e.data);
-      metadata.push(e.metadata);
     }
     return { streamId, expected, count: events.length };
   });
-  const values = [JSON.stringify(heads), ids, types, versions, cases, occurred, `[${data.join(',')}]`, `[${metadata.join(',')}]`];
+  const values = [
+    JSON.stringify(heads),
+    pgArray(ids),
+    pgArray(types),
+    pgArray(versions),
+    pgArray(cases),
+    pgArray(occurred),
+    joined(items.map((i) => i.data)),
+    joined(items.map((i) => i.metadata)),
+  ];
   if (alongside.every((rows) => !rows?.length)) return { name: `${fn}/8`, text: `SELECT ${fn}($1::jsonb, ${COLUMNS}) AS r`, values };
   return {
     name: `${fn}/9`,

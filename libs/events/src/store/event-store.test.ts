@@ -204,3 +204,20 @@ t.test('given a replay stopped midway, when the pool is used next, then it answe
     if (rows[0]!.n !== '0') throw new Error(`${rows[0]!.n} COPY sessions still open`);
   }, 10000);
 });
+
+t.test('given case ids with quotes, backslashes, commas and braces, when appended together, then each reads back as it was', async (t) => {
+  const cases = ['with "quotes"', 'back\\slash', 'comma, and {braces}', 'NULL', '  spaced  ', '中文 case'];
+  const streams = cases.map(() => `odd-${newId()}`);
+  await Promise.all(cases.map((c, i) => store.append(streams[i]!, [newEvent(c), newEvent(c, 1)], { expectedVersion: 'no-stream' })));
+  for (const [i, c] of cases.entries()) {
+    const read = await store.readStream(streams[i]!);
+    t.same(
+      read.map((e) => [e.caseId, (e.data as { caseId: string }).caseId, e.streamVersion]),
+      [
+        [c, c, 1],
+        [c, c, 2],
+      ],
+      c,
+    );
+  }
+});

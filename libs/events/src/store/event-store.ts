@@ -89,18 +89,15 @@ export class PgEventStore {
     const item: BatchItem = {
       streamId,
       expected: options.expectedVersion,
-      events: events.map((e, i) => {
-        const { type, version, data } = encoded[i]!;
-        return {
-          eventId: e.eventId ?? newId(),
-          type,
-          version,
-          caseId: e.caseId,
-          data: storableJson(data),
-          metadata: storableJson(e.metadata),
-          occurredAt: (e.occurredAt ?? new Date()).toISOString(),
-        };
-      }),
+      events: events.map((e, i) => ({
+        eventId: e.eventId ?? newId(),
+        type: encoded[i]!.type,
+        version: encoded[i]!.version,
+        caseId: e.caseId,
+        occurredAt: (e.occurredAt ?? new Date()).toISOString(),
+      })),
+      data: storableJson(encoded.map((e) => e.data)),
+      metadata: storableJson(events.map((e) => e.metadata)),
     };
     if (options.tx) {
       const { rows } = await options.tx.query<{ r: ItemResult[] }>(appendCall(this.#fn, [item], [options.alongside]));

@@ -23,10 +23,10 @@ const item = (streamId: string, events = 1): BatchItem => ({
     type: 'T',
     version: 1,
     caseId: null,
-    data: '{}',
-    metadata: '{}',
     occurredAt: '2026-12-07T00:00:00.000Z',
   })),
+  data: `[${Array.from({ length: events }, () => '{}').join(',')}]`,
+  metadata: `[${Array.from({ length: events }, () => '{}').join(',')}]`,
 });
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
