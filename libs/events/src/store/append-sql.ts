@@ -89,3 +89,29 @@ export const writeAlongside = (
                   GROUP BY 1 ORDER BY min(k.ord) LOOP
           EXECUTE 'SELECT ${s}.' || quote_ident(w.writer) || '($1)' USING w.rows;
         END LOOP;`;
+
+/** After the CTE `added` (an insert returning stream_id and position): `written`, stream id -> positions, and `last_pos`. */
+export const writtenByStream = `SELECT coalesce(jsonb_object_agg(stream_id, positions), '{}'), max(last) INTO written, last_pos
+          FROM (SELECT stream_id, jsonb_agg(position ORDER BY position) AS positions, max(position) AS last FROM added GROUP BY stream_id) per_stream;`;
+
+/**
+ * For the set-wise versions: `results`, each item's answer in batch order from what the loop kept
+ * (`statuses`, `versions_before`, `hit_lists`) and what the insert `written`, then the notice of the
+ * new head. `items` names the batch argument; `countOf(item)` is the number of an item's events.
+ */
+export const answerBatch = (schema: string, items: string, countOf: (item: string) => string): string => `SELECT jsonb_agg(jsonb_build_object(
+                 'status', status,
+                 'positions', CASE status WHEN 'ok' THEN written->(${items}->(ord::int - 1)->>'streamId') WHEN 'conflict' THEN '[]'::jsonb ELSE hit END,
+                 'version', CASE status WHEN 'ok' THEN before + ${countOf(`${items}->(ord::int - 1)`)} ELSE before END)
+                 ORDER BY ord)
+          INTO results FROM unnest(statuses, versions_before, hit_lists) WITH ORDINALITY AS r(status, before, hit, ord);
+        IF last_pos IS NOT NULL THEN
+          PERFORM pg_notify('${schema}_events', last_pos::text);
+        END IF;`;
+
+/** For the set-wise versions: keeps what the item read and its verdict, for `answerBatch`. */
+export const judgeItem = `versions_before := versions_before || current_version;
+          hit_lists := hit_lists || hits;
+          expected := item->'expected';
+          verdict := ${verdictOf('jsonb_array_length(hits)')};
+          statuses := statuses || verdict;`;

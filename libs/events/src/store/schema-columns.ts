@@ -1,5 +1,5 @@
 import type { Migration } from './migrations.js';
-import { batchItemVariables, insertEvents, streamsRepeat, verdictOf, writeAlongside } from './append-sql.js';
+import { answerBatch, judgeItem, batchItemVariables, insertEvents, streamsRepeat, writeAlongside, writtenByStream } from './append-sql.js';
 import { advisoryKey } from './sql.js';
 
 /** The arguments of the column-wise `append_events`, in order; `appendCall` fills them. */
@@ -81,11 +81,7 @@ export const columnWiseAppend = (schema: string): Migration => ({
           SELECT coalesce(jsonb_agg(known->(id::text) ORDER BY (known->>(id::text))::bigint) FILTER (WHERE known ? id::text), '[]')
             INTO hits FROM unnest(p_ids[first + 1 : first + n]) id;
         END IF;
-        versions_before := versions_before || current_version;
-        hit_lists := hit_lists || hits;
-        expected := item->'expected';
-        verdict := ${verdictOf('jsonb_array_length(hits)')};
-        statuses := statuses || verdict;
+        ${judgeItem}
         IF verdict = 'ok' THEN
           w_streams := w_streams || stream;
           w_versions := w_versions || current_version;
@@ -103,17 +99,8 @@ export const columnWiseAppend = (schema: string): Migration => ({
          ORDER BY r.g
         RETURNING stream_id, position
       )
-      SELECT coalesce(jsonb_object_agg(stream_id, positions), '{}'), max(last) INTO written, last_pos
-        FROM (SELECT stream_id, jsonb_agg(position ORDER BY position) AS positions, max(position) AS last FROM added GROUP BY stream_id) per_stream;
-      SELECT jsonb_agg(jsonb_build_object(
-               'status', status,
-               'positions', CASE status WHEN 'ok' THEN written->(p_items->(ord::int - 1)->>'streamId') WHEN 'conflict' THEN '[]'::jsonb ELSE hit END,
-               'version', CASE status WHEN 'ok' THEN before + (p_items->(ord::int - 1)->>'count')::int ELSE before END)
-               ORDER BY ord)
-        INTO results FROM unnest(statuses, versions_before, hit_lists) WITH ORDINALITY AS r(status, before, hit, ord);
-      IF last_pos IS NOT NULL THEN
-        PERFORM pg_notify('${schema}_events', last_pos::text);
-      END IF;
+      ${writtenByStream}
+      ${answerBatch(schema, 'p_items', (item) => `(${item}->>'count')::int`)}
       RETURN coalesce(results, '[]'::jsonb);
     END $fn$;
 

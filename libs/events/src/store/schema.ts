@@ -10,6 +10,9 @@ import {
   streamsRepeat,
   verdictOf,
   writeAlongside,
+  writtenByStream,
+  answerBatch,
+  judgeItem,
 } from './append-sql.js';
 import { columnWiseAppend } from './schema-columns.js';
 import { advisoryKey } from './sql.js';
@@ -192,11 +195,7 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
         ${probeBatch(s)}
         FOR item IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
           ${readItem}
-          versions_before := versions_before || current_version;
-          hit_lists := hit_lists || hits;
-          expected := item->'expected';
-          verdict := ${verdictOf('jsonb_array_length(hits)')};
-          statuses := statuses || verdict;
+          ${judgeItem}
           IF verdict = 'ok' THEN
             writes := writes || jsonb_build_object('stream', stream, 'version', current_version, 'events', item->'events');
           END IF;
@@ -209,17 +208,8 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
            ORDER BY k.ord_item, e.ord
           RETURNING stream_id, position
         )
-        SELECT coalesce(jsonb_object_agg(stream_id, positions), '{}'), max(last) INTO written, last_pos
-          FROM (SELECT stream_id, jsonb_agg(position ORDER BY position) AS positions, max(position) AS last FROM added GROUP BY stream_id) per_stream;
-        SELECT jsonb_agg(jsonb_build_object(
-                 'status', status,
-                 'positions', CASE status WHEN 'ok' THEN written->(p_batch->(ord::int - 1)->>'streamId') WHEN 'conflict' THEN '[]'::jsonb ELSE hit END,
-                 'version', CASE status WHEN 'ok' THEN before + jsonb_array_length(p_batch->(ord::int - 1)->'events') ELSE before END)
-                 ORDER BY ord)
-          INTO results FROM unnest(statuses, versions_before, hit_lists) WITH ORDINALITY AS r(status, before, hit, ord);
-        IF last_pos IS NOT NULL THEN
-          PERFORM pg_notify('${schema}_events', last_pos::text);
-        END IF;
+        ${writtenByStream}
+        ${answerBatch(schema, 'p_batch', (item) => `jsonb_array_length(${item}->'events')`)}
         RETURN coalesce(results, '[]'::jsonb);
       END $fn$;
     `,
