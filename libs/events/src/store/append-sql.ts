@@ -48,13 +48,28 @@ export const batchItemVariables = `item jsonb;
  * version). One index probe per id and per stream (correlated subqueries are never turned into
  * joins): a plan over the whole list would be a sequential scan while the table has no statistics.
  */
-export const probeBatch = (s: string): string => `SELECT coalesce(jsonb_object_agg(id::text, pos) FILTER (WHERE pos IS NOT NULL), '{}') INTO known
+export const probeBatch = (s: string): string => `${probeIds(
+  s,
+  `SELECT DISTINCT (e->>'eventId')::uuid AS id
+                          FROM jsonb_array_elements(p_batch) i, jsonb_array_elements(i->'events') e`,
+)}
+        ${probeStreams(s, 'p_batch')}`;
+
+/** `known` (event id -> position) for the ids that `ids`, a query of one column `id`, gives. */
+export const probeIds = (
+  s: string,
+  ids: string,
+): string => `SELECT coalesce(jsonb_object_agg(id::text, pos) FILTER (WHERE pos IS NOT NULL), '{}') INTO known
           FROM (SELECT id, (SELECT position FROM ${s}.events WHERE event_id = id) AS pos
-                  FROM (SELECT DISTINCT (e->>'eventId')::uuid AS id
-                          FROM jsonb_array_elements(p_batch) i, jsonb_array_elements(i->'events') e) ids) probed;
-        SELECT coalesce(jsonb_object_agg(sid, v) FILTER (WHERE v IS NOT NULL), '{}') INTO versions
+                  FROM (${ids}) ids) probed;`;
+
+/** `versions` (stream id -> version) for the streams of the items of the jsonb array `items`. */
+export const probeStreams = (
+  s: string,
+  items: string,
+): string => `SELECT coalesce(jsonb_object_agg(sid, v) FILTER (WHERE v IS NOT NULL), '{}') INTO versions
           FROM (SELECT sid, (SELECT max(stream_version) FROM ${s}.events WHERE stream_id = sid) AS v
-                  FROM (SELECT DISTINCT i->>'streamId' AS sid FROM jsonb_array_elements(p_batch) i) streams) probed;`;
+                  FROM (SELECT DISTINCT i->>'streamId' AS sid FROM jsonb_array_elements(${items}) i) streams) probed;`;
 
 /**
  * Reads `item` against what `probeBatch` found: its `stream`, the stream's `current_version`, its
@@ -71,10 +86,10 @@ export const readItem = `stream := item->>'streamId';
               INTO hits FROM jsonb_array_elements(item->'events') e;
           END IF;`;
 
-/** Whether a batch holds an event id twice, and whether it names a stream twice. */
+/** Whether a batch holds an event id twice, and whether the jsonb array of items `items` names a stream twice. */
 export const idsRepeat = `(SELECT count(*) <> count(DISTINCT (e->>'eventId')::uuid)
               FROM jsonb_array_elements(p_batch) i, jsonb_array_elements(i->'events') e)`;
-export const streamsRepeat = `(SELECT count(*) <> count(DISTINCT value->>'streamId') FROM jsonb_array_elements(p_batch))`;
+export const streamsRepeat = (items: string): string => `(SELECT count(*) <> count(DISTINCT value->>'streamId') FROM jsonb_array_elements(${items}))`;
 
 /**
  * Writes an append's alongside rows (alongside.ts): each writer named in `p_alongside` is called once

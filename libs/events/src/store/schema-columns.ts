@@ -1,5 +1,15 @@
 import type { Migration } from './migrations.js';
-import { answerBatch, judgeItem, batchItemVariables, insertEvents, streamsRepeat, writeAlongside, writtenByStream } from './append-sql.js';
+import {
+  answerBatch,
+  judgeItem,
+  batchItemVariables,
+  probeIds,
+  probeStreams,
+  insertEvents,
+  streamsRepeat,
+  writeAlongside,
+  writtenByStream,
+} from './append-sql.js';
 import { advisoryKey } from './sql.js';
 
 /** The arguments of the column-wise `append_events`, in order; `appendCall` fills them. */
@@ -64,14 +74,11 @@ export const columnWiseAppend = (schema: string): Migration => ({
         RAISE EXCEPTION 'append_events: the columns of a batch differ in length' USING ERRCODE = 'invalid_parameter_value';
       END IF;
       PERFORM pg_advisory_xact_lock(${advisoryKey(`${schema}:events`)});
-      IF (SELECT count(*) <> count(DISTINCT id) FROM unnest(p_ids) id) OR ${streamsRepeat.replace('p_batch', 'p_items')} THEN
+      IF (SELECT count(*) <> count(DISTINCT id) FROM unnest(p_ids) id) OR ${streamsRepeat('p_items')} THEN
         RETURN ${s}.append_events_in_order(${s}.columns_as_batch(p_items, p_ids, p_types, p_versions, p_cases, p_occurred, p_data, p_metadata));
       END IF;
-      SELECT coalesce(jsonb_object_agg(id::text, pos) FILTER (WHERE pos IS NOT NULL), '{}') INTO known
-        FROM (SELECT id, (SELECT position FROM ${s}.events WHERE event_id = id) AS pos FROM unnest(p_ids) id) probed;
-      SELECT coalesce(jsonb_object_agg(sid, v) FILTER (WHERE v IS NOT NULL), '{}') INTO versions
-        FROM (SELECT sid, (SELECT max(stream_version) FROM ${s}.events WHERE stream_id = sid) AS v
-                FROM (SELECT value->>'streamId' AS sid FROM jsonb_array_elements(p_items)) streams) probed;
+      ${probeIds(s, 'SELECT id FROM unnest(p_ids) id')}
+      ${probeStreams(s, 'p_items')}
       FOR item IN SELECT value FROM jsonb_array_elements(p_items) LOOP
         stream := item->>'streamId';
         current_version := coalesce((versions->>stream)::int, 0);

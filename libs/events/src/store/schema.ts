@@ -133,7 +133,7 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
       BEGIN
         PERFORM pg_advisory_xact_lock(${advisoryKey(`${schema}:events`)});
         ids_repeat := ${idsRepeat};
-        streams_repeat := ${streamsRepeat};
+        streams_repeat := ${streamsRepeat('p_batch')};
         ${probeBatch(s)}
         FOR item IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
           ${readItem}
@@ -189,7 +189,7 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
         last_pos bigint;
       BEGIN
         PERFORM pg_advisory_xact_lock(${advisoryKey(`${schema}:events`)});
-        IF ${idsRepeat} OR ${streamsRepeat} THEN
+        IF ${idsRepeat} OR ${streamsRepeat('p_batch')} THEN
           RETURN ${s}.append_events_in_order(p_batch);
         END IF;
         ${probeBatch(s)}
