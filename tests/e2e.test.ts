@@ -9,7 +9,7 @@ import t from 'tap';
 import WebSocket from 'ws';
 import { decodeStored, ERASED, PgEventStore, topicOf } from '@rapid-search/events';
 import { requireKafka, tablesHoldingAny, TEST_SIGNING_KEY, topicMessages } from '@rapid-search/events/testing';
-import { call, tokensFor } from '@rapid-search/scripts/client';
+import { call, interceptionsShown, tokensFor } from '@rapid-search/scripts/client';
 import { loadDemoCase } from '@rapid-search/scripts/demo-case';
 import { ROOT, startedSystem } from './started-system.js';
 import { until } from './until.js';
@@ -86,14 +86,14 @@ t.test('an upstream report in Kunming reaches the Kunming console as interceptio
   t.same(retry.body, first.body);
 
   const interceptions = await until(
-    () => live.messages.filter((m) => m.event?.type === 'InterceptionTaskAssigned' && m.event.data.caseId === caseId),
+    () => interceptionsShown(live.messages, caseId),
     (list) => list.length >= 2,
     2000,
   );
   t.ok(Date.now() - answeredAt <= 2000, `tasks on the console ${Date.now() - answeredAt} ms after the answer`);
-  for (const m of interceptions) {
-    t.equal(m.event!.data.commandCenterId, CONSOLE_CENTER, "only this center's tasks");
-    t.ok(Number(m.event!.data.distanceKm) <= 100, `${String((m.event!.data.hub as { name: string }).name)} is within 100 km`);
+  for (const task of interceptions) {
+    t.equal(task.commandCenterId, CONSOLE_CENTER, "only this center's tasks");
+    t.ok(task.distanceKm <= 100, `${task.hub.name} is within 100 km`);
   }
 });
 
@@ -101,8 +101,7 @@ t.test('a console that drops and resumes misses nothing and sees nothing twice',
   const positions = live.messages.filter((m) => m.type === 'event').map((m) => m.position!);
   const last = Math.max(...positions);
   live.socket.close();
-  const tasks = live.messages.filter((m) => m.event?.type === 'InterceptionTaskAssigned' && m.event.data.caseId === caseId);
-  const taskId = String(tasks[0]!.event!.data.taskId);
+  const taskId = interceptionsShown(live.messages, caseId)[0]!.taskId;
   const ack = await call<{ position: number }>(urls.dispatch, 'POST', `/v1/tasks/${taskId}/ack`, tokens.officer);
   t.equal(ack.status, 200, 'a task is acknowledged while the console is away');
 

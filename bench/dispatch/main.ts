@@ -34,6 +34,7 @@ const DISPATCH_NODE_OPTIONS = SERVICES.find((s) => s.name === 'dispatch')!.nodeO
 const PREFIX = `bench${randomBytes(3).toString('hex')}.`;
 const logger = createLogger('bench-dispatch', 'warn');
 const TASK_ASSIGNED = Buffer.from('TaskAssigned"');
+const INTERCEPTIONS_ASSIGNED = Buffer.from('TasksAssigned"');
 const CASE_ID = Buffer.from('"caseId":"');
 const QUOTE = 0x22;
 const RECORDED_AT = Buffer.from('"recordedAt":"');
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
         const ws = new WebSocket(`ws://127.0.0.1:${PORT}/v1/consoles`, { headers: { authorization: `Bearer ${token}` } });
         ws.on('message', (raw: Buffer) => {
           const at = performance.now();
-          if (raw.indexOf(TASK_ASSIGNED) < 0) return;
+          if (raw.indexOf(TASK_ASSIGNED) < 0 && raw.indexOf(INTERCEPTIONS_ASSIGNED) < 0) return;
           taskMessages++;
           const from = raw.indexOf(CASE_ID);
           if (from < 0) return;

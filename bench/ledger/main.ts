@@ -69,16 +69,27 @@ function* caseHistory(n: number): Generator<{ topic: string; stream: string; typ
   yield alert('QuickSearchActivated', { lastSeen: { ...point, at }, radiusKm: 50, activatedAt: at });
   yield alert('PublicReleaseRadiusWidened', { center: point, fromKm: 50, toKm: 100, dueAt: at });
   yield ledger('CaseFileOpened', { alertId: `alert-${n}`, regionCode: '530111', openedAt: at });
-  for (let task = 0; task < 8; task++) {
-    const base = { taskId: `task-${n}-${task}`, deadlineAt: at, assignedAt: at };
-    yield dispatch('InterceptionTaskAssigned', {
-      ...base,
-      hub: { id: `hub-${task}`, name: 'Kunming Railway Station', kind: 'railway', ...point },
-      distanceKm: 12.5,
+  const taskIds = Array.from({ length: 8 }, (_, task) => `task-${n}-${task}`);
+  yield {
+    topic: 'dispatch.events.v1',
+    stream: `interceptions-${caseId}`,
+    type: 'InterceptionTasksAssigned',
+    data: {
+      caseId,
+      assignedAt: at,
+      deadlineAt: at,
       radiusKm: 50,
-    });
-    yield dispatch('TaskAcknowledged', { taskId: base.taskId, acknowledgedBy: 'officer-kunming-li-ming', acknowledgedAt: at });
-    yield dispatch('TaskCompleted', { taskId: base.taskId, outcome: 'no sighting', completedBy: 'officer-kunming-li-ming', completedAt: at });
+      tasks: taskIds.map((taskId, task) => ({
+        taskId,
+        commandCenterId: 'cc-kunming',
+        hub: { id: `hub-${task}`, name: 'Kunming Railway Station', kind: 'railway', ...point },
+        distanceKm: 12.5,
+      })),
+    },
+  };
+  for (const taskId of taskIds) {
+    yield dispatch('TaskAcknowledged', { taskId, acknowledgedBy: 'officer-kunming-li-ming', acknowledgedAt: at });
+    yield dispatch('TaskCompleted', { taskId, outcome: 'no sighting', completedBy: 'officer-kunming-li-ming', completedAt: at });
   }
   const chief = { officerId: 'officer-kunming-yang-jianguo', name: 'Yang Jianguo', title: 'Director, Kunming PSB', unitLevel: 'city' };
   yield ledger('CaseGroupFormed', { chief, packages: { investigation: 'officer-a', rescue: 'officer-b', familySupport: 'officer-c' }, formedAt: at });

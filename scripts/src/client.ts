@@ -55,3 +55,26 @@ export async function tokensFor(key: SigningKey, ids: { consoleCenter: string; o
     auditor: await sign({ sub: 'auditor-joint-meeting-office', role: 'auditor' }),
   };
 }
+
+/** A console frame as a scenario reads it: an event's type and data, where the frame carries one. */
+interface EventFrame {
+  event?: { type: string; data: Record<string, unknown> };
+}
+
+/** One interception task shown on a console: its entry in a step's `InterceptionTasksAssigned`, with the step's case. */
+export interface ShownInterception {
+  taskId: string;
+  caseId: string;
+  commandCenterId: string;
+  hub: { id: string; name: string };
+  distanceKm: number;
+}
+
+/** The interception tasks a console has been shown, each hub's entry of the steps it received. */
+export function interceptionsShown(frames: readonly EventFrame[], caseId?: string): ShownInterception[] {
+  return frames.flatMap((frame) => {
+    const { type, data } = frame.event ?? {};
+    if (type !== 'InterceptionTasksAssigned' || !data || (caseId !== undefined && data.caseId !== caseId)) return [];
+    return (data.tasks as Omit<ShownInterception, 'caseId'>[]).map((task) => ({ ...task, caseId: String(data.caseId) }));
+  });
+}

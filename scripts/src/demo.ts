@@ -5,7 +5,7 @@
  */
 import type { SigningKey } from '@rapid-search/events';
 import WebSocket from 'ws';
-import { call, tokensFor } from './client.js';
+import { call, interceptionsShown, tokensFor } from './client.js';
 import { loadDemoCase } from './demo-case.js';
 
 type Urls = Record<'alert' | 'dispatch' | 'ledger', string>;
@@ -41,13 +41,13 @@ export async function runDemo({ key, urls }: { key: SigningKey; urls: Urls }): P
   );
 
   const tasks = await until(
-    () => consoleEvents.filter((m) => m.event?.type === 'InterceptionTaskAssigned'),
+    () => interceptionsShown(consoleEvents, caseId),
     (t) => t.length > 0,
     5000,
   );
   say(
     `快速查找: interception tasks arrive on the console within moments (${tasks.length} for this center's hubs in the 100 km ring):`,
-    tasks.map((t) => `${String((t.event!.data.hub as { name: string }).name)} — ${Number(t.event!.data.distanceKm).toFixed(1)} km`).join('\n  '),
+    tasks.map((t) => `${t.hub.name} — ${t.distanceKm.toFixed(1)} km`).join('\n  '),
   );
 
   // The ledger opens the case file from the alert's CaseOpened as the broker hands it over: a moment after the alert.

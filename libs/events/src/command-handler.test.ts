@@ -46,6 +46,17 @@ t.test('given a stream begun in a drill, when a command is handled without the m
   );
 });
 
+t.test('given a drill stream the decision reads, when a command opens another stream, then its events are drills too', async (t) => {
+  const drill = `notes-${newId()}`;
+  await handleCommand(store, notes, { note: 'drill' }, { ...options(drill), metadata: { ...metadata, exercise: true } });
+  const s = `notes-${newId()}`;
+  await handleCommand(store, notes, { note: 'next' }, { ...options(s), reads: [drill] });
+  t.same(
+    (await store.readStream(s)).map((e) => e.metadata.exercise),
+    [true],
+  );
+});
+
 t.test('given the command is already reflected, then nothing is appended and the version is the one read', async (t) => {
   const s = `notes-${newId()}`;
   await handleCommand(store, notes, { note: 'once' }, options(s));

@@ -9,7 +9,7 @@ import { decodeStored, type PgEventStore } from './store/event-store.js';
 export interface Loaded<State> {
   state: State;
   version: number;
-  /** 演练: the stream began in a drill, so everything appended to it is a drill too. */
+  /** 演练: a stream read began in a drill, so everything appended is a drill too. */
   exercise: boolean;
 }
 
@@ -104,7 +104,8 @@ export async function loadState<State>(
       state = decider.evolve(state, decoded.event);
     }
     version = stored.at(-1)?.streamVersion ?? 0;
-    if (id === streamId) exercise = stored[0]?.metadata.exercise === true;
+    // A stream that began in a drill is a drill's, and so is whatever a decision read from it makes.
+    if (stored[0]?.metadata.exercise === true) exercise = true;
   }
   return { state, version, exercise };
 }

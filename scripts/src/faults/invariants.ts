@@ -86,7 +86,12 @@ async function interceptedOnce(client: pg.Client, reports: Report[]): Promise<In
   );
   const expected = new Set(releases.rows.flatMap((c) => hubs.filter((h) => distanceKm(c, h) <= c.radius_km).map((h) => `${c.case_id} ${h.id}`)));
   const { rows } = await client.query<{ pair: string; n: number }>(
-    `SELECT case_id || ' ' || (data->'hub'->>'id') AS pair, count(*)::int AS n FROM dispatch.events WHERE type = 'InterceptionTaskAssigned' GROUP BY 1`,
+    `SELECT pair, count(*)::int AS n FROM (
+       SELECT e.case_id || ' ' || (task->'hub'->>'id') AS pair
+         FROM dispatch.events e, json_array_elements(e.data->'tasks') task WHERE e.type = 'InterceptionTasksAssigned'
+       UNION ALL
+       SELECT case_id || ' ' || (data->'hub'->>'id') FROM dispatch.events WHERE type = 'InterceptionTaskAssigned') tasked
+     GROUP BY 1`,
   );
   const tasked = new Map(rows.map((r) => [r.pair, r.n]));
   const missing = [...expected].filter((p) => !tasked.has(p));

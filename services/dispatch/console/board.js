@@ -33,22 +33,15 @@ export class Board {
     this.position = position;
     const d = event.data ?? {};
     const exercise = event.metadata?.exercise === true;
+    // The feed shows a centre only its own entries of a step's interceptions, each a task.
+    if (event.type === 'InterceptionTasksAssigned') {
+      const { tasks, ...step } = d;
+      for (const entry of tasks ?? []) this.#assign(position, exercise, 'interception', { type: event.type, ...step, ...entry });
+      return true;
+    }
     const kind = KIND_OF[event.type];
     if (kind) {
-      this.tasks.set(d.taskId, {
-        taskId: d.taskId,
-        caseId: d.caseId,
-        kind: kind(d),
-        commandCenterId: d.commandCenterId,
-        status: 'assigned',
-        deadlineAt: d.deadlineAt ?? null,
-        assignedAt: d.assignedAt,
-        details: { type: event.type, ...d },
-        position,
-        exercise,
-        escalated: false,
-        ...(d.tip ? { tip: d.tip } : {}),
-      });
+      this.#assign(position, exercise, kind(d), { type: event.type, ...d });
       return true;
     }
     const task = this.tasks.get(d.taskId);
@@ -62,6 +55,23 @@ export class Board {
     if (typeof d.linkedTips === 'number') task.linkedTips = d.linkedTips;
     task.position = position;
     return true;
+  }
+
+  #assign(position, exercise, kind, details) {
+    this.tasks.set(details.taskId, {
+      taskId: details.taskId,
+      caseId: details.caseId,
+      kind,
+      commandCenterId: details.commandCenterId,
+      status: 'assigned',
+      deadlineAt: details.deadlineAt ?? null,
+      assignedAt: details.assignedAt,
+      details,
+      position,
+      exercise,
+      escalated: false,
+      ...(details.tip ? { tip: details.tip } : {}),
+    });
   }
 
   /** Open tasks grouped by case, newest assignment first within and across groups. */

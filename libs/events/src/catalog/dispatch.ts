@@ -12,14 +12,37 @@ const TaskBase = z.object({
 
 export const HubKind = z.enum(['railway', 'bus', 'airport', 'toll-gate', 'port']);
 
-/** 堵截 — interception at a transport hub within reach of the release radius. */
+const Hub = z.object({ id: Id, name: z.string(), kind: HubKind, lat: Latitude, lon: Longitude, regionCode: RegionCode });
+
+/**
+ * 堵截 — interception at one transport hub, in the task's own stream. Stores written before
+ * `InterceptionTasksAssigned` hold it; nothing assigns it any more.
+ */
 export const InterceptionTaskAssigned = defineEvent({
   type: 'InterceptionTaskAssigned',
   version: 1,
   schema: TaskBase.extend({
-    hub: z.object({ id: Id, name: z.string(), kind: HubKind, lat: Latitude, lon: Longitude, regionCode: RegionCode }),
+    hub: Hub,
     distanceKm: z.number().nonnegative(),
     radiusKm: z.number().positive(),
+  }),
+});
+
+/**
+ * 堵截 — interception at every transport hub that one step of the search newly reaches (the quick
+ * search, a widening, a confirmed sighting), each hub a task of its own assigned to the hub's
+ * command center, in the case's stream `interceptions-<caseId>`, which tasks each hub once. A
+ * console is shown only the tasks of its own center.
+ */
+export const InterceptionTasksAssigned = defineEvent({
+  type: 'InterceptionTasksAssigned',
+  version: 1,
+  schema: z.object({
+    caseId: Id,
+    assignedAt: IsoTime,
+    deadlineAt: IsoTime,
+    radiusKm: z.number().positive(),
+    tasks: z.array(z.object({ taskId: Id, commandCenterId: Id, hub: Hub, distanceKm: z.number().nonnegative() })).min(1),
   }),
 });
 
@@ -205,6 +228,7 @@ export const ParentsIdentifiedByDna = defineEvent({
 
 export const dispatchEvents = [
   InterceptionTaskAssigned,
+  InterceptionTasksAssigned,
   SearchTaskAssigned,
   DnaSamplingTaskAssigned,
   EscortTaskAssigned,

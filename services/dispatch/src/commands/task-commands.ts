@@ -1,5 +1,6 @@
 import { handleCommand, type Actor, type Clock, type PgEventStore } from '@rapid-search/events';
 import { taskDecider, taskStream, type TaskCommand } from '../domain/task.js';
+import { readsOfTask } from '../projections/assignment-reads.js';
 import { caseOf, commandMetadata } from './metadata.js';
 
 export interface TaskCommands {
@@ -10,8 +11,9 @@ export interface TaskCommands {
 /** Acks and completions, shared by the console socket and HTTP so both answer alike. */
 export function taskCommands(store: PgEventStore, clock: Clock): TaskCommands {
   const run = async (command: Extract<TaskCommand, { taskId: string }>) => {
-    const { positions } = await handleCommand(store, taskDecider, command, {
+    const { positions } = await handleCommand(store, taskDecider(command.taskId), command, {
       streamId: taskStream(command.taskId),
+      reads: await readsOfTask(store.pool, store.schema, command.taskId),
       metadata: commandMetadata(command.actor),
       caseId: caseOf,
     });

@@ -1,5 +1,6 @@
 import { startIdempotentConsumer, type DomainEvent, type IdempotentConsumer, type ServiceRuntime } from '@rapid-search/events';
-import { planQuickSearch, planSighting, planWidening, type PlanContext, type PlannedTask } from '../domain/assignment.js';
+import { planQuickSearch, planSighting, planWidening, type PlanContext, type SearchPlan } from '../domain/assignment.js';
+import { assignInterceptions } from './assign-interceptions.js';
 import { assignTasks } from './assign-tasks.js';
 import { decideTips } from './tip-decisions.js';
 import type { TaskPlanningContext } from './task-planning-consumer.js';
@@ -23,16 +24,22 @@ export function startAlertConsumer(runtime: ServiceRuntime, ctx: TaskPlanningCon
     handle: async (sources) => {
       const plan = { directory: ctx.directory, deadlines: ctx.deadlines, now: ctx.clock.now() };
       await Promise.all([
-        ...sources.map((source) => assignTasks(runtime.store, source, planSearch(source.event, plan))),
+        ...sources.map(async (source) => {
+          const { tasks, interceptions } = planSearch(source.event, plan);
+          await Promise.all([
+            assignTasks(runtime.store, source, tasks),
+            interceptions && assignInterceptions(runtime.store, source, interceptions, source.event.type === 'QuickSearchActivated'),
+          ]);
+        }),
         decideTips(runtime.store, sources, plan),
       ]);
     },
   });
 }
 
-function planSearch(event: DomainEvent, plan: PlanContext): PlannedTask[] {
+function planSearch(event: DomainEvent, plan: PlanContext): SearchPlan {
   if (event.type === 'QuickSearchActivated') return planQuickSearch(event.data, plan);
   if (event.type === 'PublicReleaseRadiusWidened') return planWidening(event.data, plan);
   if (event.type === 'SightingConfirmed') return planSighting(event.data, plan);
-  return [];
+  return { tasks: [], interceptions: null };
 }

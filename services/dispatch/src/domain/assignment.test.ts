@@ -1,5 +1,5 @@
 import t from 'tap';
-import { newlyReachedHubs, planEscort, planQuickSearch, planSighting, planWidening, taskIds } from './assignment.js';
+import { newlyReachedHubs, planEscort, planQuickSearch, planSighting, planWidening, taskIds, type SearchPlan } from './assignment.js';
 import { ctx, directory, GUANDU_POINT, NOW } from './fixtures.test-helper.js';
 
 const activation = {
@@ -10,60 +10,49 @@ const activation = {
   activatedAt: NOW.toISOString(),
 };
 
+const hubIds = (plan: SearchPlan) => plan.interceptions?.hubs.map((h) => h.hub.id) ?? [];
+
 t.test('given a quick-search activation, then interception at every hub in reach plus search, video and DNA', async (t) => {
-  const tasks = planQuickSearch(activation, ctx);
+  const plan = planQuickSearch(activation, ctx);
   t.same(
-    tasks.map((p) => [p.kind, p.event.data.commandCenterId]),
+    plan.tasks.map((p) => [p.kind, p.event.data.commandCenterId]),
     [
-      ['interception', 'cc-kunming-guandu'],
-      ['interception', 'cc-kunming'],
       ['area-search', 'cc-kunming-guandu'],
       ['video-review', 'cc-kunming-guandu'],
       ['dna-sampling', 'cc-kunming-guandu'],
     ],
-    'hubs go to their own centers, the rest to the last-seen region',
+    'the search and the sampling go to the last-seen region',
   );
-  const interception = tasks[0]!.event;
-  t.equal(interception.type, 'InterceptionTaskAssigned');
-  if (interception.type === 'InterceptionTaskAssigned') {
-    t.equal(interception.data.hub.id, 'hub-station');
-    t.ok(interception.data.distanceKm > 6 && interception.data.distanceKm < 8, 'distance recorded');
-    t.equal(interception.data.deadlineAt, '2026-11-22T10:05:00.000Z', 'interception deadline is five minutes');
-  }
-  const dna = tasks[4]!.event;
-  t.match(dna, { type: 'DnaSamplingTaskAssigned', data: { subject: 'missing-child-parents', deadlineAt: '2026-11-22T10:30:00.000Z' } });
+  t.same(hubIds(plan), ['hub-station', 'hub-airport'], 'every hub within the radius, nearest first');
+  t.match(plan.interceptions, { caseId: 'case-1', radiusKm: 50, now: NOW });
+  t.match(plan.tasks[2]!.event, {
+    type: 'DnaSamplingTaskAssigned',
+    data: { subject: 'missing-child-parents', deadlineAt: '2026-11-22T10:30:00.000Z' },
+  });
 });
 
 t.test('the same activation twice gives the same task ids (no duplicates on redelivery)', async (t) => {
   t.same(
-    planQuickSearch(activation, ctx).map((p) => p.taskId),
-    planQuickSearch(activation, { ...ctx, now: new Date(NOW.getTime() + 1000) }).map((p) => p.taskId),
+    planQuickSearch(activation, ctx).tasks.map((p) => p.taskId),
+    planQuickSearch(activation, { ...ctx, now: new Date(NOW.getTime() + 1000) }).tasks.map((p) => p.taskId),
   );
   t.not(taskIds.interception('case-1', 'hub-station'), taskIds.interception('case-2', 'hub-station'), 'ids are per case');
 });
 
-t.test('given the radius widens, then only the newly reached hubs get interception tasks', async (t) => {
+t.test('given the radius widens, then interception only at the hubs the new ring reaches', async (t) => {
   const widened = { caseId: 'case-1', alertId: 'alert-1', center: GUANDU_POINT, fromKm: 50, toKm: 200, dueAt: NOW.toISOString() };
-  const tasks = planWidening(widened, ctx);
-  t.same(
-    tasks.map((p) => p.kind),
-    ['interception'],
-  );
-  t.same(
-    tasks.map((p) => p.taskId),
-    [taskIds.interception('case-1', 'hub-qujing')],
-  );
-  t.match(tasks[0]!.event, { data: { commandCenterId: 'cc-yunnan', radiusKm: 200 } });
-  const first = planQuickSearch(activation, ctx).map((p) => p.taskId);
-  t.notOk(
-    tasks.some((p) => first.includes(p.taskId)),
-    'no hub tasked twice across activation and widening',
-  );
+  const plan = planWidening(widened, ctx);
+  t.same(plan.tasks, []);
+  t.same(hubIds(plan), ['hub-qujing']);
+  t.match(plan.interceptions, { radiusKm: 200 });
 });
 
 t.test('a widening that reaches no new hub plans nothing', async (t) => {
   t.same(newlyReachedHubs(directory, GUANDU_POINT, 50, 100), []);
-  t.same(planWidening({ caseId: 'c', alertId: 'a', center: GUANDU_POINT, fromKm: 50, toKm: 100, dueAt: NOW.toISOString() }, ctx), []);
+  t.same(planWidening({ caseId: 'c', alertId: 'a', center: GUANDU_POINT, fromKm: 50, toKm: 100, dueAt: NOW.toISOString() }, ctx), {
+    tasks: [],
+    interceptions: null,
+  });
 });
 
 t.test('given a handover to civil affairs, then the escort goes to the center of the child location', async (t) => {
@@ -85,8 +74,7 @@ t.test('given a handover to civil affairs, then the escort goes to the center of
   t.equal(task.taskId, taskIds.escort('case-1', 'h-1'));
 });
 
-t.test('given a quick search, when a sighting is confirmed 120 km away, then interception at the new hubs only, no repeats', async (t) => {
-  const first = planQuickSearch(activation, ctx).map((p) => p.taskId);
+t.test('given a sighting confirmed 120 km away, then interception at the hubs in reach of it', async (t) => {
   const sighting = {
     caseId: 'case-1',
     alertId: 'alert-1',
@@ -97,15 +85,7 @@ t.test('given a quick search, when a sighting is confirmed 120 km away, then int
     radiusKm: 50,
     confirmedAt: NOW.toISOString(),
   };
-  const planned = planSighting(sighting, ctx);
-  t.same(
-    planned.map((p) => p.taskId),
-    [taskIds.interception('case-1', 'hub-qujing')],
-    'the hub near the sighting is tasked',
-  );
-  const closeBy = planSighting({ ...sighting, lastSeen: { ...sighting.lastSeen, ...GUANDU_POINT } }, ctx).map((p) => p.taskId);
-  t.ok(
-    closeBy.every((id) => first.includes(id)),
-    'a sighting near the old place tasks only hubs that already have their task, which the no-stream append leaves as they are',
-  );
+  const plan = planSighting(sighting, ctx);
+  t.same(plan.tasks, []);
+  t.same(hubIds(plan), ['hub-qujing'], 'the hub near the sighting');
 });

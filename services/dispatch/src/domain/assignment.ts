@@ -1,6 +1,7 @@
 import { deriveId, type EventData } from '@rapid-search/events';
 import { deadlineFor, type AckDeadlines, type TaskKind } from './deadlines.js';
 import type { Directory, HubInReach } from './directory.js';
+import type { AssignInterceptions } from './interceptions.js';
 import type { AssignmentEvent } from './task.js';
 
 /** A task to open: its own stream `task-<taskId>`, whose first event is the assignment. */
@@ -29,8 +30,15 @@ export const taskIds = {
   leadVerification: (caseId: string, tipId: string) => deriveId(caseId, 'lead-verification', tipId),
 };
 
+/** What a step of the search calls for: tasks that open streams of their own, and interception at hubs in reach. */
+export interface SearchPlan {
+  tasks: PlannedTask[];
+  /** For the case's interception stream, which tasks only the hubs it has not tasked yet; null when no hub is in reach. */
+  interceptions: AssignInterceptions | null;
+}
+
 /** 快速查找: interception at every hub in reach, area search, video review and parents' DNA sampling. */
-export function planQuickSearch(activation: EventData<'QuickSearchActivated'>, ctx: PlanContext): PlannedTask[] {
+export function planQuickSearch(activation: EventData<'QuickSearchActivated'>, ctx: PlanContext): SearchPlan {
   const { caseId, lastSeen, radiusKm } = activation;
   const local = ctx.directory.centerForRegion(lastSeen.regionCode);
   const base = (kind: TaskKind, taskId: string) => ({
@@ -57,22 +65,22 @@ export function planQuickSearch(activation: EventData<'QuickSearchActivated'>, c
       data: { ...base('dna-sampling', dnaTaskId), commandCenterId: local.id, subject: 'missing-child-parents' },
     },
   };
-  const hubs = ctx.directory.hubsWithin(lastSeen, radiusKm);
-  return [...interceptions(caseId, hubs, radiusKm, ctx), ...searches, dna];
+  return { tasks: [...searches, dna], interceptions: interceptions(caseId, ctx.directory.hubsWithin(lastSeen, radiusKm), radiusKm, ctx) };
 }
 
-/** The release radius widened: interception only at the hubs it newly reaches. */
-export function planWidening(widened: EventData<'PublicReleaseRadiusWidened'>, ctx: PlanContext): PlannedTask[] {
+/** The release radius widened: interception at the hubs the new ring reaches. */
+export function planWidening(widened: EventData<'PublicReleaseRadiusWidened'>, ctx: PlanContext): SearchPlan {
   const hubs = newlyReachedHubs(ctx.directory, widened.center, widened.fromKm, widened.toKm);
-  return interceptions(widened.caseId, hubs, widened.toKm, ctx);
+  return { tasks: [], interceptions: interceptions(widened.caseId, hubs, widened.toKm, ctx) };
 }
 
 /**
- * The search follows the child: interception at the hubs in reach of a confirmed sighting. A hub
- * already tasked for the case keeps its one task, as its task id is the same.
+ * The search follows the child: interception at the hubs in reach of a confirmed sighting, of
+ * which the case's stream keeps only those it has not tasked before.
  */
-export function planSighting(sighting: EventData<'SightingConfirmed'>, ctx: PlanContext): PlannedTask[] {
-  return interceptions(sighting.caseId, ctx.directory.hubsWithin(sighting.lastSeen, sighting.radiusKm), sighting.radiusKm, ctx);
+export function planSighting(sighting: EventData<'SightingConfirmed'>, ctx: PlanContext): SearchPlan {
+  const hubs = ctx.directory.hubsWithin(sighting.lastSeen, sighting.radiusKm);
+  return { tasks: [], interceptions: interceptions(sighting.caseId, hubs, sighting.radiusKm, ctx) };
 }
 
 export function newlyReachedHubs(directory: Directory, center: { lat: number; lon: number }, fromKm: number, toKm: number): HubInReach[] {
@@ -134,25 +142,6 @@ export function planReunionEscort(link: EventData<'UnknownOriginChildMatchedToCa
   };
 }
 
-function interceptions(caseId: string, hubs: HubInReach[], radiusKm: number, ctx: PlanContext): PlannedTask[] {
-  return hubs.map(({ hub, distanceKm }) => {
-    const taskId = taskIds.interception(caseId, hub.id);
-    return {
-      taskId,
-      kind: 'interception',
-      event: {
-        type: 'InterceptionTaskAssigned',
-        data: {
-          taskId,
-          caseId,
-          commandCenterId: hub.commandCenterId,
-          assignedAt: ctx.now.toISOString(),
-          deadlineAt: deadlineFor('interception', ctx.now, ctx.deadlines).toISOString(),
-          hub: { id: hub.id, name: hub.name, kind: hub.kind, lat: hub.lat, lon: hub.lon, regionCode: hub.regionCode },
-          distanceKm: Math.round(distanceKm * 1000) / 1000,
-          radiusKm,
-        },
-      },
-    };
-  });
+function interceptions(caseId: string, hubs: HubInReach[], radiusKm: number, ctx: PlanContext): AssignInterceptions | null {
+  return hubs.length === 0 ? null : { caseId, hubs, radiusKm, now: ctx.now, deadlines: ctx.deadlines };
 }

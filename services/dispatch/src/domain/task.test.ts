@@ -5,7 +5,23 @@ import { DEFAULT_ACK_DEADLINES } from './deadlines.js';
 import { directory, NOW } from './fixtures.test-helper.js';
 import { taskDecider, type TaskCommand } from './task.js';
 
+const hub = { id: 'hub-station', name: 'Station', kind: 'railway' as const, lat: 25.02, lon: 102.72, regionCode: '530111' };
+/** task-1 at Guandu's station, assigned with a task of Kunming's in one step of the search. */
 const assigned: DomainEvent = {
+  type: 'InterceptionTasksAssigned',
+  data: {
+    caseId: 'case-1',
+    assignedAt: NOW.toISOString(),
+    deadlineAt: '2026-11-22T10:05:00.000Z',
+    radiusKm: 50,
+    tasks: [
+      { taskId: 'task-0', commandCenterId: 'cc-kunming', hub: { ...hub, id: 'hub-airport' }, distanceKm: 20 },
+      { taskId: 'task-1', commandCenterId: 'cc-kunming-guandu', hub, distanceKm: 6.7 },
+    ],
+  },
+};
+/** The same task as stores written before the grouped assignment hold it, in its own stream. */
+const assignedAlone: DomainEvent = {
   type: 'InterceptionTaskAssigned',
   data: {
     taskId: 'task-1',
@@ -13,7 +29,7 @@ const assigned: DomainEvent = {
     commandCenterId: 'cc-kunming-guandu',
     assignedAt: NOW.toISOString(),
     deadlineAt: '2026-11-22T10:05:00.000Z',
-    hub: { id: 'hub-station', name: 'Station', kind: 'railway', lat: 25.02, lon: 102.72, regionCode: '530111' },
+    hub,
     distanceKm: 6.7,
     radiusKm: 50,
   },
@@ -31,13 +47,27 @@ const complete = (outcome: string, minutes: number): TaskCommand => ({
   now: at(minutes),
 });
 const escalate = (minutes: number): TaskCommand => ({ kind: 'Escalate', now: at(minutes), parentOf, deadlines: DEFAULT_ACK_DEADLINES });
-const task = spec(taskDecider);
+const task = spec(taskDecider('task-1'));
 
 t.test('given an assigned task, when its own center acknowledges, then TaskAcknowledged', async (t) => {
   task(t)
     .given([assigned])
     .when(acknowledge(guanduConsole, 1))
     .thenMatches([{ type: 'TaskAcknowledged', data: { taskId: 'task-1', commandCenterId: 'cc-kunming-guandu', acknowledgedBy: 'console-guandu' } }]);
+});
+
+t.test('given a task assigned alone in its own stream, when its own center acknowledges, then TaskAcknowledged', async (t) => {
+  task(t)
+    .given([assignedAlone])
+    .when(acknowledge(guanduConsole, 1))
+    .thenMatches([{ type: 'TaskAcknowledged', data: { taskId: 'task-1', caseId: 'case-1', commandCenterId: 'cc-kunming-guandu' } }]);
+});
+
+t.test('given a step that assigned other tasks only, when task-2 is acknowledged, then NOT_FOUND', async (t) => {
+  spec(taskDecider('task-2'))(t)
+    .given([assigned])
+    .when(acknowledge(guanduConsole, 1, 'task-2'))
+    .thenThrows({ code: 'NOT_FOUND', status: 404 });
 });
 
 t.test('given an assigned task, when another center acknowledges, then TASK_NOT_YOURS', async (t) => {

@@ -58,6 +58,21 @@ export function kindOf(event: AssignmentEvent): TaskKind {
   }
 }
 
+/**
+ * Any task's state from its events: the assignment (its own stream's first event, or for an
+ * interception its entry in its case's `InterceptionTasksAssigned`), then its own stream.
+ */
+export function evolveTaskOf(taskId: string): (state: TaskState | null, event: DomainEvent) => TaskState | null {
+  return (state, event) => {
+    if (event.type !== 'InterceptionTasksAssigned') return evolveTask(state, event);
+    const entry = event.data.tasks.find((t) => t.taskId === taskId);
+    if (!entry) return state;
+    const { caseId, deadlineAt } = event.data;
+    return { taskId, caseId, kind: 'interception', commandCenterId: entry.commandCenterId, status: 'assigned', deadlineAt };
+  };
+}
+
+/** The state of a task its own stream opens with its assignment. */
 export function evolveTask(state: TaskState | null, event: DomainEvent): TaskState | null {
   if (isAssignment(event)) {
     const { taskId, caseId, commandCenterId, deadlineAt } = event.data;
@@ -92,10 +107,10 @@ export type TaskCommand =
   | { kind: 'Complete'; taskId: string; actor: Actor; outcome: string; notes?: string | undefined; now: Date }
   | { kind: 'Escalate'; now: Date; parentOf: (centerId: string) => string | null; deadlines: AckDeadlines };
 
-/** A task in its own stream `task-<taskId>`, opened by its assignment; null until then. */
-export const taskDecider: Decider<TaskCommand, TaskState | null> = {
+/** A task in its own stream `task-<taskId>`, null until it is assigned. */
+export const taskDecider = (taskId: string): Decider<TaskCommand, TaskState | null> => ({
   initialState: () => null,
-  evolve: evolveTask,
+  evolve: evolveTaskOf(taskId),
   decide: (command, state) => {
     switch (command.kind) {
       case 'Acknowledge':
@@ -106,7 +121,7 @@ export const taskDecider: Decider<TaskCommand, TaskState | null> = {
         return escalate(state, command);
     }
   },
-};
+});
 
 /** Only the center the task is assigned to may act on it from a console; officers act in the field. */
 function actOn(state: TaskState | null, taskId: string, actor: Actor): TaskState {

@@ -69,7 +69,7 @@ export function registerConsoleRoutes(routes: RouteKit, deps: ConsoleDeps): void
         head: () => feedHead(deps.pool, deps.schema),
         page: async (after, upTo) => {
           const { events, last } = await readFeedPage(deps.pool, deps.schema, centerId, after, upTo, REPLAY_PAGE);
-          return { messages: (await deps.personal.open(events)).map(eventMessage), last };
+          return { messages: (await deps.personal.open(events)).map((e) => eventMessage(e, centerId)), last };
         },
       };
       const failed = (error: unknown) => {

@@ -50,7 +50,7 @@ t.test('given dispatch under a trickle of work, when its backends are terminated
   await h.publish('alert', quickSearch(caseId, 3), caseId);
   let assigned = false;
   for (let attempt = 0; attempt < 100 && !assigned; attempt++) {
-    assigned = h.published.some((e) => e.caseId === caseId && e.type === 'InterceptionTaskAssigned');
+    assigned = h.published.some((e) => e.caseId === caseId && e.type === 'InterceptionTasksAssigned');
     if (!assigned) await new Promise((r) => setTimeout(r, 200));
   }
   t.ok(assigned, 'an alert after the faults still turns into tasks on the topic');

@@ -2,7 +2,7 @@ import { newId } from '@rapid-search/events';
 import t from 'tap';
 import { taskIds } from '../domain/assignment.js';
 import { assignTask } from '../live/feed-fixtures.test-helper.js';
-import { GUANDU, postAs, quickSearch, startHarness, TestConsole } from './harness.js';
+import { GUANDU, interceptionTasks, postAs, quickSearch, startHarness, TestConsole, type InterceptionEntry } from './harness.js';
 
 const h = await startHarness('dispatch_consoles', { DISPATCH_CONSOLE_BUFFER_BYTES: String(32 * 1024) });
 t.teardown(() => h.close());
@@ -12,7 +12,15 @@ const CHENGGONG_CC = 'cc-kunming-chenggong';
 const guanduToken = await h.token('console', GUANDU_CC);
 const chenggongToken = await h.token('console', CHENGGONG_CC);
 const caseA = `case-${newId()}`;
-const ownCenters = (c: TestConsole) => new Set(c.events().map((e) => String(e.event.data.commandCenterId ?? e.event.data.toCommandCenterId)));
+const centersOf = (data: Record<string, unknown>): unknown[] =>
+  data.tasks ? (data.tasks as InterceptionEntry[]).map((task) => task.commandCenterId) : [data.commandCenterId ?? data.toCommandCenterId];
+const ownCenters = (c: TestConsole) => new Set(c.events().flatMap((e) => centersOf(e.event.data).map(String)));
+const hubsOf = (c: TestConsole) =>
+  c
+    .events()
+    .filter((e) => e.event.type === 'InterceptionTasksAssigned')
+    .flatMap((e) => (e.event.data.tasks as InterceptionEntry[]).map((task) => task.hub.id))
+    .sort();
 
 t.test('a console without a valid console token is refused before the upgrade', async (t) => {
   await t.rejects(TestConsole.open(h.wsUrl, 'not-a-token'), /401/);
@@ -28,15 +36,21 @@ t.test('alert in → tasks out on the topic and on the consoles of the right cen
   t.match(snapshot, { type: 'snapshot', position: Number, tasks: [] }, 'a fresh center starts with an empty snapshot');
   await h.publish('alert', quickSearch(caseA, 30), caseA);
   const expectedHubs = h.service.directory.hubsWithin(GUANDU, 30);
-  const guanduHubs = expectedHubs.filter((x) => x.hub.commandCenterId === GUANDU_CC).length;
-  const guanduTasks = await guandu.waitFor(() => (guandu.events().length >= guanduHubs + 3 ? guandu.events() : undefined));
+  const hubsOfCenter = (center: string) =>
+    expectedHubs
+      .filter((x) => x.hub.commandCenterId === center)
+      .map((x) => x.hub.id)
+      .sort();
+  const guanduTasks = await guandu.waitFor(() => (guandu.events().length >= 4 ? guandu.events() : undefined));
   t.same(
     guanduTasks.map((e) => e.event.type).sort(),
-    [...Array(guanduHubs).fill('InterceptionTaskAssigned'), 'DnaSamplingTaskAssigned', 'SearchTaskAssigned', 'SearchTaskAssigned'].sort(),
-    'Guandu gets its hubs, the area search, the video review and the DNA sampling',
+    ['DnaSamplingTaskAssigned', 'InterceptionTasksAssigned', 'SearchTaskAssigned', 'SearchTaskAssigned'],
+    'Guandu gets the step of interceptions, the area search, the video review and the DNA sampling',
   );
-  const chenggongHubs = expectedHubs.filter((x) => x.hub.commandCenterId === CHENGGONG_CC).length;
-  await chenggong.waitFor(() => chenggong.events().length >= chenggongHubs);
+  t.same(hubsOf(guandu), hubsOfCenter(GUANDU_CC), 'of the step, Guandu is shown its own hubs and no other center’s');
+  t.ok(hubsOfCenter(CHENGGONG_CC).length > 0, 'the step tasks hubs of Chenggong too');
+  await chenggong.waitFor(() => chenggong.events().length >= 1);
+  t.same(hubsOf(chenggong), hubsOfCenter(CHENGGONG_CC), 'and Chenggong its own');
   t.same([...ownCenters(guandu)], [GUANDU_CC], 'Guandu sees only its own tasks');
   t.same([...ownCenters(chenggong)], [CHENGGONG_CC], 'Chenggong sees only its own tasks');
   const positions = guandu.events().map((e) => e.position);
@@ -45,8 +59,16 @@ t.test('alert in → tasks out on the topic and on the consoles of the right cen
     [...positions].sort((a, b) => a - b),
     'events arrive in position order',
   );
-  const onTopic = await eventually(() => h.published.filter((e) => e.caseId === caseA && e.type.endsWith('TaskAssigned')), expectedHubs.length + 3);
-  t.equal(onTopic.length, expectedHubs.length + 3, 'every task is published on dispatch.events.v1');
+  const onTopic = await eventually(() => h.published.filter((e) => e.caseId === caseA && e.type.endsWith('TaskAssigned')), 3);
+  t.equal(onTopic.length, 3, 'the search, the review and the sampling are published on dispatch.events.v1');
+  await eventually(() => interceptionTasks(h.published, caseA), expectedHubs.length);
+  t.same(
+    interceptionTasks(h.published, caseA)
+      .map((task) => task.hub.id)
+      .sort(),
+    expectedHubs.map((x) => x.hub.id).sort(),
+    'and every hub’s interception, in the step’s one event',
+  );
 });
 
 t.test('acks and completions over the socket and HTTP answer with a position or a clear error', async (t) => {
@@ -101,19 +123,21 @@ t.test('a console that drops and resumes gets exactly the events it missed, in o
   t.ok((snapshot.tasks as unknown[]).length > 0, 'the snapshot holds the open tasks');
   const lastSeen = snapshot.position as number;
   dropping.close();
+  // Of each quick search, Guandu is sent its step of interceptions, the area search, the video review and the sampling.
+  const perCase = 4;
   const caseB = `case-${newId()}`;
   await h.publish('alert', quickSearch(caseB, 30), caseB);
   const missed = await guandu.waitFor(() => {
     const after = guandu.events().filter((e) => e.position > lastSeen);
-    return after.filter((e) => e.event.caseId === caseB).length >= 9 ? after : undefined;
+    return after.filter((e) => e.event.caseId === caseB).length >= perCase ? after : undefined;
   });
   const resumed = await TestConsole.open(h.wsUrl, guanduToken, { query: `fromPosition=${lastSeen}` });
   await resumed.waitFor(() => resumed.events().length >= missed.length);
   const caseC = `case-${newId()}`;
   await h.publish('alert', quickSearch(caseC, 30), caseC);
   await resumed.waitFor(() => resumed.events().some((e) => e.event.caseId === caseC));
-  await guandu.waitFor(() => guandu.events().filter((e) => e.event.caseId === caseC).length >= 9);
-  await resumed.waitFor(() => resumed.events().filter((e) => e.event.caseId === caseC).length >= 9);
+  await guandu.waitFor(() => guandu.events().filter((e) => e.event.caseId === caseC).length >= perCase);
+  await resumed.waitFor(() => resumed.events().filter((e) => e.event.caseId === caseC).length >= perCase);
   const expected = guandu
     .events()
     .filter((e) => e.position > lastSeen)
@@ -121,6 +145,12 @@ t.test('a console that drops and resumes gets exactly the events it missed, in o
   const got = resumed.events().map((e) => e.position);
   t.same(got, expected, 'replay then live: the same positions as a console that never dropped');
   t.equal(new Set(got).size, got.length, 'none twice');
+  const stepsShown = (c: TestConsole) =>
+    c
+      .events()
+      .filter((e) => e.position > lastSeen && e.event.type === 'InterceptionTasksAssigned')
+      .map((e) => e.event.data.tasks);
+  t.same(stepsShown(resumed), stepsShown(guandu), 'a replayed step shows the center the same tasks, its own, as the live one did');
   t.notOk(
     resumed.messages.some((m) => m.type === 'snapshot'),
     'a resume sends no snapshot',
@@ -174,7 +204,7 @@ t.test('an unacknowledged task escalates to the center above, also after a resta
   const caseE = `case-${newId()}`;
   await h.publish('alert', quickSearch(caseE, 3), caseE);
   const stationTask = taskIds.interception(caseE, 'hub-kunming-south-bus-station');
-  await eventually(() => h.published.filter((e) => e.type === 'InterceptionTaskAssigned' && e.data.taskId === stationTask), 1);
+  await eventually(() => interceptionTasks(h.published, caseE).filter((task) => task.taskId === stationTask), 1);
   await h.restart();
   const kunming = await TestConsole.open(h.wsUrl, await h.token('console', 'cc-kunming'));
   await kunming.waitFor(() => kunming.messages.some((m) => m.type === 'snapshot'));

@@ -2,7 +2,7 @@ import { isSealed, newId, signToken } from '@rapid-search/events';
 import { TEST_SIGNING_KEY } from '@rapid-search/events/testing';
 import t from 'tap';
 import { taskIds } from '../domain/assignment.js';
-import { GUANDU, postAs, quickSearch, startHarness } from './harness.js';
+import { GUANDU, interceptionTasks, postAs, quickSearch, startHarness } from './harness.js';
 
 const h = await startHarness('dispatch_dna');
 t.teardown(() => h.close());
@@ -24,8 +24,18 @@ const seen = async (predicate: (e: (typeof h.published)[number]) => boolean, cou
 
 const post = (path: string, token: string, body?: unknown) => postAs(h, path, token, body);
 
+/** Waits until the case has at least `count` interception tasks out, and returns the hubs of them all. */
+const tasked = async (of: string, count: number) => {
+  const deadline = Date.now() + 15000;
+  while (interceptionTasks(h.published, of).length < count) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the topic');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return interceptionTasks(h.published, of).map((task) => task.hub.id);
+};
+
 t.test('widening the radius tasks only the newly reached hubs, never twice for one hub', async (t) => {
-  await seen((e) => e.caseId === caseId && e.type === 'InterceptionTaskAssigned', h.service.directory.hubsWithin(GUANDU, 30).length);
+  await tasked(caseId, h.service.directory.hubsWithin(GUANDU, 30).length);
   const widen = (fromKm: number, toKm: number) => ({
     type: 'PublicReleaseRadiusWidened' as const,
     data: { caseId, alertId: `alert-${caseId}`, center: GUANDU, fromKm, toKm, dueAt: new Date().toISOString() },
@@ -37,13 +47,13 @@ t.test('widening the radius tasks only the newly reached hubs, never twice for o
     .hubsWithin(GUANDU, 100)
     .map((x) => x.hub.id)
     .sort();
-  await seen((e) => e.caseId === caseId && e.type === 'InterceptionTaskAssigned', expected.length);
+  await tasked(caseId, expected.length);
   // A marker with the same key rides the same partition, after the repeated widenings: once its
   // tasks are out, any duplicate the repeats could have caused would be out too.
   const marker = `case-${newId()}`;
   await h.publish('alert', quickSearch(marker, 1), caseId);
   await seen((e) => e.caseId === marker && e.type === 'SearchTaskAssigned', 2);
-  const hubs = h.published.filter((e) => e.caseId === caseId && e.type === 'InterceptionTaskAssigned').map((e) => (e.data.hub as { id: string }).id);
+  const hubs = await tasked(caseId, expected.length);
   t.same(hubs.sort(), expected, 'every hub within 100 km, each once');
   t.equal(new Set(hubs).size, hubs.length, 'no hub tasked twice');
 });
@@ -52,15 +62,18 @@ t.test('given a quick-search activation delivered twice, when consumed, then eac
   const twice = `case-${newId()}`;
   await h.publish('alert', quickSearch(twice, 30), twice, { deliveries: 2 });
   const expected = h.service.directory.hubsWithin(GUANDU, 30).length;
-  await seen((e) => e.caseId === twice && e.type === 'InterceptionTaskAssigned', expected);
+  await tasked(twice, expected);
   // The marker rides the same partition after both deliveries: once its tasks are out, a task the
   // second delivery could have added would be out too.
   const marker = `case-${newId()}`;
   await h.publish('alert', quickSearch(marker, 1), twice);
   await seen((e) => e.caseId === marker && e.type === 'SearchTaskAssigned', 2);
+  const hubs = await tasked(twice, expected);
+  t.equal(hubs.length, expected, 'one interception task per hub');
+  t.equal(new Set(hubs).size, hubs.length, 'no hub tasked twice');
   const assigned = h.published.filter((e) => e.caseId === twice && e.type.endsWith('TaskAssigned'));
-  t.equal(assigned.filter((e) => e.type === 'InterceptionTaskAssigned').length, expected, 'one interception task per hub');
   t.equal(new Set(assigned.map((e) => e.streamId)).size, assigned.length, 'no task stream opened twice');
+  t.equal(h.published.filter((e) => e.caseId === twice && e.type === 'InterceptionTasksAssigned').length, 1, 'the step assigned once');
 });
 
 t.test('the DNA chain of custody is enforced in order, police collect, the lab reports', async (t) => {

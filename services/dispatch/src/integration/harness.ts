@@ -226,3 +226,15 @@ export async function postAs(h: Harness, path: string, token: string, body?: unk
   });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
+
+/** One interception task as a step's `InterceptionTasksAssigned` lists it. */
+export interface InterceptionEntry {
+  taskId: string;
+  commandCenterId: string;
+  hub: { id: string };
+}
+
+/** The interception tasks among published events, each hub's entry of the steps of `caseId`. */
+export function interceptionTasks(published: Harness['published'], caseId: string): InterceptionEntry[] {
+  return published.filter((e) => e.caseId === caseId && e.type === 'InterceptionTasksAssigned').flatMap((e) => e.data.tasks as InterceptionEntry[]);
+}

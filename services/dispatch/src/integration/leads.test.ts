@@ -1,7 +1,7 @@
 import { newId, type DomainEvent } from '@rapid-search/events';
 import t from 'tap';
 import { taskIds } from '../domain/assignment.js';
-import { postAs, startHarness, TestConsole } from './harness.js';
+import { interceptionTasks, postAs, startHarness, TestConsole } from './harness.js';
 
 const h = await startHarness('dispatch_leads');
 t.teardown(() => h.close());
@@ -98,10 +98,13 @@ t.test('given the confirmed sighting, when the alert moves to Qujing, then inter
   await h.publish('alert', sighting, caseId, { deliveries: 2 });
   const hubs = h.service.directory.hubsWithin(qujing, 30).map((x) => taskIds.interception(caseId, x.hub.id));
   t.ok(hubs.length > 0, 'the seeds have hubs in reach of Qujing');
-  const tasked = await guandu.waitFor(() => {
-    const seen = h.published.filter((e) => e.type === 'InterceptionTaskAssigned' && e.caseId === caseId);
-    return seen.length >= hubs.length && seen;
-  });
+  await guandu.waitFor(() => interceptionTasks(h.published, caseId).length >= hubs.length);
   await new Promise((r) => setTimeout(r, 500));
-  t.same(tasked.map((e) => e.data.taskId).sort(), [...hubs].sort(), 'one task per hub in reach, although the sighting came twice');
+  t.same(
+    interceptionTasks(h.published, caseId)
+      .map((task) => task.taskId)
+      .sort(),
+    [...hubs].sort(),
+    'one task per hub in reach, although the sighting came twice',
+  );
 });

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@rapid-search/events';
 import type { Delivery } from '../projections/task-projection.js';
-import { eventMessage } from '../projections/console-reads.js';
+import { differsByCenter, eventMessage } from '../projections/console-reads.js';
 import { CLOSE_RESUME_REQUIRED, type ConsoleConnection } from './console-connection.js';
 import { textFrame } from './frame.js';
 
@@ -89,9 +89,10 @@ export class ConsoleHub {
       if (stored.position <= this.#published) continue;
       this.#published = stored.position;
       let frame: Buffer | undefined;
+      const own = differsByCenter(stored);
       for (const center of centers) {
         if (!this.#byCenter.get(center)?.size) continue;
-        frame ??= textFrame(Buffer.from(eventMessage(stored)));
+        frame = own || !frame ? textFrame(Buffer.from(eventMessage(stored, center))) : frame;
         const batch = byCenter.get(center) ?? byCenter.set(center, { positions: [], frames: [] }).get(center)!;
         batch.positions.push(stored.position);
         batch.frames.push(frame);

@@ -1,4 +1,4 @@
-import { inTransaction, type StoredEvent } from '@rapid-search/events';
+import { inTransaction, type EventData, type StoredEvent } from '@rapid-search/events';
 import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
 import { PROJECTION } from './task-projection.js';
@@ -106,9 +106,26 @@ function withIsoTimes(r: TaskView): TaskView {
   };
 }
 
-/** The one wire shape of an event for consoles, live or replayed. */
-export function eventMessage(stored: StoredEvent): string {
-  return JSON.stringify({ type: 'event', position: stored.position, event: stored });
+/**
+ * The one wire shape of an event for a center's consoles, live or replayed. A step's interceptions
+ * are shown each center with only its own tasks among them: the hubs of other centers are theirs.
+ */
+export function eventMessage(stored: StoredEvent, centerId: string): string {
+  return JSON.stringify({
+    type: 'event',
+    position: stored.position,
+    event: stored.type === INTERCEPTIONS ? ownInterceptions(stored, centerId) : stored,
+  });
+}
+
+/** Whether a center's message of this event is its own, not the one every center is sent. */
+export const differsByCenter = (stored: StoredEvent): boolean => stored.type === INTERCEPTIONS;
+
+const INTERCEPTIONS = 'InterceptionTasksAssigned';
+
+function ownInterceptions(stored: StoredEvent, centerId: string): StoredEvent {
+  const data = stored.data as EventData<typeof INTERCEPTIONS>;
+  return { ...stored, data: { ...data, tasks: data.tasks.filter((t) => t.commandCenterId === centerId) } };
 }
 
 /** The columns of `e`, an events row, that make a `FeedRow`. */

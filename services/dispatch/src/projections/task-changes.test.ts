@@ -157,3 +157,65 @@ t.test('given what the read models held, when a batch is projected, then that is
   t.same([...before.centers.get('t1')!], ['cc-kunming-guandu']);
   t.equal(before.rows.get('t1')?.command_center_id, 'cc-kunming-guandu');
 });
+
+const hub = (id: string) => ({ id, name: id, kind: 'railway' as const, lat: 25, lon: 102.7, regionCode: '530111' });
+const interceptions: DomainEvent = {
+  type: 'InterceptionTasksAssigned',
+  data: {
+    caseId: 'case-1',
+    assignedAt: at,
+    deadlineAt: DEADLINE,
+    radiusKm: 100,
+    tasks: [
+      { taskId: 'i1', commandCenterId: 'cc-kunming-guandu', hub: hub('hub-station'), distanceKm: 6.7 },
+      { taskId: 'i2', commandCenterId: 'cc-kunming', hub: hub('hub-airport'), distanceKm: 20 },
+      { taskId: 'i3', commandCenterId: 'cc-kunming', hub: hub('hub-bus'), distanceKm: 30 },
+    ],
+  },
+};
+
+t.test('given a step that tasks three hubs of two centers, then a row each, one feed entry and one delivery per center', async (t) => {
+  const batch: Decoded[] = [{ ...recorded(interceptions, 4), event: interceptions }];
+  t.same(tasksToLoad(batch), [], 'an assignment reads no row first');
+  const changes = taskChanges(batch, { rows: new Map(), centers: new Map() }, directory);
+  t.same(
+    changes.rows.map((r) => [r.task_id, r.kind, r.command_center_id, r.deadline_at, r.position]),
+    [
+      ['i1', 'interception', 'cc-kunming-guandu', DEADLINE, 4],
+      ['i2', 'interception', 'cc-kunming', DEADLINE, 4],
+      ['i3', 'interception', 'cc-kunming', DEADLINE, 4],
+    ],
+  );
+  t.match(changes.rows[1]!.details, { type: 'InterceptionTasksAssigned', taskId: 'i2', caseId: 'case-1', radiusKm: 100, hub: { id: 'hub-airport' } });
+  t.same([...changes.created], ['i1', 'i2', 'i3']);
+  t.same(changes.visibility, [
+    ['cc-kunming-guandu', 'i1'],
+    ['cc-kunming', 'i2'],
+    ['cc-kunming', 'i3'],
+  ]);
+  t.same(changes.feed, [
+    ['cc-kunming-guandu', 4],
+    ['cc-kunming', 4],
+  ]);
+  t.same(
+    changes.deliveries.map((d) => d.centers),
+    [['cc-kunming-guandu', 'cc-kunming']],
+  );
+});
+
+t.test('given a step of interceptions, when one of its tasks escalates, then that task alone moves up', async (t) => {
+  const assignedRows = taskChanges([{ ...recorded(interceptions, 4), event: interceptions }], { rows: new Map(), centers: new Map() }, directory);
+  const before: TasksBefore = {
+    rows: new Map(assignedRows.rows.map((r) => [r.task_id, r])),
+    centers: new Map(assignedRows.rows.map((r) => [r.task_id, new Set([r.command_center_id])])),
+  };
+  const changes = taskChanges([recorded(escalated('i1', 'cc-kunming-guandu', 'cc-kunming'), 5)], before, directory);
+  t.same(
+    changes.rows.map((r) => [r.task_id, r.command_center_id, r.deadline_at]),
+    [['i1', 'cc-kunming', NEXT_DEADLINE]],
+  );
+  t.same(changes.feed, [
+    ['cc-kunming-guandu', 5],
+    ['cc-kunming', 5],
+  ]);
+});

@@ -1,4 +1,4 @@
-import type { DomainEvent, StoredEvent } from '@rapid-search/events';
+import type { DomainEvent, DomainEventOf, StoredEvent } from '@rapid-search/events';
 import type { Directory } from '../domain/directory.js';
 import { isAssignment, kindOf } from '../domain/task.js';
 
@@ -49,10 +49,34 @@ export interface TaskChanges {
 
 const taskIdOf = (event: DomainEvent): string => (event.data as { taskId: string }).taskId;
 
+const assigns = (event: DomainEvent): boolean => isAssignment(event) || event.type === 'InterceptionTasksAssigned';
+
 /** The tasks a batch changes but does not assign: the ones whose rows must be read first. */
 export function tasksToLoad(batch: readonly Decoded[]): string[] {
-  return [...new Set(batch.filter((d) => !isAssignment(d.event)).map((d) => taskIdOf(d.event)))];
+  return [...new Set(batch.filter((d) => !assigns(d.event)).map((d) => taskIdOf(d.event)))];
 }
+
+/**
+ * The rows of the tasks a step's interceptions assign, each seen by its hub's center. A row's
+ * details are those of its own entry, beside what the step says of them all.
+ */
+function interceptionRows(stored: StoredEvent, event: DomainEventOf<'InterceptionTasksAssigned'>, deadline: Deadline): TaskRow[] {
+  const { tasks, ...step } = event.data;
+  return tasks.map((entry) => ({
+    task_id: entry.taskId,
+    case_id: step.caseId,
+    kind: 'interception',
+    command_center_id: entry.commandCenterId,
+    status: 'assigned',
+    deadline_at: deadline(entry.commandCenterId, step.deadlineAt),
+    assigned_at: step.assignedAt,
+    details: { type: event.type, ...step, ...entry },
+    position: stored.position,
+    exercise: stored.metadata.exercise === true,
+  }));
+}
+
+type Deadline = (centerId: string, at: string) => string | null;
 
 /**
  * A batch of task events as the read models take it. A task is seen by every center it has been
@@ -62,7 +86,7 @@ export function tasksToLoad(batch: readonly Decoded[]): string[] {
  * assignment not projected) changes nothing.
  */
 export function taskChanges(batch: readonly Decoded[], before: TasksBefore, directory: Pick<Directory, 'parentOf'>): TaskChanges {
-  const deadline = (centerId: string, at: string) => (directory.parentOf(centerId) ? at : null);
+  const deadline: Deadline = (centerId, at) => (directory.parentOf(centerId) ? at : null);
   const rows = new Map(before.rows);
   const centers = new Map([...before.centers].map(([taskId, seen]) => [taskId, new Set(seen)]));
   const changed = new Map<string, TaskRow>();
@@ -71,6 +95,20 @@ export function taskChanges(batch: readonly Decoded[], before: TasksBefore, dire
   const feed: [string, number][] = [];
   const deliveries: Delivery[] = [];
   for (const { stored, event } of batch) {
+    if (event.type === 'InterceptionTasksAssigned') {
+      const seenBy = new Set<string>();
+      for (const row of interceptionRows(stored, event, deadline)) {
+        rows.set(row.task_id, row);
+        changed.set(row.task_id, row);
+        created.add(row.task_id);
+        centers.set(row.task_id, new Set([row.command_center_id]));
+        visibility.push([row.command_center_id, row.task_id]);
+        seenBy.add(row.command_center_id);
+      }
+      for (const center of seenBy) feed.push([center, stored.position]);
+      deliveries.push({ stored, centers: [...seenBy] });
+      continue;
+    }
     const taskId = taskIdOf(event);
     let row = rows.get(taskId);
     if (isAssignment(event)) {

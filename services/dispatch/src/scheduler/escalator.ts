@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR, caseOf, commandMetadata } from '../commands/metadata.js';
 import type { AckDeadlines } from '../domain/deadlines.js';
 import type { Directory } from '../domain/directory.js';
 import { taskDecider, taskStream } from '../domain/task.js';
+import { ASSIGNED_IN, assignmentReads, type AssignedIn } from '../projections/assignment-reads.js';
 
 export interface Escalator {
   /** One pass over the due tasks; returns how many were escalated. */
@@ -28,18 +29,20 @@ export function startEscalator(options: {
   const parentOf = (id: string) => directory.parentOf(id)?.id ?? null;
   const tick = async (): Promise<number> => {
     const now = clock.now();
-    const { rows } = await store.pool.query<{ task_id: string }>(
-      `SELECT task_id FROM dispatch.tasks WHERE status = 'assigned' AND deadline_at <= $1 ORDER BY deadline_at LIMIT 500`,
+    const { rows } = await store.pool.query<AssignedIn & { task_id: string }>(
+      `SELECT task_id, ${ASSIGNED_IN} FROM dispatch.tasks WHERE status = 'assigned' AND deadline_at <= $1 ORDER BY deadline_at LIMIT 500`,
       [now],
     );
     let escalated = 0;
-    for (const { task_id: taskId } of rows) {
+    for (const row of rows) {
+      const taskId = row.task_id;
       const { events } = await handleCommand(
         store,
-        taskDecider,
+        taskDecider(taskId),
         { kind: 'Escalate', now, parentOf, deadlines },
         {
           streamId: taskStream(taskId),
+          reads: assignmentReads(row),
           metadata: commandMetadata(SYSTEM_ACTOR),
           caseId: caseOf,
           eventId: (event) => deriveId(taskId, 'escalated', (event.data as { missedDeadlineAt: string }).missedDeadlineAt),
