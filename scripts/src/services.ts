@@ -6,9 +6,11 @@
  * above that it collects sooner, at some cost in CPU.
  * The ledger runs at a lower CPU priority (nice 10): it is off the path from an alert to the
  * consoles and only has to keep up eventually, so when the cores are contended the alert and
- * dispatch services go first and the ledger catches up in larger, cheaper chunks. Those chunks
- * leave garbage that V8 would otherwise let grow the heap to twice what the ledger holds live, so
- * its heap is bounded too: it collects sooner, at some cost in CPU, and its memory stays flat.
+ * dispatch services go first and the ledger catches up in larger, cheaper chunks. A chunk is
+ * garbage by the time it is chained; a young generation large enough to hold a few of them lets
+ * it die there instead of being promoted, where each full collection would mark the whole heap.
+ * Its heap's ceiling keeps V8 from growing the old generation to several times what the ledger
+ * holds live, so its memory stays flat.
  */
 export const SERVICES = [
   { name: 'alert', port: Number(process.env.ALERT_PORT ?? 3001), portVariable: 'ALERT_PORT', nodeOptions: [] as string[], nice: 0 },
@@ -23,7 +25,7 @@ export const SERVICES = [
     name: 'ledger',
     port: Number(process.env.LEDGER_PORT ?? 3003),
     portVariable: 'LEDGER_PORT',
-    nodeOptions: ['--max-semi-space-size=8', '--max-old-space-size=192'],
+    nodeOptions: ['--max-semi-space-size=32', '--max-old-space-size=512'],
     nice: 10,
   },
 ].map((s) => ({ ...s, url: `http://127.0.0.1:${s.port}` }));
