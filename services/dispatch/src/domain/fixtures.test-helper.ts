@@ -1,3 +1,4 @@
+import type { DomainEventOf } from '@rapid-search/events';
 import { Directory, type CommandCenter, type TransportHub } from './directory.js';
 import { DEFAULT_ACK_DEADLINES } from './deadlines.js';
 
@@ -41,3 +42,25 @@ export const GUANDU_POINT = { lat: 24.96, lon: 102.76, regionCode: '530111' };
 export const directory = new Directory(centers, hubs);
 export const NOW = new Date('2026-11-22T10:00:00.000Z');
 export const ctx = { directory, deadlines: DEFAULT_ACK_DEADLINES, now: NOW };
+
+/** One interception of a step: its task, the hub's center, the hub, how far from the last-seen point. */
+export type StepEntry = [taskId: string, commandCenterId: string, hubId: string, distanceKm: number];
+
+/** A step of case-1's search at NOW that tasks these hubs, with the five-minute interception deadline. */
+export function interceptionStep(entries: StepEntry[], radiusKm = 100): DomainEventOf<'InterceptionTasksAssigned'> {
+  return {
+    type: 'InterceptionTasksAssigned',
+    data: {
+      caseId: 'case-1',
+      assignedAt: NOW.toISOString(),
+      deadlineAt: '2026-11-22T10:05:00.000Z',
+      radiusKm,
+      tasks: entries.map(([taskId, commandCenterId, hubId, distanceKm]) => ({
+        taskId,
+        commandCenterId,
+        hub: { id: hubId, name: hubId, kind: 'railway', lat: 25, lon: 102.7, regionCode: '530111' },
+        distanceKm,
+      })),
+    },
+  };
+}

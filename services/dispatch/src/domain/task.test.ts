@@ -2,24 +2,18 @@ import t from 'tap';
 import type { Actor, DomainEvent } from '@rapid-search/events';
 import { spec } from '@rapid-search/events/testing';
 import { DEFAULT_ACK_DEADLINES } from './deadlines.js';
-import { directory, NOW } from './fixtures.test-helper.js';
+import { directory, interceptionStep, NOW } from './fixtures.test-helper.js';
 import { taskDecider, type TaskCommand } from './task.js';
 
 const hub = { id: 'hub-station', name: 'Station', kind: 'railway' as const, lat: 25.02, lon: 102.72, regionCode: '530111' };
 /** task-1 at Guandu's station, assigned with a task of Kunming's in one step of the search. */
-const assigned: DomainEvent = {
-  type: 'InterceptionTasksAssigned',
-  data: {
-    caseId: 'case-1',
-    assignedAt: NOW.toISOString(),
-    deadlineAt: '2026-11-22T10:05:00.000Z',
-    radiusKm: 50,
-    tasks: [
-      { taskId: 'task-0', commandCenterId: 'cc-kunming', hub: { ...hub, id: 'hub-airport' }, distanceKm: 20 },
-      { taskId: 'task-1', commandCenterId: 'cc-kunming-guandu', hub, distanceKm: 6.7 },
-    ],
-  },
-};
+const assigned = interceptionStep(
+  [
+    ['task-0', 'cc-kunming', 'hub-airport', 20],
+    ['task-1', 'cc-kunming-guandu', 'hub-station', 6.7],
+  ],
+  50,
+);
 /** The same task as stores written before the grouped assignment hold it, in its own stream. */
 const assignedAlone: DomainEvent = {
   type: 'InterceptionTaskAssigned',

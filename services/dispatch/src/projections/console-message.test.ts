@@ -1,9 +1,9 @@
 import t from 'tap';
 import type { StoredEvent } from '@rapid-search/events';
+import { interceptionStep } from '../domain/fixtures.test-helper.js';
 import { differsByCenter, eventMessage } from './console-reads.js';
 
 const at = '2026-11-22T10:00:00.000Z';
-const hub = (id: string) => ({ id, name: id, kind: 'railway', lat: 25, lon: 102.7, regionCode: '530111' });
 const stored = (type: string, data: unknown): StoredEvent => ({
   eventId: 'e-1',
   type,
@@ -17,16 +17,13 @@ const stored = (type: string, data: unknown): StoredEvent => ({
   recordedAt: at,
   data,
 });
-const step = stored('InterceptionTasksAssigned', {
-  caseId: 'case-1',
-  assignedAt: at,
-  deadlineAt: at,
-  radiusKm: 100,
-  tasks: [
-    { taskId: 'i1', commandCenterId: 'cc-kunming-guandu', hub: hub('hub-station'), distanceKm: 6.7 },
-    { taskId: 'i2', commandCenterId: 'cc-kunming', hub: hub('hub-airport'), distanceKm: 20 },
-  ],
-});
+const step = stored(
+  'InterceptionTasksAssigned',
+  interceptionStep([
+    ['i1', 'cc-kunming-guandu', 'hub-station', 6.7],
+    ['i2', 'cc-kunming', 'hub-airport', 20],
+  ]).data,
+);
 const taskIdsIn = (message: string): string[] =>
   (JSON.parse(message) as { event: { data: { tasks: { taskId: string }[] } } }).event.data.tasks.map((task) => task.taskId);
 

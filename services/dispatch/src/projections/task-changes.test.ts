@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { DomainEvent } from '@rapid-search/events';
-import { directory, NOW } from '../domain/fixtures.test-helper.js';
+import { directory, interceptionStep, NOW } from '../domain/fixtures.test-helper.js';
 import { taskChanges, tasksToLoad, type Decoded, type TaskRow, type TasksBefore } from './task-changes.js';
 
 const at = NOW.toISOString();
@@ -158,21 +158,11 @@ t.test('given what the read models held, when a batch is projected, then that is
   t.equal(before.rows.get('t1')?.command_center_id, 'cc-kunming-guandu');
 });
 
-const hub = (id: string) => ({ id, name: id, kind: 'railway' as const, lat: 25, lon: 102.7, regionCode: '530111' });
-const interceptions: DomainEvent = {
-  type: 'InterceptionTasksAssigned',
-  data: {
-    caseId: 'case-1',
-    assignedAt: at,
-    deadlineAt: DEADLINE,
-    radiusKm: 100,
-    tasks: [
-      { taskId: 'i1', commandCenterId: 'cc-kunming-guandu', hub: hub('hub-station'), distanceKm: 6.7 },
-      { taskId: 'i2', commandCenterId: 'cc-kunming', hub: hub('hub-airport'), distanceKm: 20 },
-      { taskId: 'i3', commandCenterId: 'cc-kunming', hub: hub('hub-bus'), distanceKm: 30 },
-    ],
-  },
-};
+const interceptions = interceptionStep([
+  ['i1', 'cc-kunming-guandu', 'hub-station', 6.7],
+  ['i2', 'cc-kunming', 'hub-airport', 20],
+  ['i3', 'cc-kunming', 'hub-bus', 30],
+]);
 
 t.test('given a step that tasks three hubs of two centers, then a row each, one feed entry and one delivery per center', async (t) => {
   const batch: Decoded[] = [{ ...recorded(interceptions, 4), event: interceptions }];
