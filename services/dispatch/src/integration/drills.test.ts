@@ -64,3 +64,13 @@ t.test('given a drill’s task, when a console acknowledges it, then the acknowl
   const [ack] = await until(() => h.published.filter((e) => e.type === 'TaskAcknowledged' && e.data.taskId === searchId), 1);
   t.equal(ack?.metadata.exercise, true);
 });
+
+t.test('given a drill’s interception, when its center acknowledges it, then the acknowledgement is a drill’s too', async (t) => {
+  // Its assignment is the drill step's entry in the case's interception stream; its own stream is new.
+  const stationId = taskIds.interception(drill, 'hub-kunming-south-bus-station');
+  await until(async () => (await tasksOf(drill)).filter((x) => x.taskId === stationId), 1);
+  const acked = await postAs(h, `/v1/tasks/${stationId}/ack`, await h.token('console', GUANDU_CC));
+  t.equal(acked.status, 200);
+  const [ack] = await until(() => h.published.filter((e) => e.type === 'TaskAcknowledged' && e.data.taskId === stationId), 1);
+  t.match(ack, { streamId: `task-${stationId}`, streamVersion: 1, metadata: { exercise: true } });
+});
