@@ -18,10 +18,10 @@ import {
 
 /**
  * Appends a step's interceptions to the case's stream, under an id derived from the step, so a
- * redelivered step stores nothing twice. The quick search opens the stream, so it is appended
- * without a read: nothing else can have tasked the case before it. Should something have (its own
- * redelivery, another step of the case), the append meets the stream and the step is decided
- * again on what the stream holds.
+ * redelivered step stores nothing twice (the store answers it with the event it holds). The quick
+ * search opens the stream, so it is appended without a read: no other step of the case comes
+ * before it. Should one have raced it there, the append meets the stream and the quick search is
+ * decided again on what the stream holds.
  */
 export async function assignInterceptions(
   store: PgEventStore,
