@@ -1,4 +1,5 @@
 import t from 'tap';
+import type { DomainEvent } from '@rapid-search/events';
 import { spec } from '@rapid-search/events/testing';
 import { taskIds } from './assignment.js';
 import { ctx, directory, GUANDU_POINT, NOW } from './fixtures.test-helper.js';
@@ -14,8 +15,12 @@ const near = (point: { lat: number; lon: number }, radiusKm: number, now = NOW):
 });
 const QUJING = { lat: 25.5, lon: 103.7 };
 const quickSearch = interceptionsDecider.decide(near(GUANDU_POINT, 50), interceptionsDecider.initialState());
+/** The hubs a decision tasks, in order: `match` alone would let further entries pass. */
+const hubsTasked = (events: readonly DomainEvent[]) =>
+  events.flatMap((e) => (e.type === 'InterceptionTasksAssigned' ? e.data.tasks.map((task) => task.hub.id) : []));
 
 t.test('given no interception yet, when the quick search names its hubs, then one event tasks each, to its own center', async (t) => {
+  t.same(hubsTasked(quickSearch), ['hub-station', 'hub-airport']);
   interceptions(t)
     .given([])
     .when(near(GUANDU_POINT, 50))
@@ -37,12 +42,11 @@ t.test('given no interception yet, when the quick search names its hubs, then on
 });
 
 t.test('given the quick search, when a widening names every hub in 200 km, then only the new hub is tasked', async (t) => {
-  interceptions(t)
-    .given(quickSearch)
-    .when(near(GUANDU_POINT, 200))
-    .thenMatches([
-      { type: 'InterceptionTasksAssigned', data: { radiusKm: 200, tasks: [{ hub: { id: 'hub-qujing' }, commandCenterId: 'cc-yunnan' }] } },
-    ]);
+  const widening = interceptions(t).given(quickSearch).when(near(GUANDU_POINT, 200));
+  t.same(hubsTasked(widening.events), ['hub-qujing']);
+  widening.thenMatches([
+    { type: 'InterceptionTasksAssigned', data: { radiusKm: 200, tasks: [{ hub: { id: 'hub-qujing' }, commandCenterId: 'cc-yunnan' }] } },
+  ]);
 });
 
 t.test('given the quick search, when the same step comes again, then nothing is tasked twice', async (t) => {

@@ -9,14 +9,14 @@ const NEXT_DEADLINE = '2026-11-22T10:10:00.000Z';
 
 /** An event as the projection reads it back from the store, at a position. */
 const recorded = (event: DomainEvent, position: number, exercise = false): Decoded => {
-  const { taskId, caseId } = event.data as { taskId: string; caseId: string };
+  const { taskId, caseId } = event.data as { taskId?: string; caseId: string };
   return {
     event,
     stored: {
       eventId: `event-${position}`,
       type: event.type,
       version: 1,
-      streamId: `task-${taskId}`,
+      streamId: taskId ? `task-${taskId}` : `interceptions-${caseId}`,
       streamVersion: position,
       position,
       caseId,
@@ -165,7 +165,7 @@ const interceptions = interceptionStep([
 ]);
 
 t.test('given a step that tasks three hubs of two centers, then a row each, one feed entry and one delivery per center', async (t) => {
-  const batch: Decoded[] = [{ ...recorded(interceptions, 4), event: interceptions }];
+  const batch: Decoded[] = [recorded(interceptions, 4)];
   t.same(tasksToLoad(batch), [], 'an assignment reads no row first');
   const changes = taskChanges(batch, { rows: new Map(), centers: new Map() }, directory);
   t.same(
@@ -194,7 +194,7 @@ t.test('given a step that tasks three hubs of two centers, then a row each, one 
 });
 
 t.test('given a step of interceptions, when one of its tasks escalates, then that task alone moves up', async (t) => {
-  const assignedRows = taskChanges([{ ...recorded(interceptions, 4), event: interceptions }], { rows: new Map(), centers: new Map() }, directory);
+  const assignedRows = taskChanges([recorded(interceptions, 4)], { rows: new Map(), centers: new Map() }, directory);
   const before: TasksBefore = {
     rows: new Map(assignedRows.rows.map((r) => [r.task_id, r])),
     centers: new Map(assignedRows.rows.map((r) => [r.task_id, new Set([r.command_center_id])])),
