@@ -144,3 +144,54 @@ t.test('given a state read under the lock, then the stream is not read again and
   await t.rejects(stale, ConcurrencyConflict);
   t.same(await reasons(s), ['stored', 'next']);
 });
+
+/** The streams the store is asked to read while `run` runs. */
+async function streamsRead(run: () => Promise<unknown>): Promise<string[]> {
+  const read: string[] = [];
+  const readStream = store.readStream.bind(store);
+  store.readStream = (streamId, options) => {
+    read.push(streamId);
+    return readStream(streamId, options);
+  };
+  try {
+    await run();
+  } finally {
+    store.readStream = readStream;
+  }
+  return read;
+}
+
+t.test('given an empty stream, when a command that opens it is handled, then it is appended without a read', async (t) => {
+  const s = `notes-${newId()}`;
+  t.same(await streamsRead(() => handleCommand(store, notes, { note: 'first' }, { ...options(s), opensStream: true })), []);
+  t.same(await reasons(s), ['first']);
+});
+
+t.test('given another writer opened the stream, when a command that opens it is handled, then it is decided on what the stream holds', async (t) => {
+  const s = `notes-${newId()}`;
+  await handleCommand(store, notes, { note: 'first' }, options(s));
+  const read = await streamsRead(async () => {
+    t.match(await handleCommand(store, notes, { note: 'first' }, { ...options(s), opensStream: true }), { events: [], version: 1 });
+    t.match(await handleCommand(store, notes, { note: 'next' }, { ...options(s), opensStream: true }), { version: 2 });
+  });
+  t.same(read, [s, s], 'read once the guess met the stream');
+  t.same(await reasons(s), ['first', 'next']);
+});
+
+t.test('given a command that opens its stream with derived ids, when it is redelivered, then it is stored once', async (t) => {
+  const s = `notes-${newId()}`;
+  const derived = { ...options(s), opensStream: true, eventId: (_e: DomainEvent, i: number) => deriveId(s, 'opening', String(i)) };
+  const first = await handleCommand(store, notes, { note: 'once' }, derived);
+  const again = await handleCommand(store, notes, { note: 'once' }, derived);
+  t.same(again.positions, first.positions, 'the repeat answers with what the first stored');
+  t.same(await reasons(s), ['once']);
+});
+
+t.test('given a decision that reads other streams, when it opens its stream, then those are read all the same', async (t) => {
+  const other = `notes-${newId()}`;
+  await handleCommand(store, notes, { note: 'elsewhere' }, options(other));
+  const s = `notes-${newId()}`;
+  const read = await streamsRead(() => handleCommand(store, notes, { note: 'elsewhere' }, { ...options(s), reads: [other], opensStream: true }));
+  t.same(read, [other, s]);
+  t.same(await reasons(s), [], 'decided on what the other stream holds');
+});

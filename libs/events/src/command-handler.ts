@@ -32,6 +32,14 @@ export interface HandleOptions<State, Event extends DomainEvent> {
    * and a conflict is not retried, as there is nothing newer to read.
    */
   from?: Loaded<State>;
+  /**
+   * The command as a rule opens its stream (a case file opened from the report, a quick search's
+   * interceptions): it is first decided without reading the stream, as if it were empty, and
+   * appended as the stream's first events. Should the stream hold events after all, that append
+   * conflicts and the command is read and decided again like any other. A decision that reads
+   * other streams (`reads`) reads them all, as it would without this.
+   */
+  opensStream?: boolean;
   /** How many times to read and decide when another writer appended first; 1 leaves that to the caller. */
   attempts?: number;
 }
@@ -60,29 +68,55 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
   command: Command,
   options: HandleOptions<State, Event>,
 ): Promise<HandleResult<State, Event>> {
-  const attempts = options.from ? 1 : (options.attempts ?? DEFAULT_ATTEMPTS);
-  for (let attempt = 1; ; attempt++) {
-    const { state, version, exercise } = options.from ?? (await loadState(store, decider, options.streamId, options));
-    const events = decider.decide(command, state);
+  const decideAndAppend = async ({ state, version, exercise }: Loaded<State>, events: Event[]): Promise<HandleResult<State, Event>> => {
     if (events.length === 0) return { events, positions: [], version, state };
     const metadata = exercise ? { ...options.metadata, exercise } : options.metadata;
+    const appended = await store.append(
+      options.streamId,
+      events.map((event, i) => ({
+        event,
+        caseId: options.caseId(event),
+        metadata,
+        ...(options.eventId ? { eventId: options.eventId(event, i) } : {}),
+        ...(options.occurredAt ? { occurredAt: options.occurredAt } : {}),
+      })),
+      { expectedVersion: version === 0 ? 'no-stream' : version, ...(options.tx ? { tx: options.tx } : {}) },
+    );
+    return { events, positions: appended.positions, version: appended.version, state: events.reduce(decider.evolve, state) };
+  };
+
+  if (options.opensStream && !options.from && !options.reads?.length) {
+    // A guess, and no attempt: what it does not settle (a refusal, nothing to do, a stream that
+    // holds events) is read and decided below.
+    const empty = { state: decider.initialState(), version: 0, exercise: false };
+    const events = attempt(() => decider.decide(command, empty.state));
+    const opened = events?.length ? await decideAndAppend(empty, events).catch(unlessConflict) : null;
+    if (opened) return opened;
+  }
+  const attempts = options.from ? 1 : (options.attempts ?? DEFAULT_ATTEMPTS);
+  for (let n = 1; ; n++) {
+    const loaded = options.from ?? (await loadState(store, decider, options.streamId, options));
     try {
-      const appended = await store.append(
-        options.streamId,
-        events.map((event, i) => ({
-          event,
-          caseId: options.caseId(event),
-          metadata,
-          ...(options.eventId ? { eventId: options.eventId(event, i) } : {}),
-          ...(options.occurredAt ? { occurredAt: options.occurredAt } : {}),
-        })),
-        { expectedVersion: version === 0 ? 'no-stream' : version, ...(options.tx ? { tx: options.tx } : {}) },
-      );
-      return { events, positions: appended.positions, version: appended.version, state: events.reduce(decider.evolve, state) };
+      return await decideAndAppend(loaded, decider.decide(command, loaded.state));
     } catch (error) {
-      if (!(error instanceof ConcurrencyConflict) || attempt >= attempts) throw error;
+      if (!(error instanceof ConcurrencyConflict) || n >= attempts) throw error;
     }
   }
+}
+
+/** What a function returns, or null when it throws. */
+function attempt<T>(fn: () => T): T | null {
+  try {
+    return fn();
+  } catch {
+    return null;
+  }
+}
+
+/** Null for a conflict, which the caller reads and decides again; any other error is thrown on. */
+function unlessConflict(error: unknown): null {
+  if (error instanceof ConcurrencyConflict) return null;
+  throw error;
 }
 
 /** Folds `reads` and then the stream itself into the decider's state, at the stream's version. */

@@ -26,7 +26,7 @@ export async function executeCommand(
   store: PgEventStore,
   command: CaseCommand,
   trace: Pick<EventMetadata, 'correlationId' | 'causationId' | 'exercise'>,
-  options: Pick<HandleOptions<CaseState, DomainEvent>, 'tx' | 'eventId'> & { retry?: boolean } = {},
+  options: Pick<HandleOptions<CaseState, DomainEvent>, 'tx' | 'eventId' | 'opensStream'> & { retry?: boolean } = {},
 ): Promise<CommandOutcome> {
   const { id, role, commandCenterId } = command.actor;
   const actor = commandCenterId ? { id, role, commandCenterId } : { id, role };

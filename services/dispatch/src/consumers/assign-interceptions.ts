@@ -1,20 +1,6 @@
-import {
-  causedBy,
-  ConcurrencyConflict,
-  deriveId,
-  handleCommand,
-  type ConsumedEvent,
-  type HandleOptions,
-  type PgEventStore,
-} from '@rapid-search/events';
+import { causedBy, deriveId, handleCommand, type ConsumedEvent, type PgEventStore } from '@rapid-search/events';
 import { SYSTEM_ACTOR } from '../commands/metadata.js';
-import {
-  interceptionsDecider,
-  interceptionsStream,
-  type AssignInterceptions,
-  type InterceptionsAssigned,
-  type InterceptionsState,
-} from '../domain/interceptions.js';
+import { interceptionsDecider, interceptionsStream, type AssignInterceptions, type InterceptionsAssigned } from '../domain/interceptions.js';
 
 /**
  * Appends a step's interceptions to the case's stream, under an id derived from the step, so a
@@ -29,20 +15,11 @@ export async function assignInterceptions(
   command: AssignInterceptions,
   opensStream: boolean,
 ): Promise<void> {
-  const options: HandleOptions<InterceptionsState, InterceptionsAssigned> = {
+  await handleCommand(store, interceptionsDecider, command, {
     streamId: interceptionsStream(command.caseId),
     metadata: { actor: SYSTEM_ACTOR, ...causedBy(source) },
-    caseId: (event) => event.data.caseId,
+    caseId: (event: InterceptionsAssigned) => event.data.caseId,
     eventId: () => deriveId(source.eventId, 'interceptions'),
-  };
-  if (opensStream) {
-    const fresh = { state: interceptionsDecider.initialState(), version: 0, exercise: false };
-    try {
-      await handleCommand(store, interceptionsDecider, command, { ...options, from: fresh });
-      return;
-    } catch (error) {
-      if (!(error instanceof ConcurrencyConflict)) throw error;
-    }
-  }
-  await handleCommand(store, interceptionsDecider, command, options);
+    opensStream,
+  });
 }

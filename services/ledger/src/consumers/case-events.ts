@@ -88,6 +88,8 @@ function commandFor(consumed: ConsumedEvent): CaseCommand | null {
 async function run(runtime: ServiceRuntime, consumed: ConsumedEvent, command: CaseCommand): Promise<void> {
   await executeCommand(runtime.store, command, causedBy(consumed), {
     eventId: (_event, i) => deriveId(consumed.eventId, command.kind, String(i)),
+    // The report's case file opens with it: nothing is there to read but on a redelivery.
+    opensStream: command.kind === 'OpenCaseFile',
     retry: true,
   });
 }
