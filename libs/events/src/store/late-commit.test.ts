@@ -2,7 +2,7 @@ import t from 'tap';
 import { newId } from '../ids.js';
 import type { StoredEvent } from './event-store.js';
 import { subscribe } from './subscription.js';
-import { newEvent, quiet, storeFixture } from './test-fixtures.js';
+import { newEvent, quiet, storeFixture, transactional } from './test-fixtures.js';
 
 const fx = await storeFixture('late');
 t.teardown(fx.close);
@@ -17,7 +17,7 @@ t.test(
       name: 'late-commit-watcher',
       pollMs: 5,
       logger: quiet,
-      handle: async (events) => void seen.push(...events),
+      write: transactional(pool, async (events) => void seen.push(...events)),
     });
     // A reader that polls as fast as it can until it has passed the last position written.
     let lastWritten = Number.POSITIVE_INFINITY;
@@ -89,7 +89,7 @@ t.test('a subscription resumes from its stored checkpoint after a restart', asyn
     name: 'resumer',
     pollMs: 5,
     logger: quiet,
-    handle: async (e) => void first.push(...e.map((x) => x.position)),
+    write: transactional(pool, async (e) => void first.push(...e.map((x) => x.position))),
   });
   const r1 = await store.append(s, [newEvent('c1'), newEvent('c1')], { expectedVersion: 'no-stream' });
   await sub1.caughtUp(r1.positions[1]!);
@@ -100,7 +100,7 @@ t.test('a subscription resumes from its stored checkpoint after a restart', asyn
     name: 'resumer',
     pollMs: 5,
     logger: quiet,
-    handle: async (e) => void second.push(...e.map((x) => x.position)),
+    write: transactional(pool, async (e) => void second.push(...e.map((x) => x.position))),
   });
   await sub2.caughtUp(r2.positions[0]!);
   await sub2.stop();
@@ -117,11 +117,11 @@ t.test('a handler failure rolls back the checkpoint and the batch is retried', a
     name: 'flaky',
     pollMs: 5,
     logger: quiet,
-    handle: async (events) => {
+    write: transactional(pool, async (events) => {
       attempts++;
       if (attempts === 1) throw new Error('transient');
       handled.push(...events.map((e) => e.position));
-    },
+    }),
   });
   await sub.caughtUp(r.positions[0]!);
   await sub.stop();

@@ -3,7 +3,7 @@ import { newId } from '../ids.js';
 import { eventually } from '../testing/index.js';
 import { AppendNotifier } from './notifier.js';
 import { subscribe } from './subscription.js';
-import { newEvent, quiet, storeFixture } from './test-fixtures.js';
+import { newEvent, quiet, storeFixture, transactional } from './test-fixtures.js';
 
 const fx = await storeFixture('wakeup');
 const notifier = new AppendNotifier(fx.db.url, 'alert', quiet);
@@ -12,7 +12,7 @@ t.teardown(async () => {
   await notifier.close();
   await fx.close();
 });
-const { store } = fx;
+const { store, pool } = fx;
 
 /**
  * The highest position the store has announced. Kept from the start: a notification can be handled
@@ -45,13 +45,13 @@ t.test(
       pollMs: 600_000,
       notifier,
       logger: quiet,
-      handle: async (events) => {
+      write: transactional(pool, async (events) => {
         handled.push(...events.map((e) => e.position));
         if (during !== undefined) return;
         const appended = await store.append(stream, [newEvent('case-during')], { expectedVersion: 1 });
         during = appended.positions[0]!;
         await announced(during);
-      },
+      }),
     });
     const first = await store.append(stream, [newEvent('case-first')], { expectedVersion: 'no-stream' });
 
@@ -79,10 +79,10 @@ t.test(
       name: `stop-${newId()}`,
       pollMs: 600_000,
       logger: quiet,
-      handle: async () => {
+      write: transactional(pool, async () => {
         handling();
         await finished;
-      },
+      }),
     });
     await handled;
     const stopping = sub.stop();

@@ -1,4 +1,3 @@
-import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { PgEventStore, StoredEvent } from './event-store.js';
 import type { AppendNotifier } from './notifier.js';
@@ -6,7 +5,6 @@ import { setTimeout } from 'node:timers/promises';
 import { backoffMs } from '../backoff.js';
 import { Pause } from '../pause.js';
 import { quoteIdent } from './sql.js';
-import { inTransaction } from './transaction.js';
 
 /**
  * How often a delivering subscription stores its checkpoint while it keeps delivering. Storing it
@@ -27,8 +25,13 @@ interface CommonOptions {
 export type SubscriptionOptions = CommonOptions &
   (
     | {
-        /** Handles a batch in a transaction that also stores the checkpoint: effect and checkpoint commit together. */
-        handle: (events: StoredEvent[], tx: PoolClient) => Promise<void>;
+        /**
+         * Writes a batch's effect and `checkpoint` together, in one statement or in a transaction
+         * of its own, so that effect and checkpoint commit together. A batch written in one
+         * statement costs one round trip; a BEGIN, a checkpoint statement and a COMMIT around it
+         * would cost three more.
+         */
+        write: (events: StoredEvent[], checkpoint: CheckpointWrite) => Promise<void>;
       }
     | {
         /**
@@ -45,6 +48,13 @@ export type SubscriptionOptions = CommonOptions &
         lingerMs?: number;
       }
   );
+
+/** The checkpoint a `write` stores with its batch's effect: `(name, position)` into `table`, replacing the name's row. */
+export interface CheckpointWrite {
+  table: string;
+  name: string;
+  position: number;
+}
 
 export interface Subscription {
   readonly name: string;
@@ -120,10 +130,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
             await options.deliver(events);
             position = last;
           } else {
-            await inTransaction(store.pool, async (tx) => {
-              await options.handle(events, tx);
-              await tx.query(saveCheckpoint(last));
-            });
+            await options.write(events, { table, name: options.name, position: last });
             position = last;
             stored = { position, at: performance.now() };
           }

@@ -3,9 +3,11 @@ import type { DomainEvent } from '../catalog/index.js';
 import { newId } from '../ids.js';
 import { createLogger } from '../logger.js';
 import { createTestDatabase, publishedEnvelope, type TestDatabase } from '../testing/index.js';
-import { PgEventStore, type NewEvent } from './event-store.js';
+import { PgEventStore, type NewEvent, type StoredEvent } from './event-store.js';
 import { migrate } from './migrations.js';
 import { eventStoreMigrations } from './schema.js';
+import type { CheckpointWrite } from './subscription.js';
+import { inTransaction } from './transaction.js';
 
 export const quiet = createLogger('test', 'silent');
 
@@ -48,4 +50,20 @@ export async function storeFixture(label: string): Promise<{ db: TestDatabase; p
       await db.drop();
     },
   };
+}
+
+/** A subscription's `write` that applies `effect` in a transaction that also stores the checkpoint. */
+export function transactional(
+  pool: pg.Pool,
+  effect: (events: StoredEvent[], tx: pg.PoolClient) => Promise<void>,
+): (events: StoredEvent[], checkpoint: CheckpointWrite) => Promise<void> {
+  return (events, checkpoint) =>
+    inTransaction(pool, async (tx) => {
+      await effect(events, tx);
+      await tx.query(
+        `INSERT INTO ${checkpoint.table} (name, position, updated_at) VALUES ($1, $2, now())
+         ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+        [checkpoint.name, checkpoint.position],
+      );
+    });
 }

@@ -2,6 +2,9 @@ import { ERASED, isSealed, type PersonalData } from '@rapid-search/events';
 import type { PoolClient } from 'pg';
 import type { Decoded } from './task-changes.js';
 
+/** Whether a batch enters a profile, which `indexProfiles` then indexes. */
+export const entersProfiles = (batch: readonly Decoded[]): boolean => batch.some(({ event }) => event.type === 'DnaProfileEntered');
+
 /**
  * 入库 profiles by their blind index. The lab names a child's match by the parents' profile in
  * clear, while each stored `profileRef` is sealed under its own case's key, so no sealed text can

@@ -1,16 +1,18 @@
 import {
   decodeStored,
+  inTransaction,
   subscribe,
+  type CheckpointWrite,
   type AppendNotifier,
   type PersonalData,
   type PgEventStore,
   type StoredEvent,
   type Subscription,
 } from '@rapid-search/events';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { Directory } from '../domain/directory.js';
-import { indexProfiles } from './profile-index.js';
+import { entersProfiles, indexProfiles } from './profile-index.js';
 import { taskChanges, tasksToLoad, type Delivery, type TaskChanges, type TaskRow, type TasksBefore } from './task-changes.js';
 
 export type { Delivery } from './task-changes.js';
@@ -32,8 +34,8 @@ export const feedNotices = (schema: string): string => `${schema}_feed`;
 
 /**
  * The single writer of the read models: each batch is read (the rows of the tasks it touches),
- * turned into changes by `taskChanges`, and written in one statement; a batch that enters DNA
- * profiles indexes them too. Deliveries go to the live consoles only once the batch and its
+ * turned into changes by `taskChanges`, and written with its checkpoint in one statement; a batch
+ * that enters DNA profiles indexes them too. Deliveries go to the live consoles only once the batch and its
  * checkpoint have committed.
  */
 export async function startTaskProjection(options: {
@@ -47,7 +49,7 @@ export async function startTaskProjection(options: {
   let started!: (sub: Subscription) => void;
   const ready = new Promise<Subscription>((resolve) => (started = resolve));
 
-  const handle = async (events: StoredEvent[], tx: PoolClient): Promise<void> => {
+  const write = async (events: StoredEvent[], checkpoint: CheckpointWrite): Promise<void> => {
     const decoded = events.flatMap((stored) => {
       const d = decodeStored(stored);
       if ('error' in d) {
@@ -56,32 +58,39 @@ export async function startTaskProjection(options: {
       }
       return [{ stored, event: d.event }];
     });
-    const changes = taskChanges(decoded, await readTasks(tx, tasksToLoad(decoded)), options.directory);
-    const last = events[events.length - 1]!.position;
-    await write(tx, changes, last);
-    await indexProfiles(tx, options.store.schema, options.personal, decoded);
+    const toLoad = tasksToLoad(decoded);
+    // A batch that only assigns tasks reads nothing and indexes no profile: its one statement is
+    // its transaction. Any other reads the rows it changes and writes in a transaction.
+    const changes =
+      toLoad.length === 0 && !entersProfiles(decoded)
+        ? await writeChanges(options.store.pool, taskChanges(decoded, NOTHING_BEFORE, options.directory), checkpoint)
+        : await inTransaction(options.store.pool, async (tx) => {
+            const changed = await writeChanges(tx, taskChanges(decoded, await readTasks(tx, toLoad), options.directory), checkpoint);
+            await indexProfiles(tx, options.store.schema, options.personal, decoded);
+            return changed;
+          });
     // Nothing lies between the checkpoint and the first event read; positions have gaps, so the
     // checkpoint may be further back, and claiming less than the batch covered is safe.
-    const batch = { after: events[0]!.position - 1, upTo: last, deliveries: changes.deliveries };
-    void ready.then((sub) => sub.caughtUp(last)).then(() => options.onCommitted(batch));
+    const batch = { after: events[0]!.position - 1, upTo: checkpoint.position, deliveries: changes.deliveries };
+    void ready.then((sub) => sub.caughtUp(checkpoint.position)).then(() => options.onCommitted(batch));
   };
 
-  const subscription = await subscribe(options.store, { name: PROJECTION, notifier: options.notifier, logger: options.logger, pollMs: 250, handle });
+  const subscription = await subscribe(options.store, { name: PROJECTION, notifier: options.notifier, logger: options.logger, pollMs: 250, write });
   started(subscription);
   return subscription;
 }
 
 /**
  * Every write of a batch in one statement (one round trip): new tasks, changed tasks, which centers
- * see which task, the consoles' feed, and the notice to the feed followers, which Postgres sends
- * only once the transaction commits. New and changed tasks are never the same rows, as a task
- * created in this batch is written once with its latest state. A read model is rebuilt from the
- * store: a commit lost in a crash rolls back with its checkpoint and is simply projected again, so
- * the transaction need not wait for the WAL flush (`set_config(…, true)` is `SET LOCAL`).
+ * see which task, the consoles' feed, the checkpoint, and the notice to the feed followers, which
+ * Postgres sends only once the transaction commits. New and changed tasks are never the same rows,
+ * as a task created in this batch is written once with its latest state. A read model is rebuilt
+ * from the store: a commit lost in a crash rolls back with its checkpoint and is simply projected
+ * again, so the transaction need not wait for the WAL flush (`set_config(…, true)` is `SET LOCAL`).
  */
-async function write(tx: PoolClient, changes: TaskChanges, last: number): Promise<void> {
+async function writeChanges(db: Pool | PoolClient, changes: TaskChanges, checkpoint: CheckpointWrite): Promise<TaskChanges> {
   const { rows, created, visibility, feed } = changes;
-  await tx.query({
+  await db.query({
     // Named: parsed and planned once per session, not at every batch.
     name: 'dispatch.write-tasks',
     text: `WITH created AS (
@@ -95,8 +104,11 @@ async function write(tx: PoolClient, changes: TaskChanges, last: number): Promis
        INSERT INTO dispatch.task_centers (command_center_id, task_id) SELECT * FROM unnest($3::text[], $4::text[]) ON CONFLICT DO NOTHING
      ), fed AS (
        INSERT INTO dispatch.console_feed (command_center_id, position) SELECT * FROM unnest($5::text[], $6::bigint[]) ON CONFLICT DO NOTHING
+     ), saved AS (
+       INSERT INTO ${checkpoint.table} (name, position, updated_at) VALUES ($7, $8::bigint, now())
+       ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()
      )
-     SELECT set_config('synchronous_commit', 'off', true), pg_notify('${feedNotices('dispatch')}_events', $7)`,
+     SELECT set_config('synchronous_commit', 'off', true), pg_notify('${feedNotices('dispatch')}_events', $8::text)`,
     values: [
       JSON.stringify(rows.filter((r) => created.has(r.task_id))),
       JSON.stringify(rows.filter((r) => !created.has(r.task_id))),
@@ -104,10 +116,14 @@ async function write(tx: PoolClient, changes: TaskChanges, last: number): Promis
       visibility.map((v) => v[1]),
       feed.map((f) => f[0]),
       feed.map((f) => f[1]),
-      String(last),
+      checkpoint.name,
+      String(checkpoint.position),
     ],
   });
+  return changes;
 }
+
+const NOTHING_BEFORE: TasksBefore = { rows: new Map(), centers: new Map() };
 
 /** The rows of the tasks a batch changes, and the centers that see each; nothing to read, no query. */
 async function readTasks(tx: PoolClient, taskIds: string[]): Promise<TasksBefore> {
