@@ -24,6 +24,8 @@ export class ConsoleHub {
   readonly #byCenter = new Map<string, Set<ConsoleConnection>>();
   #published = 0;
   #sending: Promise<void> = Promise.resolve();
+  /** Deliveries handed over while a fan-out was under way: the next fan-out sends them all at once. */
+  #waiting: Delivery[] = [];
 
   /** A socket that fails a write must not stop the fan-out to every other socket. */
   constructor(
@@ -50,20 +52,27 @@ export class ConsoleHub {
    * Batches can be handed over twice when a projection batch is retried; positions dedupe them.
    * Writes go out in slices with a turn of the event loop between them, so a large fan-out never
    * holds back the database replies of the consumer (whose transaction holds the store's write
-   * lock until it commits). Batches are opened and reach every socket in order. A batch that cannot
+   * lock until it commits). Batches are opened and reach every socket in order; those handed over
+   * while one fans out wait and go out together, in one write per socket, so a fan-out that falls
+   * behind makes fewer, larger writes instead of falling further behind. A batch that cannot
    * be opened cuts its centers' consoles off: they resume from the last position they have.
    */
   publish(deliveries: Delivery[]): void {
     const watched = deliveries.filter((d) => d.centers.some((c) => this.#byCenter.get(c)?.size));
     if (watched.length === 0) return;
+    const queued = this.#waiting.length > 0;
+    this.#waiting.push(...watched);
+    if (queued) return;
     this.#sending = this.#sending.then(async () => {
+      const pending = this.#waiting;
+      this.#waiting = [];
       let opened: Delivery[];
       try {
-        const events = await this.open(watched.map((d) => d.stored));
-        opened = watched.map((d, i) => ({ ...d, stored: events[i]! }));
+        const events = await this.open(pending.map((d) => d.stored));
+        opened = pending.map((d, i) => ({ ...d, stored: events[i]! }));
       } catch (error) {
         this.onError(error);
-        for (const center of new Set(watched.flatMap((d) => d.centers))) for (const c of this.#byCenter.get(center) ?? []) c.cutOff();
+        for (const center of new Set(pending.flatMap((d) => d.centers))) for (const c of this.#byCenter.get(center) ?? []) c.cutOff();
         return;
       }
       const writes: (() => void)[] = [];
