@@ -56,6 +56,14 @@ export interface CheckpointWrite {
   position: number;
 }
 
+/**
+ * The statement that stores a checkpoint, the name's row replaced: `name` and `position` are the
+ * SQL (placeholders) that give them, so a `write` can make it one part of its own statement.
+ */
+export const storeCheckpoint = (table: string, name: string, position: string): string =>
+  `INSERT INTO ${table} (name, position, updated_at) VALUES (${name}, ${position}, now())
+   ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`;
+
 export interface Subscription {
   readonly name: string;
   position(): number;
@@ -78,8 +86,7 @@ export async function subscribe(store: PgEventStore, options: SubscriptionOption
   let stored = { position, at: 0 };
   const saveCheckpoint = (at: number) => ({
     name: `${store.schema}.save-checkpoint`,
-    text: `INSERT INTO ${table} (name, position, updated_at) VALUES ($1, $2, now())
-      ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+    text: storeCheckpoint(table, '$1', '$2'),
     values: [options.name, at],
   });
   let stopped = false;

@@ -6,7 +6,7 @@ import { createTestDatabase, publishedEnvelope, type TestDatabase } from '../tes
 import { PgEventStore, type NewEvent, type StoredEvent } from './event-store.js';
 import { migrate } from './migrations.js';
 import { eventStoreMigrations } from './schema.js';
-import type { CheckpointWrite } from './subscription.js';
+import { storeCheckpoint, type CheckpointWrite } from './subscription.js';
 import { inTransaction } from './transaction.js';
 
 export const quiet = createLogger('test', 'silent');
@@ -60,10 +60,6 @@ export function transactional(
   return (events, checkpoint) =>
     inTransaction(pool, async (tx) => {
       await effect(events, tx);
-      await tx.query(
-        `INSERT INTO ${checkpoint.table} (name, position, updated_at) VALUES ($1, $2, now())
-         ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
-        [checkpoint.name, checkpoint.position],
-      );
+      await tx.query(storeCheckpoint(checkpoint.table, '$1', '$2'), [checkpoint.name, checkpoint.position]);
     });
 }

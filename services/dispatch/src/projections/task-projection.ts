@@ -1,6 +1,7 @@
 import {
   decodeStored,
   inTransaction,
+  storeCheckpoint,
   subscribe,
   type CheckpointWrite,
   type AppendNotifier,
@@ -35,8 +36,8 @@ export const feedNotices = (schema: string): string => `${schema}_feed`;
 /**
  * The single writer of the read models: each batch is read (the rows of the tasks it touches),
  * turned into changes by `taskChanges`, and written with its checkpoint in one statement; a batch
- * that enters DNA profiles indexes them too. Deliveries go to the live consoles only once the batch and its
- * checkpoint have committed.
+ * that enters DNA profiles indexes them too. Deliveries go to the live consoles only once the batch
+ * and its checkpoint have committed.
  */
 export async function startTaskProjection(options: {
   store: PgEventStore;
@@ -104,10 +105,7 @@ async function writeChanges(db: Pool | PoolClient, changes: TaskChanges, checkpo
        INSERT INTO dispatch.task_centers (command_center_id, task_id) SELECT * FROM unnest($3::text[], $4::text[]) ON CONFLICT DO NOTHING
      ), fed AS (
        INSERT INTO dispatch.console_feed (command_center_id, position) SELECT * FROM unnest($5::text[], $6::bigint[]) ON CONFLICT DO NOTHING
-     ), saved AS (
-       INSERT INTO ${checkpoint.table} (name, position, updated_at) VALUES ($7, $8::bigint, now())
-       ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()
-     )
+     ), saved AS (${storeCheckpoint(checkpoint.table, '$7', '$8::bigint')})
      SELECT set_config('synchronous_commit', 'off', true), pg_notify('${feedNotices('dispatch')}_events', $8::text)`,
     values: [
       JSON.stringify(rows.filter((r) => created.has(r.task_id))),
