@@ -137,6 +137,28 @@ t.test(
   },
 );
 
+t.test(
+  'given an event stored in one stream, when a batch appends its id to a new stream, then the batch is answered as before and writes nothing twice',
+  async (t) => {
+    const storedId = newId();
+    const home = `home-${newId()}`;
+    const before = await store.append(home, [newEvent('c', 0, storedId)], { expectedVersion: 'no-stream' });
+    const [elsewhere, fresh] = [`elsewhere-${newId()}`, `fresh-${newId()}`];
+    // One go: the two new streams share a batch, whose ids are not looked up before the insert.
+    const [moved, added] = await Promise.all([
+      store.append(elsewhere, [newEvent('c', 0, storedId)], { expectedVersion: 'no-stream' }),
+      store.append(fresh, [newEvent('c')], { expectedVersion: 'no-stream' }),
+    ]);
+    t.same([moved.duplicate, moved.positions], [true, before.positions], 'the stored event is where it was written');
+    t.same([added.duplicate, added.version], [false, 1], 'the other append of the batch is written');
+    t.same((await store.readStream(elsewhere)).length, 0);
+    t.same(
+      (await store.readStream(fresh)).map((e) => e.position),
+      added.positions,
+    );
+  },
+);
+
 t.test('the database refuses UPDATE, DELETE and TRUNCATE of events', async (t) => {
   await store.append(`x-${newId()}`, [newEvent('c')], { expectedVersion: 'any' });
   await t.rejects(pool.query(`UPDATE alert.events SET type = 'Forged'`), /append-only: UPDATE/);

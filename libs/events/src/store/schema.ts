@@ -14,7 +14,7 @@ import {
   answerBatch,
   judgeItem,
 } from './append-sql.js';
-import { columnWiseAppend } from './schema-columns.js';
+import { columnWiseAppend, probeOnlyStoredStreams } from './schema-columns.js';
 import { advisoryKey } from './sql.js';
 
 /**
@@ -235,4 +235,5 @@ export const eventStoreMigrations = (schema: string): Migration[] => [
     `,
   },
   columnWiseAppend(schema),
+  probeOnlyStoredStreams(schema),
 ];
