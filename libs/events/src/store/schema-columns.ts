@@ -53,22 +53,30 @@ const idsOfStoredStreams = `SELECT p_ids[g::int] AS id
                  WHERE versions ? it.sid`;
 
 /**
- * Only the ids of streams that exist looked up. A stream that does not exist holds no event, so an
- * id of its items can be stored only in another stream; the unique index refuses that one at the
- * insert, and the batch is then decided again item by item with every id looked up, as before.
+ * Events of new streams in one batch from which their ids go unprobed: below it, the
+ * subtransaction that catches a refused id costs more than the probes it spares.
+ */
+const UNPROBED_EVENTS = 64;
+
+/**
+ * Only the ids of streams that exist looked up, when a batch has many events of new streams. A
+ * stream that does not exist holds no event, so an id of its items can be stored only in another
+ * stream; the unique index refuses that one at the insert, and the batch is then decided again item
+ * by item with every id looked up, as before.
  */
 const idsOfStoredStreamsProbed = (s: string): Lookup => ({
-  variables: 'unprobed boolean;  -- some item is to a stream that does not exist: its ids were not looked up',
+  variables: 'unprobed boolean;  -- the ids of items to streams that do not exist were not looked up',
   probe: `${probeStreams(s, 'p_items')}
-      unprobed := (SELECT count(*) FROM jsonb_object_keys(versions)) < jsonb_array_length(p_items);
-      IF versions = '{}' THEN
-        known := '{}';
-      ELSIF unprobed THEN
-        ${probeIds(s, idsOfStoredStreams)}
-      ELSE
+      unprobed := (SELECT coalesce(sum((value->>'count')::int), 0) FROM jsonb_array_elements(p_items)
+                    WHERE NOT versions ? (value->>'streamId')) >= ${UNPROBED_EVENTS};
+      IF NOT unprobed THEN
         ${probeIds(s, EVERY_ID)}
+      ELSIF versions = '{}' THEN
+        known := '{}';
+      ELSE
+        ${probeIds(s, idsOfStoredStreams)}
       END IF;`,
-  // The block's subtransaction is paid only by a batch that has some id not looked up.
+  // The block's subtransaction is paid only by a batch whose ids were not all looked up.
   write: (insert) => `IF unprobed THEN
         BEGIN
           ${insert}
@@ -196,8 +204,9 @@ export const columnWiseAppend = (schema: string): Migration => ({
 });
 
 /**
- * The same `append_events`, looking up only the event ids of streams that exist: a batch of new
- * streams, the common one, probes the id index once per event (at the insert) rather than twice.
+ * The same `append_events`, looking up only the event ids of streams that exist when a batch
+ * brings many events of new streams: those probe the id index once per event (at the insert)
+ * rather than twice.
  */
 export const probeOnlyStoredStreams = (schema: string): Migration => ({
   version: 6,
