@@ -29,7 +29,7 @@ const theirs = (i: number) => ({ type: 'AlertClosed', data: data(i), metadata: {
 
 /** What each store is measured doing: single-event appends to a stream of its own per writer, and 100-event batches to new streams. */
 interface Appender {
-  name: string;
+  name: 'ours' | 'emmett';
   single: (stream: string, i: number) => Promise<unknown>;
   batch: (stream: string) => Promise<unknown>;
 }
@@ -102,8 +102,8 @@ try {
   const figures = { ours: { single: [] as number[], batch: [] as number[] }, emmett: { single: [] as number[], batch: [] as number[] } };
   for (let round = 1; round <= ROUNDS; round++) {
     const order = round % 2 ? appenders : ([appenders[1], appenders[0]] as const);
-    for (const a of order) figures[a.name as 'ours' | 'emmett'].batch.push(await batches(a, BATCHES));
-    for (const a of order) figures[a.name as 'ours' | 'emmett'].single.push(await singles(a, SINGLE_PER_WRITER));
+    for (const a of order) figures[a.name].batch.push(await batches(a, BATCHES));
+    for (const a of order) figures[a.name].single.push(await singles(a, SINGLE_PER_WRITER));
     const [o, e] = [figures.ours, figures.emmett];
     console.log(
       `round ${round} (${order[0].name} first): ${BATCH_SIZE}-event batches ours ${perSecond(o.batch.at(-1)!)} emmett ${perSecond(e.batch.at(-1)!)}` +
