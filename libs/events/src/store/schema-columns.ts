@@ -66,9 +66,13 @@ const UNPROBED_EVENTS = 64;
  */
 const idsOfStoredStreamsProbed = (s: string): Lookup => ({
   variables: 'unprobed boolean;  -- the ids of items to streams that do not exist were not looked up',
-  probe: `${probeStreams(s, 'p_items')}
-      unprobed := (SELECT coalesce(sum((value->>'count')::int), 0) FROM jsonb_array_elements(p_items)
-                    WHERE NOT versions ? (value->>'streamId')) >= ${UNPROBED_EVENTS};
+  // `versions` as probeStreams finds it (no stream repeats here), and in the same pass the events of
+  // new streams. The columns' names are none of the function's variables.
+  probe: `SELECT coalesce(jsonb_object_agg(item_stream, stored_version) FILTER (WHERE stored_version IS NOT NULL), '{}'),
+             coalesce(sum(item_events) FILTER (WHERE stored_version IS NULL), 0) >= ${UNPROBED_EVENTS}
+        INTO versions, unprobed
+        FROM (SELECT item_stream, item_events, (SELECT max(stream_version) FROM ${s}.events WHERE stream_id = item_stream) AS stored_version
+                FROM (SELECT value->>'streamId' AS item_stream, (value->>'count')::int AS item_events FROM jsonb_array_elements(p_items)) items) probed;
       IF NOT unprobed THEN
         ${probeIds(s, EVERY_ID)}
       ELSIF versions = '{}' THEN
